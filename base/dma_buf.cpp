@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+#include "base/dma_buf.h"
+
+#include <cerrno>
+#include <linux/magic.h>
+#include <string>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+namespace primecam {
+
+Result<BufferId> bufferIdOf(int fd)
+{
+	struct stat st = {};
+	if (::fstat(fd, &st) < 0)
+		return Error::fromErrno(errno, "fstat of buffer fd " + std::to_string(fd));
+	return BufferId{st.st_dev, st.st_ino};
+}
+
+Result<DmaBuf> DmaBuf::adopt(UniqueFd fd)
+{
+	if (!fd.isValid())
+		return Error::fromErrno(EBADF, "adopting a dma-buf");
+
+	Result<BufferId> id = bufferIdOf(fd.get());
+	if (!id)
+		return std::move(id).error();
+
+	/* dma-buf implements llseek only for SEEK_END (size) and SEEK_SET 0. */
+	off_t end = ::lseek(fd.get(), 0, SEEK_END);
+	if (end < 0)
+		return Error::fromErrno(errno, "size of buffer fd " + std::to_string(fd.get()) +
+						       " (lseek SEEK_END)");
+	if (::lseek(fd.get(), 0, SEEK_SET) < 0)
+		return Error::fromErrno(errno, "rewinding buffer fd " + std::to_string(fd.get()));
+
+	struct statfs fs = {};
+	if (::fstatfs(fd.get(), &fs) < 0)
+		return Error::fromErrno(errno, "fstatfs of buffer fd " + std::to_string(fd.get()));
+
+	DmaBuf buf;
+	buf.fd_ = std::move(fd);
+	buf.size_ = static_cast<size_t>(end);
+	buf.id_ = *id;
+	buf.isDmaBuf_ = fs.f_type == DMA_BUF_MAGIC;
+	return buf;
+}
+
+Result<DmaBuf> DmaBuf::dup() const
+{
+	Result<UniqueFd> fd = fd_.dup();
+	if (!fd)
+		return std::move(fd).error();
+	DmaBuf buf;
+	buf.fd_ = std::move(*fd);
+	buf.size_ = size_;
+	buf.id_ = id_;
+	buf.isDmaBuf_ = isDmaBuf_;
+	return buf;
+}
+
+UniqueFd DmaBuf::release()
+{
+	size_ = 0;
+	id_ = {};
+	return std::move(fd_);
+}
+
+} /* namespace primecam */
