@@ -24,6 +24,9 @@ public:
 	Result<DmaBuf> allocate(size_t size) const;
 	const std::string &path() const { return path_; }
 
+	/* "system heap (/dev/dma_heap/system)"-style name for messages. */
+	std::string describe() const { return "dma-heap " + path_; }
+
 private:
 	UniqueFd fd_;
 	std::string path_;

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "base/dma_buf.h"
+#include "base/result.h"
+
+namespace primecam {
+
+/*
+ * Where a producer gets dma-bufs to fill when it does not allocate them
+ * itself (V4L2 DMABUF capture, stage outputs): dumb buffers on the display
+ * card, a dma-heap, ... The producer knows how many bytes it needs (the
+ * kernel's sizeimage); the allocator knows where memory that the consumers
+ * can import comes from. `name` says which, for messages and the doctor.
+ */
+struct BufferAllocator {
+	std::string name;
+	std::function<Result<DmaBuf>(size_t size)> allocate;
+};
+
+} /* namespace primecam */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+#include "pipeline/null_sink.h"
+
+#include "pipeline/stats.h"
+
+namespace primecam {
+
+Result<void> NullSink::configure(std::span<const FrameBuffer>)
+{
+	return {};
+}
+
+Result<void> NullSink::start(EventLoop &, SinkStats &stats)
+{
+	stats_ = &stats;
+	return {};
+}
+
+int NullSink::consume(FrameRef frame)
+{
+	++stats_->received;
+	++stats_->displayed;
+	stats_->latency.add(monotonicNowNs() - frame.metadata().timestampNs);
+	return 0;
+}
+
+} /* namespace primecam */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+
+#include "base/result.h"
+#include "pipeline/frame.h"
+#include "pipeline/frame_ref.h"
+
+namespace primecam {
+
+class EventLoop;
+struct PipelineStats;
+
+/*
+ * A producer of frames: a V4L2 capture device, a libcamera camera. Its
+ * buffers are fixed by configure(); frames arrive on the event loop as
+ * FrameRefs, and a buffer goes back to the device only when the last
+ * FrameRef on it is gone.
+ */
+class Source
+{
+public:
+	using FrameHandler = std::function<void(FrameRef frame)>;
+	/* A fatal streaming error (device lost, driver error): the pipeline stops. */
+	using ErrorHandler = std::function<void(const Error &error)>;
+
+	virtual ~Source() = default;
+
+	/* "vivid (/dev/video0) XRGB8888 640x480" */
+	virtual std::string describe() const = 0;
+
+	/* Opens the device, sets the format, allocates and exports buffers. */
+	virtual Result<void> configure() = 0;
+	/* Every buffer a frame can arrive in; valid after configure(). */
+	virtual std::span<const FrameBuffer> buffers() const = 0;
+
+	/* Queues the buffers and starts streaming, driven by loop. */
+	virtual Result<void> start(EventLoop &loop, PipelineStats &stats, FrameHandler onFrame,
+				   ErrorHandler onError) = 0;
+	/* Stops streaming. Buffers still held stay valid until released. */
+	virtual void stop() = 0;
+};
+
+} /* namespace primecam */

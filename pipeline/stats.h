@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace primecam {
+
+/*
+ * Latency samples in nanoseconds. Storage is reserved up front and recording
+ * never allocates: past capacity the oldest samples are overwritten, so the
+ * percentiles describe the most recent `capacity` frames while count() and
+ * max() cover the whole run.
+ */
+class LatencyRecorder
+{
+public:
+	explicit LatencyRecorder(size_t capacity = 1 << 16);
+
+	void add(int64_t ns);
+	uint64_t count() const { return count_; }
+	int64_t max() const { return max_; }
+	/* p in [0, 100]; nearest-rank over the kept samples; 0 when empty. */
+	int64_t percentile(double p) const;
+
+private:
+	std::vector<int64_t> samples_;
+	size_t next_ = 0;
+	uint64_t count_ = 0;
+	int64_t max_ = 0;
+};
+
+enum class DropReason : unsigned {
+	DisplayBehind, /* a newer frame replaced one still waiting for the display */
+	CaptureError, /* the driver flagged the buffer V4L2_BUF_FLAG_ERROR */
+	SinkError, /* the sink refused the frame (commit failed) */
+	StageBehind, /* a CPU stage was still busy with an earlier frame */
+	Count,
+};
+
+const char *dropReasonName(DropReason reason);
+
+struct SinkStats {
+	std::string name;
+	uint64_t received = 0;
+	uint64_t displayed = 0;
+	std::array<uint64_t, static_cast<size_t>(DropReason::Count)> dropped = {};
+	/* capture timestamp → the event that showed the frame (page flip), both
+	 * CLOCK_MONOTONIC */
+	LatencyRecorder latency;
+	/* frames this sink had to copy with the CPU instead of importing */
+	uint64_t copies = 0;
+
+	void drop(DropReason reason) { ++dropped[static_cast<size_t>(reason)]; }
+	uint64_t droppedTotal() const;
+};
+
+struct PipelineStats {
+	uint64_t captured = 0;
+	uint64_t captureErrors = 0;
+	/* frames the source's sequence counter skipped (lost before primecam saw them) */
+	uint64_t sequenceGaps = 0;
+	int64_t startNs = 0;
+	int64_t endNs = 0;
+	/* a deque: sinks keep a reference to their entry while others are added */
+	std::deque<SinkStats> sinks;
+
+	SinkStats &addSink(std::string name);
+	/* CPU copies anywhere in the pipeline (zero on a zero-copy path) */
+	uint64_t copies() const;
+};
+
+/* CLOCK_MONOTONIC now, in ns: the clock V4L2 and DRM timestamps use. */
+int64_t monotonicNowNs();
+
+} /* namespace primecam */

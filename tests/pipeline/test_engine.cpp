@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+#include <deque>
+#include <gtest/gtest.h>
+#include <vector>
+
+#include "base/event_loop.h"
+#include "pipeline/buffer_slots.h"
+#include "pipeline/engine.h"
+
+using namespace primecam;
+
+namespace {
+
+/* A source whose frames the test emits by hand; it records what it gets back. */
+class FakeSource : public Source
+{
+public:
+	explicit FakeSource(size_t count) : count_(count) {}
+
+	std::string describe() const override { return "fake"; }
+	Result<void> configure() override
+	{
+		slots_.assign(std::vector<FrameBuffer>(count_), [this](uint32_t index) {
+			returned.push_back(index);
+			free_.push_back(index);
+		});
+		for (uint32_t i = 0; i < count_; ++i)
+			free_.push_back(i);
+		return {};
+	}
+	std::span<const FrameBuffer> buffers() const override { return slots_.buffers(); }
+	Result<void> start(EventLoop &, PipelineStats &, FrameHandler onFrame,
+			   ErrorHandler onError) override
+	{
+		onFrame_ = std::move(onFrame);
+		onError_ = std::move(onError);
+		started = true;
+		return {};
+	}
+	void stop() override
+	{
+		started = false;
+		stoppedWithHeld = slots_.heldCount();
+	}
+
+	/* Like a DQBUF: the next free buffer carries frame `sequence`. */
+	bool emit(uint64_t sequence)
+	{
+		if (free_.empty())
+			return false;
+		uint32_t index = free_.front();
+		free_.pop_front();
+		onFrame_(slots_.hold(index, {sequence, monotonicNowNs()}));
+		return true;
+	}
+	void fail(int code) { onError_(Error::fromErrno(code, "fake device lost")); }
+	bool isHeld(uint32_t index) const { return slots_.isHeld(index); }
+
+	std::vector<uint32_t> returned;
+	bool started = false;
+	uint32_t stoppedWithHeld = 0;
+
+private:
+	size_t count_;
+	BufferSlots slots_;
+	std::deque<uint32_t> free_;
+	FrameHandler onFrame_;
+	ErrorHandler onError_;
+};
+
+/* Keeps the last `depth` frames, like a display keeps queued + active. */
+class HoldingSink : public Sink
+{
+public:
+	HoldingSink(std::string name, size_t depth) : name_(std::move(name)), depth_(depth) {}
+
+	std::string describe() const override { return name_; }
+	Result<void> configure(std::span<const FrameBuffer> buffers) override
+	{
+		configuredWith = buffers.size();
+		return {};
+	}
+	Result<void> start(EventLoop &, SinkStats &stats) override
+	{
+		stats_ = &stats;
+		return {};
+	}
+	int consume(FrameRef frame) override
+	{
+		++stats_->received;
+		if (failWith)
+			return failWith;
+		held.push_back(std::move(frame));
+		if (held.size() > depth_)
+			held.pop_front();
+		return 0;
+	}
+	void stop() override { held.clear(); }
+
+	std::deque<FrameRef> held;
+	size_t configuredWith = 0;
+	int failWith = 0;
+
+private:
+	std::string name_;
+	size_t depth_;
+	SinkStats *stats_ = nullptr;
+};
+
+struct Rig {
+	std::unique_ptr<EventLoop> loop = std::move(EventLoop::create()).value();
+	FakeSource *source = nullptr;
+	HoldingSink *shallow = nullptr;
+	HoldingSink *deep = nullptr;
+	std::unique_ptr<Engine> engine;
+
+	explicit Rig(size_t buffers = 4)
+	{
+		auto src = std::make_unique<FakeSource>(buffers);
+		source = src.get();
+		std::vector<std::unique_ptr<Sink>> sinks;
+		sinks.push_back(std::make_unique<HoldingSink>("shallow", 1));
+		sinks.push_back(std::make_unique<HoldingSink>("deep", 2));
+		shallow = static_cast<HoldingSink *>(sinks[0].get());
+		deep = static_cast<HoldingSink *>(sinks[1].get());
+		engine = std::make_unique<Engine>(*loop, std::move(src), std::move(sinks));
+	}
+};
+
+} /* namespace */
+
+TEST(Engine, SinksSeeTheSourceBuffersAtConfigure)
+{
+	Rig rig(5);
+	ASSERT_TRUE(rig.engine->configure().ok());
+	EXPECT_EQ(rig.shallow->configuredWith, 5u);
+	EXPECT_EQ(rig.deep->configuredWith, 5u);
+}
+
+TEST(Engine, BufferReturnsOnlyWhenEverySinkReleasedIt)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+
+	ASSERT_TRUE(rig.source->emit(0)); /* buffer 0 */
+	ASSERT_TRUE(rig.source->emit(1)); /* buffer 1: shallow lets go of 0 */
+	EXPECT_TRUE(rig.source->returned.empty()) << "deep still holds buffer 0";
+	EXPECT_TRUE(rig.source->isHeld(0));
+	ASSERT_TRUE(rig.source->emit(2)); /* deep lets go of 0 too */
+	EXPECT_EQ(rig.source->returned, std::vector<uint32_t>{0});
+	EXPECT_EQ(rig.engine->stats().captured, 3u);
+	EXPECT_EQ(rig.engine->stats().sinks.size(), 2u);
+	EXPECT_EQ(rig.engine->stats().sinks[0].received, 3u);
+	EXPECT_EQ(rig.engine->stats().sinks[1].received, 3u);
+}
+
+TEST(Engine, NoBufferIsDeliveredWhileStillHeld)
+{
+	Rig rig(3);
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	/* deep holds 2 frames, so with 3 buffers the source always has one. */
+	for (uint64_t seq = 0; seq < 50; ++seq)
+		ASSERT_TRUE(rig.source->emit(seq)) << "starved at frame " << seq;
+	EXPECT_EQ(rig.source->returned.size(), 48u);
+}
+
+TEST(Engine, SequenceGapsAreCounted)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	for (uint64_t seq : {10, 11, 12, 15, 16, 20})
+		ASSERT_TRUE(rig.source->emit(seq));
+	EXPECT_EQ(rig.engine->stats().sequenceGaps, 5u); /* 13, 14, 17, 18, 19 */
+}
+
+TEST(Engine, FrameLimitEndsTheLoop)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.engine->setFrameLimit(3);
+	for (uint64_t seq = 0; seq < 10; ++seq)
+		rig.loop->post([&rig, seq] { rig.source->emit(seq); });
+	EXPECT_EQ(rig.loop->run(), 0);
+	EXPECT_EQ(rig.engine->stats().captured, 3u) << "frames after the limit must not count";
+	EXPECT_EQ(rig.shallow->held.size(), 1u);
+}
+
+TEST(Engine, SinkErrorStopsWithTheErrorNamed)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.deep->failWith = -EIO;
+	rig.loop->post([&rig] { rig.source->emit(0); });
+	EXPECT_EQ(rig.loop->run(), 1);
+	ASSERT_TRUE(rig.engine->error().has_value());
+	EXPECT_EQ(rig.engine->error()->code, EIO);
+	EXPECT_NE(rig.engine->error()->message.find("deep"), std::string::npos);
+}
+
+TEST(Engine, SourceErrorStopsTheLoop)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.loop->post([&rig] { rig.source->fail(ENODEV); });
+	EXPECT_EQ(rig.loop->run(), 1);
+	ASSERT_TRUE(rig.engine->error().has_value());
+	EXPECT_EQ(rig.engine->error()->code, ENODEV);
+}
+
+TEST(Engine, StopReleasesSinksBeforeTheSource)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	ASSERT_TRUE(rig.source->emit(0));
+	ASSERT_TRUE(rig.source->emit(1));
+	rig.engine->stop();
+	EXPECT_FALSE(rig.source->started);
+	EXPECT_EQ(rig.source->stoppedWithHeld, 0u) << "sinks must let go before the source stops";
+	EXPECT_GT(rig.engine->stats().endNs, 0);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/pixel_format.h"
+
+namespace primecam {
+
+/* What a config file's [source] of type "v4l2" asks for (see configs/README.md). */
+struct CaptureConfig {
+	enum class Api { Auto, SinglePlanar, MultiPlanar };
+	enum class Memory { Mmap, Dmabuf };
+	enum class Pool { Dumb, DmaHeap };
+
+	/* A path ("/dev/video0") or a driver name ("vivid"); a driver name picks
+	 * its first capture node that speaks `api`. */
+	std::string device;
+	Api api = Api::Auto;
+	const PixelFormatInfo *format = nullptr;
+	uint32_t width = 0;
+	uint32_t height = 0;
+	/* 0: leave the driver's rate alone */
+	double fps = 0;
+	uint32_t buffers = 4;
+	/* mmap: the device allocates, primecam exports (VIDIOC_EXPBUF);
+	 * dmabuf: primecam allocates from `pool` and the device imports. */
+	Memory memory = Memory::Mmap;
+	Pool pool = Pool::Dumb;
+	/* For Pool::Dumb: the card (path or driver) to allocate on. */
+	std::string poolCard;
+};
+
+} /* namespace primecam */
