@@ -2,10 +2,11 @@
 #include "base/cpu_access.h"
 
 #include <cerrno>
-#include <linux/dma-buf.h>
 #include <string>
-#include <sys/ioctl.h>
 #include <utility>
+
+#include <linux/dma-buf.h>
+#include <sys/ioctl.h>
 
 namespace primecam {
 
@@ -50,8 +51,7 @@ int CpuAccess::syncIoctl(int fd, uint64_t flags)
 
 CpuAccess::CpuAccess(CpuAccess &&other) noexcept
 	: fd_(std::exchange(other.fd_, -1)), mode_(other.mode_), sync_(other.sync_)
-{
-}
+{}
 
 CpuAccess &CpuAccess::operator=(CpuAccess &&other) noexcept
 {

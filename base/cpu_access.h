@@ -17,7 +17,11 @@ namespace primecam {
 class CpuAccess
 {
 public:
-	enum class Mode { Read, Write, ReadWrite };
+	enum class Mode {
+		Read,
+		Write,
+		ReadWrite
+	};
 
 	/* One DMA_BUF_IOCTL_SYNC attempt: 0 or -errno. Replaceable so that tests
 	 * can count and fail calls without a device. */

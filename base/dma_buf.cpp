@@ -2,8 +2,9 @@
 #include "base/dma_buf.h"
 
 #include <cerrno>
-#include <linux/magic.h>
 #include <string>
+
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>

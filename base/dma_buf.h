@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+
 #include <sys/types.h>
 
 #include "base/result.h"

@@ -2,6 +2,7 @@
 #include "base/dma_heap.h"
 
 #include <cerrno>
+
 #include <fcntl.h>
 #include <linux/dma-heap.h>
 #include <sys/ioctl.h>

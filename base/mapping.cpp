@@ -3,15 +3,15 @@
 
 #include <cerrno>
 #include <string>
-#include <sys/mman.h>
 #include <utility>
+
+#include <sys/mman.h>
 
 namespace primecam {
 
 Mapping::Mapping(Mapping &&other) noexcept
 	: addr_(std::exchange(other.addr_, nullptr)), length_(std::exchange(other.length_, 0))
-{
-}
+{}
 
 Mapping &Mapping::operator=(Mapping &&other) noexcept
 {
@@ -31,9 +31,9 @@ Result<Mapping> Mapping::map(int fd, size_t length, Access access, off_t offset,
 	int prot = ((access & Read) ? PROT_READ : 0) | ((access & Write) ? PROT_WRITE : 0);
 	void *addr = ::mmap(nullptr, length, prot, MAP_SHARED, fd, offset);
 	if (addr == MAP_FAILED)
-		return Error::fromErrno(errno, "mmap of " + std::string(what) + " (" +
-						       std::to_string(length) + " bytes at offset " +
-						       std::to_string(offset) + ")");
+		return Error::fromErrno(
+			errno, "mmap of " + std::string(what) + " (" + std::to_string(length) +
+				       " bytes at offset " + std::to_string(offset) + ")");
 	return Mapping(addr, length);
 }
 

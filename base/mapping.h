@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+
 #include <sys/types.h>
 
 #include "base/result.h"
@@ -20,7 +21,11 @@ namespace primecam {
 class Mapping
 {
 public:
-	enum Access { Read = 1, Write = 2, ReadWrite = Read | Write };
+	enum Access {
+		Read = 1,
+		Write = 2,
+		ReadWrite = Read | Write
+	};
 
 	Mapping() = default;
 	~Mapping() { reset(); }

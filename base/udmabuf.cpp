@@ -2,6 +2,7 @@
 #include "base/udmabuf.h"
 
 #include <cerrno>
+
 #include <fcntl.h>
 #include <linux/udmabuf.h>
 #include <sys/ioctl.h>
@@ -38,7 +39,8 @@ Result<Udmabuf> Udmabuf::allocate(size_t size)
 	create.size = size;
 	int fd = ::ioctl(dev.get(), UDMABUF_CREATE, &create);
 	if (fd < 0)
-		return Error::fromErrno(errno, "UDMABUF_CREATE of " + std::to_string(size) + " bytes");
+		return Error::fromErrno(errno,
+					"UDMABUF_CREATE of " + std::to_string(size) + " bytes");
 
 	Result<DmaBuf> dmabuf = DmaBuf::adopt(UniqueFd(fd));
 	if (!dmabuf)

@@ -2,6 +2,7 @@
 #include "base/unique_fd.h"
 
 #include <cerrno>
+
 #include <fcntl.h>
 #include <unistd.h>
 

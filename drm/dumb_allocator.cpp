@@ -10,8 +10,8 @@ namespace primecam {
 
 Result<BufferAllocator> makeDumbAllocator(const std::string &cardName)
 {
-	Result<Card> card = cardName.starts_with("/") ? Card::open(cardName)
-						       : Card::openByDriver(cardName);
+	Result<Card> card =
+		cardName.starts_with("/") ? Card::open(cardName) : Card::openByDriver(cardName);
 	if (!card)
 		return std::move(card).error();
 	auto shared = std::make_shared<Card>(std::move(*card));

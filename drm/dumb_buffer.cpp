@@ -2,8 +2,9 @@
 #include "drm/dumb_buffer.h"
 
 #include <cerrno>
-#include <fcntl.h>
 #include <utility>
+
+#include <fcntl.h>
 #include <xf86drm.h>
 
 #include "drm/card.h"
@@ -13,8 +14,7 @@ namespace primecam {
 DumbBuffer::DumbBuffer(DumbBuffer &&other) noexcept
 	: cardFd_(std::exchange(other.cardFd_, -1)), handle_(std::exchange(other.handle_, 0)),
 	  pitch_(other.pitch_), size_(other.size_), width_(other.width_), height_(other.height_)
-{
-}
+{}
 
 DumbBuffer &DumbBuffer::operator=(DumbBuffer &&other) noexcept
 {
@@ -59,6 +59,17 @@ Result<DmaBuf> DumbBuffer::exportDmaBuf() const
 		return Error::fromErrno(errno, "PRIME export of dumb buffer handle " +
 						       std::to_string(handle_));
 	return DmaBuf::adopt(UniqueFd(fd));
+}
+
+Result<Mapping> DumbBuffer::map(Mapping::Access access) const
+{
+	struct drm_mode_map_dumb req = {};
+	req.handle = handle_;
+	if (drmIoctl(cardFd_, DRM_IOCTL_MODE_MAP_DUMB, &req) < 0)
+		return Error::fromErrno(errno, "MAP_DUMB of dumb buffer handle " +
+						       std::to_string(handle_));
+	return Mapping::map(cardFd_, size_, access, static_cast<off_t>(req.offset),
+			    "dumb buffer handle " + std::to_string(handle_));
 }
 
 void DumbBuffer::reset() noexcept

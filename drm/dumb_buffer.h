@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "base/dma_buf.h"
+#include "base/mapping.h"
 #include "base/result.h"
 
 namespace primecam {
@@ -39,6 +40,14 @@ public:
 
 	/* The buffer as a dma-buf (PRIME export), to hand to other devices. */
 	Result<DmaBuf> exportDmaBuf() const;
+
+	/*
+	 * A CPU mapping of the whole buffer through the card (MAP_DUMB gives
+	 * the fake offset to mmap the card fd at). For the card's own use of
+	 * its buffers (a black background, reading writeback output); other
+	 * devices' views go through exportDmaBuf() and CpuAccess.
+	 */
+	Result<Mapping> map(Mapping::Access access) const;
 
 	/* DRM_IOCTL_MODE_DESTROY_DUMB: drops this handle's reference. */
 	void reset() noexcept;

@@ -8,8 +8,16 @@ namespace primecam {
 
 /* What a config file's [[sink]] of type "kms" asks for (see configs/README.md). */
 struct KmsSinkConfig {
-	enum class Plane { Primary, Overlay, Id };
-	enum class Placement { Fullscreen, Center, Rect };
+	enum class Plane {
+		Primary,
+		Overlay,
+		Id
+	};
+	enum class Placement {
+		Fullscreen,
+		Center,
+		Rect
+	};
 
 	/* A path ("/dev/dri/card0") or a driver name ("vkms"). */
 	std::string card;

@@ -8,8 +8,7 @@ namespace primecam {
 Engine::Engine(EventLoop &loop, std::unique_ptr<Source> source,
 	       std::vector<std::unique_ptr<Sink>> sinks)
 	: loop_(loop), source_(std::move(source)), sinks_(std::move(sinks))
-{
-}
+{}
 
 Engine::~Engine()
 {

@@ -11,10 +11,10 @@ namespace primecam {
 
 /* One colour plane of a buffer, as an importer (KMS, EGL) needs it. */
 struct FramePlane {
-	int fd = -1; /* dma-buf holding the plane; owned by the buffer's source */
-	BufferId id; /* that dma-buf's identity: the key importers cache by */
-	uint32_t offset = 0; /* bytes from the start of the dma-buf */
-	uint32_t stride = 0; /* bytes per line, as the producing device reported it */
+	int fd = -1;	       /* dma-buf holding the plane; owned by the buffer's source */
+	BufferId id;	       /* that dma-buf's identity: the key importers cache by */
+	uint32_t offset = 0;   /* bytes from the start of the dma-buf */
+	uint32_t stride = 0;   /* bytes per line, as the producing device reported it */
 	uint64_t modifier = 0; /* DRM_FORMAT_MOD_LINEAR unless the producer tiles */
 };
 
@@ -38,7 +38,7 @@ struct FrameBuffer {
 
 /* What the producer knows about one frame in a buffer. */
 struct FrameMetadata {
-	uint64_t sequence = 0; /* the producer's frame counter: gaps are lost frames */
+	uint64_t sequence = 0;	 /* the producer's frame counter: gaps are lost frames */
 	int64_t timestampNs = 0; /* capture time, CLOCK_MONOTONIC */
 };
 

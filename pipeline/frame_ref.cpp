@@ -30,7 +30,8 @@ FrameRef &FrameRef::operator=(const FrameRef &other)
 	return *this;
 }
 
-FrameRef::FrameRef(FrameRef &&other) noexcept : slot_(std::exchange(other.slot_, nullptr)) {}
+FrameRef::FrameRef(FrameRef &&other) noexcept : slot_(std::exchange(other.slot_, nullptr))
+{}
 
 FrameRef &FrameRef::operator=(FrameRef &&other) noexcept
 {

@@ -35,9 +35,9 @@ private:
 
 enum class DropReason : unsigned {
 	DisplayBehind, /* a newer frame replaced one still waiting for the display */
-	CaptureError, /* the driver flagged the buffer V4L2_BUF_FLAG_ERROR */
-	SinkError, /* the sink refused the frame (commit failed) */
-	StageBehind, /* a CPU stage was still busy with an earlier frame */
+	CaptureError,  /* the driver flagged the buffer V4L2_BUF_FLAG_ERROR */
+	SinkError,     /* the sink refused the frame (commit failed) */
+	StageBehind,   /* a CPU stage was still busy with an earlier frame */
 	Count,
 };
 

@@ -10,9 +10,19 @@ namespace primecam {
 
 /* What a config file's [source] of type "v4l2" asks for (see configs/README.md). */
 struct CaptureConfig {
-	enum class Api { Auto, SinglePlanar, MultiPlanar };
-	enum class Memory { Mmap, Dmabuf };
-	enum class Pool { Dumb, DmaHeap };
+	enum class Api {
+		Auto,
+		SinglePlanar,
+		MultiPlanar
+	};
+	enum class Memory {
+		Mmap,
+		Dmabuf
+	};
+	enum class Pool {
+		Dumb,
+		DmaHeap
+	};
 
 	/* A path ("/dev/video0") or a driver name ("vivid"); a driver name picks
 	 * its first capture node that speaks `api`. */

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -47,7 +48,7 @@ Result<VideoDevice> VideoDevice::open(const std::string &path)
 		return dev.error(-ret, "VIDIOC_QUERYCAP");
 	/* device_caps describes this node; capabilities the whole device. */
 	dev.caps_ = (dev.cap_.capabilities & V4L2_CAP_DEVICE_CAPS) ? dev.cap_.device_caps
-								    : dev.cap_.capabilities;
+								   : dev.cap_.capabilities;
 	return dev;
 }
 

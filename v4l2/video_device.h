@@ -2,10 +2,11 @@
 #pragma once
 
 #include <cstdint>
-#include <linux/videodev2.h>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <linux/videodev2.h>
 
 #include "base/dma_buf.h"
 #include "base/result.h"

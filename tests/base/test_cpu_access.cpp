@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <deque>
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <linux/dma-buf.h>
 #include <sys/mman.h>
-#include <vector>
 
 #include "base/cpu_access.h"
 #include "base/unique_fd.h"

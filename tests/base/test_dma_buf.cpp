@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+#include <unordered_set>
+
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
-#include <unordered_set>
 
 #include "base/dma_buf.h"
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <cstring>
+
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>

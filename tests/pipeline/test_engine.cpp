@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <deque>
-#include <gtest/gtest.h>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "base/event_loop.h"
 #include "pipeline/buffer_slots.h"

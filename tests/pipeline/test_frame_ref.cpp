@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#include <gtest/gtest.h>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "pipeline/buffer_slots.h"
 
@@ -47,7 +48,7 @@ TEST_F(FrameRefTest, LastHolderReturnsTheBuffer)
 TEST_F(FrameRefTest, FanOutReturnsOnlyAfterEveryHolder)
 {
 	FrameRef a = slots.hold(0, {});
-	FrameRef b = a;	  /* a second sink */
+	FrameRef b = a; /* a second sink */
 	FrameRef c;
 	c = b; /* a third */
 	a.reset();

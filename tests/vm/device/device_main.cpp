@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "device_test.h"
@@ -25,9 +26,10 @@ int main(int argc, char **argv)
 	 * PRIMECAM_NEED_DEVICE) must not let a required run pass. */
 	const ::testing::UnitTest &unit = *::testing::UnitTest::GetInstance();
 	if (primecam::test::devicesRequired() && unit.skipped_test_count() > 0) {
-		std::fprintf(stderr,
-			     "device-tests: %d test(s) skipped while PRIMECAM_REQUIRE_DEVICES is set\n",
-			     unit.skipped_test_count());
+		std::fprintf(
+			stderr,
+			"device-tests: %d test(s) skipped while PRIMECAM_REQUIRE_DEVICES is set\n",
+			unit.skipped_test_count());
 		return 1;
 	}
 	return ret;

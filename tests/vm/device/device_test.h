@@ -16,12 +16,13 @@ bool devicesRequired();
 } /* namespace primecam::test */
 
 /* Skips the test (fails it under PRIMECAM_REQUIRE_DEVICES=1) unless cond. */
-#define PRIMECAM_NEED_DEVICE(cond, what)                                                      \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			if (::primecam::test::devicesRequired())                              \
-				FAIL() << "required device missing: " << what;                \
-			else                                                                  \
-				GTEST_SKIP() << what << " (run inside the VM: tests/vm/run-vm.sh)"; \
-		}                                                                             \
+#define PRIMECAM_NEED_DEVICE(cond, what)                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			if (::primecam::test::devicesRequired())                                   \
+				FAIL() << "required device missing: " << what;                     \
+			else                                                                       \
+				GTEST_SKIP()                                                       \
+					<< what << " (run inside the VM: tests/vm/run-vm.sh)";     \
+		}                                                                                  \
 	} while (0)

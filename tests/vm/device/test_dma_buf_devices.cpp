@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <cstring>
-#include <gtest/gtest.h>
-#include <sys/stat.h>
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/udmabuf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cpu_access.h"

@@ -18,7 +18,8 @@ using namespace primecam;
  */
 TEST(ExpbufImport, VividBufferImportsIntoVkms)
 {
-	auto nodes = VideoDevice::findByDriver("vivid", V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING);
+	auto nodes =
+		VideoDevice::findByDriver("vivid", V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING);
 	auto card = Card::openByDriver("vkms");
 	PRIMECAM_NEED_DEVICE(!nodes.empty(), "a single-planar vivid capture node");
 	PRIMECAM_NEED_DEVICE(card.ok(), "the vkms card");
