@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <vector>
+
 #include <dirent.h>
 #include <fcntl.h>
-#include <vector>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <xf86drm.h>
 
 namespace primecam {
@@ -32,7 +35,7 @@ std::vector<std::string> cardNodes()
 
 } /* namespace */
 
-Result<Card> Card::open(const std::string &path)
+Result<Card> Card::openNode(const std::string &path)
 {
 	Card card;
 	card.path_ = path;
@@ -45,22 +48,85 @@ Result<Card> Card::open(const std::string &path)
 					"DRM_IOCTL_VERSION on " + path + " (not a DRM device?)");
 	card.driver_.assign(version->name, static_cast<size_t>(version->name_len));
 	drmFreeVersion(version);
+	struct stat st;
+	if (::fstat(card.fd_.get(), &st) < 0)
+		return Error::fromErrno(errno, "fstat of DRM card " + path);
+	card.minor_ = ::minor(st.st_rdev);
 	return card;
 }
 
-Result<Card> Card::openByDriver(std::string_view driver)
+Result<Card> Card::open(const std::string &path, Role role)
+{
+	Result<Card> card = openNode(path);
+	if (!card)
+		return card;
+	Result<void> ret = card->applyRole(role);
+	if (!ret)
+		return std::move(ret).error();
+	return card;
+}
+
+Result<Card> Card::openByDriver(std::string_view driver, Role role)
 {
 	std::string seen;
 	for (const std::string &node : cardNodes()) {
-		Result<Card> card = open(node);
+		/* The role applies to the card that matches; the others are
+		 * closed again at once, and with them any master they got. */
+		Result<Card> card = openNode(node);
 		if (!card)
 			continue;
-		if (card->driver() == driver)
+		if (card->driver() == driver) {
+			Result<void> ret = card->applyRole(role);
+			if (!ret)
+				return std::move(ret).error();
 			return card;
+		}
 		seen += (seen.empty() ? "" : ", ") + node + " (" + card->driver() + ")";
 	}
 	return Error{ENODEV, "no DRM card with driver '" + std::string(driver) +
 				     "'; found: " + (seen.empty() ? "none" : seen)};
+}
+
+Result<Card> Card::openByName(const std::string &name, Role role)
+{
+	if (name.starts_with("/"))
+		return open(name, role);
+	return openByDriver(name, role);
+}
+
+std::string Card::describe() const
+{
+	return path_ + " (" + driver_ + ")";
+}
+
+Result<void> Card::applyRole(Role role)
+{
+	if (role == Role::Display)
+		return acquireMaster();
+	if (isMaster() && drmDropMaster(fd_.get()) < 0)
+		return Error::fromErrno(errno, "dropping DRM master on " + describe() +
+						       " (opened for buffers only)");
+	return {};
+}
+
+Result<uint64_t> Card::capability(uint64_t cap, std::string_view name) const
+{
+	uint64_t value = 0;
+	if (drmGetCap(fd_.get(), cap, &value) < 0)
+		return Error::fromErrno(errno, std::string(name) + " on " + describe());
+	return value;
+}
+
+Result<void> Card::acquireMaster()
+{
+	if (isMaster())
+		return {};
+	if (drmSetMaster(fd_.get()) < 0)
+		return Error::fromErrno(errno,
+					"cannot become DRM master of " + describe() +
+						": another client, such as a compositor, holds "
+						"the display");
+	return {};
 }
 
 Result<void> Card::enableAtomic(bool writeback)

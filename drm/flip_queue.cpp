@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#include "drm/flip_queue.h"
+
+#include <utility>
+
+#include "pipeline/stats.h"
+
+namespace primecam {
+
+FlipQueue::FlipQueue(CommitFn commit) : commit_(std::move(commit))
+{}
+
+int FlipQueue::commit(FrameRef frame)
+{
+	int ret = commit_(frame);
+	if (ret < 0) {
+		if (stats_)
+			stats_->drop(DropReason::SinkError);
+		return ret; /* frame goes out of scope: released */
+	}
+	queued_ = std::move(frame);
+	return 0;
+}
+
+int FlipQueue::push(FrameRef frame)
+{
+	if (stats_)
+		++stats_->received;
+	if (!queued_)
+		return commit(std::move(frame));
+	if (pending_ && stats_)
+		stats_->drop(DropReason::DisplayBehind);
+	/* Move-assignment releases the frame that waited. */
+	pending_ = std::move(frame);
+	return 0;
+}
+
+int FlipQueue::flipped(int64_t timestampNs)
+{
+	if (!queued_)
+		return 0;
+	if (stats_) {
+		++stats_->displayed;
+		stats_->latency.add(timestampNs - queued_.metadata().timestampNs);
+	}
+	/* The frame on screen until this flip is no longer scanned out: only
+	 * now may its buffer go back to the producer. */
+	active_ = std::move(queued_);
+	if (!pending_)
+		return 0;
+	return commit(std::move(pending_));
+}
+
+void FlipQueue::dropPending()
+{
+	pending_.reset();
+}
+
+void FlipQueue::clear()
+{
+	pending_.reset();
+	queued_.reset();
+	active_.reset();
+}
+
+} /* namespace primecam */

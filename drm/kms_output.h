@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <xf86drmMode.h>
+
+#include "base/pixel_format.h"
+#include "base/result.h"
+#include "drm/atomic_request.h"
+#include "drm/kms_resources.h"
+#include "drm/kms_sink_config.h"
+#include "drm/placement.h"
+
+namespace primecam {
+
+/*
+ * Where a sink's frames go: connector, CRTC, mode, the plane that shows the
+ * frames (and the primary plane under an overlay), and where on the screen,
+ * chosen from a KmsResources snapshot and a KmsSinkConfig. Builds the atomic
+ * state for the modeset, the per-frame flip and switching the output off,
+ * and checks the whole state with a TEST_ONLY commit, turning a refusal into
+ * a message that names the plane, the format and what the plane supports.
+ */
+class KmsOutput
+{
+public:
+	/* What the frames are: every buffer of a sink has the same. */
+	struct FrameFormat {
+		const PixelFormatInfo *format = nullptr;
+		uint64_t modifier = 0;
+		uint32_t width = 0;
+		uint32_t height = 0;
+	};
+
+	/*
+	 * Connector (config.connector by name or id, else the first connected
+	 * one), a CRTC it can use (the one it is on now first), a plane of the
+	 * kind asked for on that CRTC whose format list has the frame's format
+	 * and modifier, a mode (config.mode, else for a full-screen primary
+	 * plane the mode of the frame's size, else the preferred mode) and the
+	 * placement. cardName prefixes the messages.
+	 */
+	static Result<KmsOutput> select(const KmsResources &resources, const KmsSinkConfig &config,
+					const FrameFormat &frame, const std::string &cardName);
+
+	/*
+	 * The mode config.mode ("WxH" or "WxH@R") names, else for a full-screen
+	 * primary plane the one whose size is the frame's, else the preferred
+	 * one (else the first). An index into modes, or an error listing them.
+	 */
+	static Result<size_t> selectMode(std::span<const drmModeModeInfo> modes,
+					 const std::string &wanted, bool fullscreenPrimary,
+					 uint32_t frameWidth, uint32_t frameHeight);
+
+	/* "Virtual-1 plane 31 (primary)" */
+	std::string describe() const;
+
+	const KmsConnector &connector() const { return connector_; }
+	const KmsCrtc &crtc() const { return crtc_; }
+	const KmsPlane &plane() const { return plane_; }
+	/* The primary plane under an overlay, which then needs a background. */
+	const std::optional<KmsPlane> &background() const { return background_; }
+	const drmModeModeInfo &mode() const { return mode_; }
+	const ScreenRect &rect() const { return rect_; }
+	uint32_t fbIdProperty() const { return plane_.properties.id("FB_ID"); }
+
+	/*
+	 * The full state: connector on the CRTC, the mode (modeBlob) active,
+	 * the frame plane showing fb at the placement, the primary showing
+	 * backgroundFb when the frames go on another plane, and everything an
+	 * earlier client left on this CRTC switched off (other planes, other
+	 * connectors such as a writeback connector, colour management, the CRTC
+	 * the connector was on if that is another one). Needs ALLOW_MODESET.
+	 */
+	int addModeset(AtomicRequest &request, uint32_t modeBlob, uint32_t fb,
+		       uint32_t backgroundFb) const;
+	/* The per-frame change: the frame plane's FB_ID, nothing else. */
+	int addFlip(AtomicRequest &request, uint32_t fb) const;
+	/* Planes off, connector off the CRTC, CRTC inactive (ALLOW_MODESET). */
+	int addOff(AtomicRequest &request) const;
+
+	/* The modeset as TEST_ONLY | ALLOW_MODESET; a refusal becomes an error
+	 * naming the plane, the format, the placement, the mode and what the
+	 * plane supports. */
+	Result<void> test(int cardFd, AtomicRequest &request, uint32_t modeBlob, uint32_t fb,
+			  uint32_t backgroundFb) const;
+
+private:
+	int addPlane(AtomicRequest &request, const KmsPlane &plane, uint32_t fb,
+		     const ScreenRect &dst, uint32_t srcWidth, uint32_t srcHeight) const;
+
+	std::string cardName_;
+	KmsConnector connector_;
+	KmsCrtc crtc_;
+	KmsPlane plane_;
+	std::optional<KmsPlane> background_;
+	drmModeModeInfo mode_ = {};
+	ScreenRect rect_;
+	FrameFormat frame_;
+
+	/* Left on by earlier clients, switched off by the modeset. */
+	std::vector<KmsPlane> strayPlanes_;
+	std::vector<KmsConnector> strayConnectors_;
+	std::optional<KmsCrtc> previousCrtc_;
+};
+
+/* "1024x768@60" */
+std::string modeName(const drmModeModeInfo &mode);
+/* "XRGB8888, ARGB8888, ..." (names from base/pixel_format, else fourccs). */
+std::string formatList(std::span<const uint32_t> formats);
+
+} /* namespace primecam */

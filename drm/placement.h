@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "drm/kms_sink_config.h"
+
+namespace primecam {
+
+/* A rectangle on the screen (CRTC coordinates), in pixels. */
+struct ScreenRect {
+	int32_t x = 0;
+	int32_t y = 0;
+	uint32_t width = 0;
+	uint32_t height = 0;
+
+	bool operator==(const ScreenRect &) const = default;
+	/* "320x240+352+264" */
+	std::string describe() const;
+};
+
+/*
+ * Where a frameWidth x frameHeight frame goes on a screenWidth x
+ * screenHeight mode, as the config asks: the whole screen, centred at its
+ * own size, or the config's rectangle (width/height 0: the frame's size).
+ * A centred frame larger than the screen and a rectangle not wholly on the
+ * screen are refused (EINVAL, the message gives the numbers): a plane
+ * clipped by the screen edge is one the user did not ask for, and many
+ * planes cannot be partly off screen at all. Whether the plane can scale
+ * (CRTC size != frame size) is for the card to say, in a TEST_ONLY commit.
+ */
+Result<ScreenRect> placeOnScreen(const KmsSinkConfig &config, uint32_t screenWidth,
+				 uint32_t screenHeight, uint32_t frameWidth, uint32_t frameHeight);
+
+} /* namespace primecam */
