@@ -76,7 +76,7 @@ public:
 	/* Framebuffers made for the source's buffers (not the background). */
 	size_t framebufferCount() const { return framebuffers_.size(); }
 	/* The last streaming error (a failed commit, a lost flip), if any. */
-	const std::optional<Error> &lastError() const { return lastError_; }
+	const std::optional<Error> &lastError() const override { return lastError_; }
 
 private:
 	/* A buffer's identity: the dma-bufs and offsets of its planes. */

@@ -80,7 +80,8 @@ void Engine::onFrame(FrameRef frame)
 	for (auto &sink : sinks_) {
 		int ret = sink->consume(frame);
 		if (ret < 0) {
-			onError(Error::fromErrno(-ret, sink->describe()));
+			const std::optional<Error> &detail = sink->lastError();
+			onError(detail ? *detail : Error::fromErrno(-ret, sink->describe()));
 			return;
 		}
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -42,6 +43,14 @@ public:
 	virtual int consume(FrameRef frame) = 0;
 	/* Lets go of every frame it holds. */
 	virtual void stop() = 0;
+
+	/* The sink's own account of what made consume() fail (which commit,
+	 * which buffer, which exporter), when it keeps one. */
+	virtual const std::optional<Error> &lastError() const
+	{
+		static const std::optional<Error> none;
+		return none;
+	}
 };
 
 } /* namespace primecam */

@@ -97,8 +97,10 @@ public:
 		return 0;
 	}
 	void stop() override { held.clear(); }
+	const std::optional<Error> &lastError() const override { return error; }
 
 	std::deque<FrameRef> held;
+	std::optional<Error> error;
 	size_t configuredWith = 0;
 	int failWith = 0;
 
@@ -201,6 +203,21 @@ TEST(Engine, SinkErrorStopsWithTheErrorNamed)
 	ASSERT_TRUE(rig.engine->error().has_value());
 	EXPECT_EQ(rig.engine->error()->code, EIO);
 	EXPECT_NE(rig.engine->error()->message.find("deep"), std::string::npos);
+}
+
+TEST(Engine, SinkErrorDetailIsKept)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.shallow->failWith = -EINVAL;
+	rig.shallow->error = Error::fromErrno(EINVAL, "shallow: page flip commit of buffer 0");
+	rig.loop->post([&rig] { rig.source->emit(0); });
+	EXPECT_EQ(rig.loop->run(), 1);
+	ASSERT_TRUE(rig.engine->error().has_value());
+	EXPECT_NE(rig.engine->error()->message.find("page flip commit of buffer 0"),
+		  std::string::npos)
+		<< rig.engine->error()->message;
 }
 
 TEST(Engine, SourceErrorStopsTheLoop)
