@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+#include <cerrno>
+#include <cstring>
+
+#include <gtest/gtest.h>
+
+#include "../device_test.h"
+#include "base/event_loop.h"
+#include "v4l2/capture_source.h"
+#include "v4l2/video_device.h"
+#include "v4l2_test_helpers.h"
+
+using namespace primecam;
+using namespace primecam::test;
+
+namespace {
+
+using Api = CaptureConfig::Api;
+
+/* The index of vivid's first input whose name starts with prefix. */
+std::optional<uint32_t> findInput(const VideoDevice &dev, const char *prefix)
+{
+	for (uint32_t index = 0;; ++index) {
+		v4l2_input input = {};
+		input.index = index;
+		if (dev.ioctl(VIDIOC_ENUMINPUT, &input) < 0)
+			return std::nullopt;
+		if (std::strncmp(reinterpret_cast<const char *>(input.name), prefix,
+				 std::strlen(prefix)) == 0)
+			return index;
+	}
+}
+
+} /* namespace */
+
+/*
+ * A buffer the driver flags V4L2_BUF_FLAG_ERROR (vivid's "Inject
+ * V4L2_BUF_FLAG_ERROR" button flags the next one) is counted and requeued,
+ * never delivered; streaming goes on.
+ */
+TEST(V4l2Events, ErrorFlaggedBufferIsCountedNotDelivered)
+{
+	const std::string node = vividNode(Api::SinglePlanar);
+	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+
+	auto control = VideoDevice::open(node);
+	ASSERT_TRUE(control.ok()) << control.error().message;
+	auto loop = EventLoop::create();
+	ASSERT_TRUE(loop.ok());
+	V4l2Source source(vividConfig(Api::SinglePlanar, "XRGB8888"));
+	Result<void> ret = source.configure();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+
+	SourceRun run;
+	std::vector<uint64_t> sequences;
+	runSource(**loop, source, 15, run, [&](uint64_t n) {
+		sequences.push_back(run.held.metadata().sequence);
+		if (n == 3) {
+			Result<void> pressed = control->setControl("Inject V4L2_BUF_FLAG_ERROR", 1);
+			EXPECT_TRUE(pressed.ok()) << pressed.error().message;
+		}
+	});
+	ASSERT_EQ(run.code, 0) << (run.error ? run.error->message : "");
+	EXPECT_EQ(run.stats.captureErrors, 1u);
+	EXPECT_FALSE(run.error.has_value());
+	/* The flagged frame's sequence number is missing from what arrived. */
+	uint64_t gaps = 0;
+	for (size_t i = 1; i < sequences.size(); ++i)
+		gaps += sequences[i] - sequences[i - 1] - 1;
+	EXPECT_GE(gaps, 1u);
+	source.stop();
+	run.held.reset();
+}
+
+/*
+ * V4L2_EVENT_SOURCE_CHANGE on the captured input (vivid's HDMI input losing
+ * its signal) stops the stream with an error naming the device: this version
+ * does not renegotiate.
+ */
+TEST(V4l2Events, SourceChangeIsAnErrorNamingTheDevice)
+{
+	const std::string node = vividNode(Api::SinglePlanar);
+	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+
+	auto control = VideoDevice::open(node);
+	ASSERT_TRUE(control.ok()) << control.error().message;
+	auto webcam = control->currentInput();
+	ASSERT_TRUE(webcam.ok()) << webcam.error().message;
+	auto hdmi = findInput(*control, "HDMI");
+	ASSERT_TRUE(hdmi.has_value()) << node << " has no HDMI input";
+	ASSERT_TRUE(control->setInput(*hdmi).ok());
+
+	{
+		auto loop = EventLoop::create();
+		ASSERT_TRUE(loop.ok());
+		/* vivid's HDMI input runs at its DV timings, 1280x720p60. */
+		CaptureConfig config = vividConfig(Api::SinglePlanar, "XRGB8888", 1280, 720);
+		config.device = node;
+		config.fps = 0;
+		V4l2Source source(config);
+		Result<void> ret = source.configure();
+		ASSERT_TRUE(ret.ok()) << ret.error().message;
+
+		SourceRun run;
+		runSource(**loop, source, 100, run, [&](uint64_t n) {
+			if (n != 2)
+				return;
+			Result<void> set = control->setControl("DV Timings Signal Mode", 1);
+			EXPECT_TRUE(set.ok()) << set.error().message; /* "No Signal" */
+		});
+		EXPECT_EQ(run.code, 1);
+		ASSERT_TRUE(run.error.has_value()) << "no error after the source change";
+		EXPECT_EQ(run.error->code, ERESTART);
+		EXPECT_NE(run.error->message.find(node + " (vivid): resolution changed; restart "
+							 "needed"),
+			  std::string::npos)
+			<< run.error->message;
+		EXPECT_LT(run.frames, 100u);
+		source.stop();
+		run.held.reset();
+	}
+
+	/* Leave vivid as the other tests expect it. */
+	EXPECT_TRUE(control->setControl("DV Timings Signal Mode", 0).ok());
+	Result<void> restored = control->setInput(*webcam);
+	EXPECT_TRUE(restored.ok()) << restored.error().message;
+}

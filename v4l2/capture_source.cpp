@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: MIT */
+#include "v4l2/capture_source.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+
+#include <libdrm/drm_fourcc.h>
+#include <sys/epoll.h>
+
+#include "base/event_loop.h"
+#include "base/pixel_format.h"
+#include "pipeline/stats.h"
+
+namespace primecam {
+
+namespace {
+
+constexpr uint32_t kCaptureCaps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE;
+
+const char *apiName(CaptureConfig::Api api)
+{
+	switch (api) {
+	case CaptureConfig::Api::SinglePlanar:
+		return "single-planar";
+	case CaptureConfig::Api::MultiPlanar:
+		return "multi-planar";
+	case CaptureConfig::Api::Auto:
+		break;
+	}
+	return "";
+}
+
+/* The capture APIs a node offers, for messages: "single-planar",
+ * "multi-planar" or "single- and multi-planar". */
+std::string nodeApis(uint32_t caps)
+{
+	bool single = caps & V4L2_CAP_VIDEO_CAPTURE;
+	bool multi = caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE;
+	if (single && multi)
+		return "single- and multi-planar";
+	if (multi)
+		return "multi-planar";
+	if (single)
+		return "single-planar";
+	return "no video capture";
+}
+
+std::string hex(uint32_t value)
+{
+	char text[16];
+	std::snprintf(text, sizeof(text), "0x%08" PRIx32, value);
+	return text;
+}
+
+std::string sizeText(uint32_t width, uint32_t height)
+{
+	return std::to_string(width) + "x" + std::to_string(height);
+}
+
+/* Picks the node's API for the config: an explicit API must exist on the
+ * node; Auto keeps the node's own (single-planar when it has both). */
+Result<void> selectApi(VideoDevice &dev, CaptureConfig::Api api)
+{
+	if (!(dev.caps() & kCaptureCaps))
+		return Error::fromErrno(
+			ENODEV, dev.describe() + " is not a video capture node (device caps " +
+					hex(dev.caps()) + ")");
+	/* Buffers move by QBUF/DQBUF only; read() would copy every frame. */
+	if (!(dev.caps() & V4L2_CAP_STREAMING))
+		return Error::fromErrno(ENOTSUP, dev.describe() +
+							 " cannot stream (no V4L2_CAP_STREAMING); "
+							 "read() I/O would copy every frame");
+	if (api == CaptureConfig::Api::Auto)
+		return {};
+	return dev.useMultiplanar(api == CaptureConfig::Api::MultiPlanar);
+}
+
+} /* namespace */
+
+V4l2Source::V4l2Source(CaptureConfig config, std::optional<BufferAllocator> allocator)
+	: config_(std::move(config)), allocator_(std::move(allocator))
+{}
+
+V4l2Source::~V4l2Source()
+{
+	stop();
+	release();
+}
+
+bool V4l2Source::namesNonContiguous(std::string_view name)
+{
+	for (const PixelFormatInfo &info : allFormats()) {
+		if (info.v4l2Mplane && fourccToString(info.v4l2Mplane) == name)
+			return true;
+	}
+	return false;
+}
+
+std::string V4l2Source::describe() const
+{
+	std::string format = config_.format ? std::string(config_.format->name) : "(no format)";
+	if (!device_ || !layout_.format)
+		return config_.device + " " + format + " " +
+		       sizeText(config_.width, config_.height);
+
+	std::string text = device_->driver() + " (" + device_->path() + ") " +
+			   std::string(layout_.format->name) + " " +
+			   sizeText(layout_.width, layout_.height) + " " +
+			   (device_->isMultiplanar() ? "multi-planar" : "single-planar");
+	if (layout_.numMemoryPlanes > 1)
+		text += " (" + std::to_string(layout_.numMemoryPlanes) + " buffers per frame)";
+	if (interval_.numerator) {
+		char fps[32];
+		std::snprintf(fps, sizeof(fps), "%.6g fps", interval_.fps());
+		text += ", ";
+		text += fps;
+		/* S_PARM grants the driver's nearest rate: say when it is not
+		 * the one asked for. */
+		Fraction wanted = intervalForFps(config_.fps);
+		if (wanted.denominator &&
+		    uint64_t{wanted.numerator} * interval_.denominator !=
+			    uint64_t{wanted.denominator} * interval_.numerator) {
+			char asked[48];
+			std::snprintf(asked, sizeof(asked), " (%.6g asked)", config_.fps);
+			text += asked;
+		}
+	}
+	text += ", " + std::to_string(memory_.size());
+	if (memoryType_ == V4L2_MEMORY_DMABUF)
+		text += " DMABUF buffers from " + (allocator_ ? allocator_->name : "?");
+	else
+		text += " MMAP buffers exported with VIDIOC_EXPBUF";
+	if (dequeueTimestamps_)
+		text += "; the driver's timestamps are not CLOCK_MONOTONIC, frames carry their "
+			"dequeue time";
+	return text;
+}
+
+Result<void> V4l2Source::configure()
+{
+	if (streaming_)
+		return Error::fromErrno(EBUSY, describe() + ": configure() while streaming");
+	if (slots_.heldCount() != 0)
+		return Error::fromErrno(EBUSY, describe() + ": configure() while " +
+						       std::to_string(slots_.heldCount()) +
+						       " buffer(s) are still held by sinks");
+	release();
+	failed_ = false;
+	ended_ = false;
+	eosEvent_ = false;
+	dequeueTimestamps_ = false;
+
+	if (config_.memory == CaptureConfig::Memory::Dmabuf && !allocator_)
+		return Error::fromErrno(EINVAL,
+					"v4l2 source " + config_.device +
+						": memory = dmabuf needs a buffer allocator "
+						"(dumb buffers on a card, or a dma-heap)");
+	if (!config_.format)
+		return Error::fromErrno(EINVAL, "v4l2 source " + config_.device +
+							": no pixel format given");
+	if (config_.width == 0 || config_.height == 0)
+		return Error::fromErrno(EINVAL, "v4l2 source " + config_.device +
+							": no frame size given (width and height)");
+	if (config_.buffers == 0)
+		return Error::fromErrno(EINVAL, "v4l2 source " + config_.device +
+							": buffers = 0, at least 1 is needed");
+
+	Result<void> ok = openDevice();
+	if (!ok)
+		return ok;
+	Result<uint32_t> fourcc = chooseFourcc();
+	if (!fourcc)
+		return std::move(fourcc).error();
+	Result<v4l2_format> fmt = applyFormat(*fourcc);
+	if (!fmt)
+		return std::move(fmt).error();
+	ok = applyFrameRate();
+	if (!ok)
+		return ok;
+
+	/* The kernel's own strides and plane sizes, never width * bpp. */
+	Result<FrameLayout> layout = layoutFromKernel(kernelFormatFrom(*fmt));
+	if (!layout)
+		return Error::fromErrno(layout.error().code,
+					device_->describe() + ": " + layout.error().message);
+	layout_ = *layout;
+
+	/*
+	 * Subscribed once, here: the subscription lives with the open file. A
+	 * driver that does not send an event refuses to subscribe it (EINVAL,
+	 * or ENOTTY without any event support), which only means it never
+	 * comes.
+	 */
+	/* A source change event's id is the input it happened on: listen on
+	 * the one being captured. */
+	Result<uint32_t> input = device_->currentInput();
+	if (!input)
+		return std::move(input).error();
+	for (uint32_t type : {V4L2_EVENT_SOURCE_CHANGE, V4L2_EVENT_EOS}) {
+		int ret = device_->subscribeEvent(type,
+						  type == V4L2_EVENT_SOURCE_CHANGE ? *input : 0);
+		if (ret < 0 && ret != -EINVAL && ret != -ENOTTY)
+			return Error::fromErrno(-ret,
+						"VIDIOC_SUBSCRIBE_EVENT(" +
+							std::string(type == V4L2_EVENT_EOS
+									    ? "EOS"
+									    : "SOURCE_CHANGE") +
+							") on " + device_->describe());
+	}
+
+	ok = allocate();
+	if (!ok) {
+		release();
+		return ok;
+	}
+	return {};
+}
+
+Result<void> V4l2Source::openDevice()
+{
+	const std::string &name = config_.device;
+	if (name.empty())
+		return Error::fromErrno(EINVAL, "v4l2 source: no device given (a path such as "
+						"/dev/video0, or a driver name such as vivid)");
+
+	if (name.find('/') != std::string::npos) {
+		Result<VideoDevice> dev = VideoDevice::open(name);
+		if (!dev)
+			return std::move(dev).error();
+		Result<void> ok = selectApi(*dev, config_.api);
+		if (!ok)
+			return ok;
+		device_ = std::move(*dev);
+		return {};
+	}
+
+	/*
+	 * A driver name: its first capture node that speaks the API asked for.
+	 * vivid's instances show why the API matters: with multiplanar=1,2 the
+	 * first instance's capture node is single-planar and the second's
+	 * multi-planar, both "vivid".
+	 */
+	uint32_t need = config_.api == CaptureConfig::Api::MultiPlanar
+				? V4L2_CAP_VIDEO_CAPTURE_MPLANE
+			: config_.api == CaptureConfig::Api::SinglePlanar ? V4L2_CAP_VIDEO_CAPTURE
+									  : kCaptureCaps;
+	std::string seen;
+	for (const std::string &node : VideoDevice::listNodes()) {
+		Result<VideoDevice> dev = VideoDevice::open(node);
+		if (!dev || !(dev->caps() & kCaptureCaps))
+			continue;
+		if (dev->driver() == name && (dev->caps() & need) &&
+		    (dev->caps() & V4L2_CAP_STREAMING)) {
+			Result<void> ok = selectApi(*dev, config_.api);
+			if (!ok)
+				return ok;
+			device_ = std::move(*dev);
+			return {};
+		}
+		seen += (seen.empty() ? "" : ", ") + dev->describe() + " " + nodeApis(dev->caps());
+	}
+	std::string api = config_.api == CaptureConfig::Api::Auto
+				  ? ""
+				  : std::string(apiName(config_.api)) + " ";
+	return Error::fromErrno(
+		ENODEV, "no " + api + "video capture node of driver \"" + name +
+				"\"; capture nodes present: " + (seen.empty() ? "none" : seen));
+}
+
+Result<uint32_t> V4l2Source::chooseFourcc() const
+{
+	const PixelFormatInfo &info = *config_.format;
+	std::string name(info.name);
+	uint32_t fourcc;
+	if (device_->isMultiplanar()) {
+		if (nonContiguous_ && !info.v4l2Mplane)
+			return Error::fromErrno(EINVAL,
+						name + " has no non-contiguous V4L2 variant "
+						       "(one buffer per colour plane)");
+		/* Contiguous unless asked: one dma-buf per frame is what every
+		 * importer takes, while NV12M needs importers that accept
+		 * planes in different buffers. */
+		fourcc = nonContiguous_ ? info.v4l2Mplane
+					: (info.v4l2 ? info.v4l2 : info.v4l2Mplane);
+	} else {
+		if (nonContiguous_)
+			return Error::fromErrno(EINVAL,
+						device_->describe() +
+							" is driven through the single-planar "
+							"API, which has no non-contiguous "
+							"formats; ask for the multi-planar API");
+		if (!info.v4l2 && info.v4l2Mplane)
+			return Error::fromErrno(
+				EINVAL, name + " exists in V4L2 only as the non-contiguous " +
+						fourccToString(info.v4l2Mplane) +
+						", which needs the multi-planar API; " +
+						device_->describe() + " is single-planar");
+		fourcc = info.v4l2;
+	}
+	if (!fourcc)
+		return Error::fromErrno(EINVAL, name + " has no V4L2 fourcc: no capture device "
+						       "produces it");
+	return fourcc;
+}
+
+Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
+{
+	const std::string where = device_->describe();
+	const std::string asked =
+		fourccToString(fourcc) + " " + sizeText(config_.width, config_.height);
+
+	Result<std::vector<FormatDescription>> formats = device_->enumFormats();
+	if (!formats)
+		return std::move(formats).error();
+	bool listed = false;
+	for (const FormatDescription &desc : *formats)
+		listed |= desc.fourcc == fourcc;
+	if (!listed) {
+		std::string code = fourccToString(fourcc);
+		std::string name(config_.format->name);
+		return Error::fromErrno(EINVAL,
+					where + " does not offer " + code +
+						(name == code ? "" : " (" + name + ")") +
+						"; it offers: " + describeFormats(*formats));
+	}
+
+	Result<FrameSizes> sizes = device_->enumFrameSizes(fourcc);
+	if (!sizes)
+		return std::move(sizes).error();
+	if (!sizes->contains(config_.width, config_.height))
+		return Error::fromErrno(EINVAL, where + " does not offer " + asked +
+							"; sizes for " + fourccToString(fourcc) +
+							": " + sizes->describe());
+
+	Result<v4l2_format> fmt = device_->setFormat(fourcc, config_.width, config_.height);
+	if (!fmt)
+		return fmt;
+
+	/* S_FMT never fails for an unsupported format or size: the driver
+	 * substitutes the nearest it has, which would look like a working
+	 * pipeline showing the wrong picture. */
+	KernelFormat got = kernelFormatFrom(*fmt);
+	if (got.fourcc != fourcc)
+		return Error::fromErrno(EINVAL,
+					where + " replaced " + asked + " with " +
+						fourccToString(got.fourcc) +
+						"; it offers: " + describeFormats(*formats));
+	if (got.width != config_.width || got.height != config_.height)
+		return Error::fromErrno(EINVAL, where + " replaced " + asked + " with " +
+							sizeText(got.width, got.height) +
+							"; sizes for " + fourccToString(fourcc) +
+							": " + sizes->describe());
+
+	uint32_t field = device_->isMultiplanar() ? fmt->fmt.pix_mp.field : fmt->fmt.pix.field;
+	/* Interlaced fields would need a deinterlacer: a copy, and not ours. */
+	if (field != V4L2_FIELD_NONE && field != V4L2_FIELD_ANY)
+		return Error::fromErrno(EINVAL,
+					where + " delivers " + asked +
+						" as interlaced fields (v4l2_field " +
+						std::to_string(field) +
+						"); primecam shows progressive frames only");
+	return fmt;
+}
+
+Result<void> V4l2Source::applyFrameRate()
+{
+	interval_ = {};
+	if (config_.fps > 0) {
+		Fraction wanted = intervalForFps(config_.fps);
+		if (!wanted.denominator)
+			return Error::fromErrno(
+				EINVAL, "v4l2 source " + device_->describe() + ": frame rate " +
+						std::to_string(config_.fps) + " is out of range");
+		Result<Fraction> granted = device_->setFrameInterval(wanted);
+		if (!granted)
+			return std::move(granted).error();
+		interval_ = *granted;
+		return {};
+	}
+	/* Left alone: report the driver's rate when it has one to say. */
+	Result<Fraction> current = device_->frameInterval();
+	if (current)
+		interval_ = *current;
+	return {};
+}
+
+Result<void> V4l2Source::allocate()
+{
+	const bool dmabuf = config_.memory == CaptureConfig::Memory::Dmabuf;
+	memoryType_ = dmabuf ? V4L2_MEMORY_DMABUF : V4L2_MEMORY_MMAP;
+
+	Result<uint32_t> count = device_->requestBuffers(config_.buffers, memoryType_);
+	if (!count)
+		return std::move(count).error();
+	allocated_ = true;
+	if (*count == 0)
+		return Error::fromErrno(ENOMEM, device_->describe() + " granted no buffers for " +
+							std::to_string(config_.buffers) + " asked");
+
+	/* Sized once: FrameBuffer::memory points into it from now on. */
+	memory_.resize(*count);
+	for (uint32_t i = 0; i < *count; ++i) {
+		BufferMemory &mem = memory_[i];
+		mem.qbuf.numPlanes = layout_.numMemoryPlanes;
+		for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p) {
+			const uint32_t need = layout_.memoryPlaneSizes[p];
+			Result<DmaBuf> buf =
+				dmabuf ? allocator_->allocate(need) : device_->exportBuffer(i, p);
+			if (!buf) {
+				if (!dmabuf)
+					return std::move(buf).error();
+				return Error::fromErrno(buf.error().code,
+							"allocating buffer " + std::to_string(i) +
+								" plane " + std::to_string(p) +
+								" for " + device_->describe() +
+								" from " + allocator_->name + ": " +
+								buf.error().message);
+			}
+			if (!buf->isDmaBuf())
+				return Error::fromErrno(
+					EINVAL, "buffer " + std::to_string(i) + " plane " +
+							std::to_string(p) + " for " +
+							device_->describe() + " is not a dma-buf");
+			/* vb2 refuses an imported buffer smaller than sizeimage
+			 * at QBUF; say so now, with the numbers. */
+			if (buf->size() < need)
+				return Error::fromErrno(
+					ENOSPC, "buffer " + std::to_string(i) + " plane " +
+							std::to_string(p) + " for " +
+							device_->describe() + " holds " +
+							std::to_string(buf->size()) + " bytes, " +
+							std::to_string(need) + " needed");
+			mem.qbuf.fds[p] = buf->fd();
+			mem.qbuf.lengths[p] = static_cast<uint32_t>(buf->size());
+			mem.planes[p] = std::move(*buf);
+		}
+		Result<void> ok = prepare(i);
+		if (!ok)
+			return ok;
+	}
+	return buildFrameBuffers();
+}
+
+/*
+ * VIDIOC_PREPARE_BUF runs the driver's buf_prepare now rather than at the
+ * first QBUF: the driver fills in each plane's data_offset (vivid puts a
+ * 128-byte header before NV16M's luma plane), which the sinks need
+ * in the plane offsets when they import the buffer, before any frame; and a
+ * DMABUF queue imports and maps the dma-buf here, so a buffer the device
+ * cannot use fails configure() instead of the first frame.
+ */
+Result<void> V4l2Source::prepare(uint32_t index)
+{
+	BufferMemory &mem = memory_[index];
+	BufferState state;
+	int ret = device_->prepareBuffer(index, memoryType_, mem.qbuf, state);
+	/* Without PREPARE_BUF the driver prepares at QBUF, and data_offset is
+	 * checked at every DQBUF against the 0 assumed here. */
+	if (ret == -ENOTTY)
+		return {};
+	if (ret < 0)
+		return queueError(index, -ret, "VIDIOC_PREPARE_BUF");
+	for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p)
+		mem.dataOffset[p] = state.dataOffset[p];
+	return {};
+}
+
+Error V4l2Source::queueError(uint32_t index, int code, std::string_view ioctlName) const
+{
+	std::string what = std::string(ioctlName) + " of buffer " + std::to_string(index) + " on " +
+			   device_->describe();
+	/*
+	 * vb2 imports a dma-buf at PREPARE_BUF/QBUF and maps it for the
+	 * driver; an exporter that cannot be mapped that way (udmabuf into
+	 * vivid's vmalloc queue on 6.1: no vmap) comes back as EFAULT, a
+	 * property of the pair of devices, not a bad pointer.
+	 */
+	if (memoryType_ == V4L2_MEMORY_DMABUF && (code == EFAULT || code == EINVAL))
+		return Error::fromErrno(
+			code, device_->describe() + " cannot capture into dma-bufs from " +
+				      (allocator_ ? allocator_->name : "the allocator") + " (" +
+				      what + "); use another allocator or memory = mmap");
+	return Error::fromErrno(code, what);
+}
+
+Result<void> V4l2Source::buildFrameBuffers()
+{
+	std::vector<FrameBuffer> frames(memory_.size());
+	for (uint32_t i = 0; i < memory_.size(); ++i) {
+		BufferMemory &mem = memory_[i];
+		FrameBuffer &fb = frames[i];
+		fb.index = i;
+		fb.format = layout_.format;
+		fb.width = layout_.width;
+		fb.height = layout_.height;
+		fb.numPlanes = layout_.numColourPlanes;
+		for (uint32_t c = 0; c < layout_.numColourPlanes; ++c) {
+			const ColourPlane &cp = layout_.planes[c];
+			const DmaBuf &buf = mem.planes[cp.memoryPlane];
+			uint64_t offset = uint64_t{cp.offset} + mem.dataOffset[cp.memoryPlane];
+			if (offset + cp.length > buf.size())
+				return Error::fromErrno(
+					EINVAL,
+					device_->describe() + " buffer " + std::to_string(i) +
+						" colour plane " + std::to_string(c) +
+						" at offset " + std::to_string(offset) +
+						" (data_offset " +
+						std::to_string(mem.dataOffset[cp.memoryPlane]) +
+						") runs past the end of its " +
+						std::to_string(buf.size()) + "-byte dma-buf");
+			fb.planes[c].fd = buf.fd();
+			fb.planes[c].id = buf.id();
+			fb.planes[c].offset = static_cast<uint32_t>(offset);
+			fb.planes[c].stride = cp.stride;
+			/* V4L2 has no modifiers: capture memory is linear. */
+			fb.planes[c].modifier = DRM_FORMAT_MOD_LINEAR;
+		}
+		fb.numMemoryPlanes = layout_.numMemoryPlanes;
+		for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p)
+			fb.memory[p] = &mem.planes[p];
+	}
+	slots_.assign(std::move(frames), [this](uint32_t index) { onBufferReturned(index); });
+	return {};
+}
+
+void V4l2Source::release()
+{
+	slots_.clear();
+	/*
+	 * REQBUFS(0) frees the driver's buffers (MMAP) or drops its imports
+	 * (DMABUF). Exported MMAP dma-bufs still open keep their memory alive
+	 * (vb2 orphans it), so the order against closing ours does not matter;
+	 * a lost device answers ENODEV and has freed everything itself.
+	 */
+	if (allocated_ && device_)
+		(void)device_->requestBuffers(0, memoryType_);
+	allocated_ = false;
+	memory_.clear();
+	device_.reset();
+	layout_ = {};
+}
+
+Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandler onFrame,
+			       ErrorHandler onError)
+{
+	if (!device_ || slots_.size() == 0)
+		return Error::fromErrno(EINVAL, describe() + ": start() before configure()");
+	if (streaming_)
+		return Error::fromErrno(EBUSY, describe() + ": already streaming");
+	if (failed_)
+		return Error::fromErrno(ENODEV,
+					describe() + ": the device failed; configure again");
+
+	loop_ = &loop;
+	stats_ = &stats;
+	onFrame_ = std::move(onFrame);
+	onError_ = std::move(onError);
+	sequence_.reset();
+	ended_ = false;
+	eosEvent_ = false;
+
+	/* Buffers a sink still holds from before stop() are queued when they
+	 * come back, not now: they may be on screen. */
+	uint32_t queued = 0;
+	for (uint32_t i = 0; i < memory_.size(); ++i) {
+		if (slots_.isHeld(i) || memory_[i].queued)
+			continue;
+		int ret = queue(i);
+		if (ret < 0) {
+			Error err = queueError(i, -ret, "VIDIOC_QBUF");
+			(void)device_->streamOff();
+			for (BufferMemory &mem : memory_)
+				mem.queued = false;
+			return err;
+		}
+		++queued;
+	}
+	/* With nothing queued vb2 reports EPOLLERR ("waiting for buffers"),
+	 * which is indistinguishable from a device error. */
+	if (queued == 0)
+		return Error::fromErrno(EBUSY, describe() + ": all " +
+						       std::to_string(memory_.size()) +
+						       " buffers are still held by sinks");
+
+	int ret = device_->streamOn();
+	if (ret < 0) {
+		(void)device_->streamOff();
+		for (BufferMemory &mem : memory_)
+			mem.queued = false;
+		return Error::fromErrno(-ret, "VIDIOC_STREAMON on " + device_->describe());
+	}
+	/* EPOLLIN: a buffer is ready to DQBUF; EPOLLPRI: an event to DQEVENT. */
+	ret = loop.addFd(device_->fd(), EPOLLIN | EPOLLPRI,
+			 [this](uint32_t events) { onFdEvents(events); });
+	if (ret < 0) {
+		(void)device_->streamOff();
+		for (BufferMemory &mem : memory_)
+			mem.queued = false;
+		return Error::fromErrno(-ret,
+					"watching " + device_->describe() + " on the event loop");
+	}
+	watching_ = true;
+	streaming_ = true;
+	return {};
+}
+
+void V4l2Source::stop()
+{
+	if (!streaming_)
+		return;
+	unwatch();
+	streaming_ = false;
+	/* STREAMOFF hands every queued buffer back (vb2 cancels them); held
+	 * buffers stay with their sinks and are not queued again when they
+	 * return. A lost device answers ENODEV: nothing is queued there any
+	 * more either. */
+	if (device_)
+		(void)device_->streamOff();
+	for (BufferMemory &mem : memory_)
+		mem.queued = false;
+}
+
+void V4l2Source::unwatch()
+{
+	if (watching_ && loop_ && device_)
+		loop_->removeFd(device_->fd());
+	watching_ = false;
+}
+
+int V4l2Source::queue(uint32_t index)
+{
+	BufferMemory &mem = memory_[index];
+	BufferState state;
+	int ret = device_->queueBuffer(index, memoryType_, mem.qbuf, state);
+	if (ret == 0)
+		mem.queued = true;
+	return ret;
+}
+
+void V4l2Source::onBufferReturned(uint32_t index)
+{
+	/* After stop() (or a failure, or the end of the stream) the buffer
+	 * waits for the next start(). */
+	if (!streaming_ || failed_ || ended_)
+		return;
+	int ret = queue(index);
+	if (ret == -ENODEV || ret == -EIO)
+		deviceLost(-ret, "VIDIOC_QBUF of buffer " + std::to_string(index));
+	else if (ret < 0)
+		fail(queueError(index, -ret, "VIDIOC_QBUF"));
+}
+
+void V4l2Source::onFdEvents(uint32_t events)
+{
+	if ((events & EPOLLPRI) && !drainEvents())
+		return;
+	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+		drainBuffers(events & (EPOLLERR | EPOLLHUP));
+}
+
+bool V4l2Source::drainEvents()
+{
+	for (;;) {
+		if (!streaming_ || failed_)
+			return false;
+		v4l2_event event;
+		int ret = device_->dequeueEvent(event);
+		if (ret == -ENOENT)
+			return true;
+		if (ret < 0) {
+			deviceLost(-ret, "VIDIOC_DQEVENT");
+			return false;
+		}
+		if (event.type == V4L2_EVENT_SOURCE_CHANGE) {
+			/*
+			 * The input's resolution (or signal) changed: the
+			 * buffers, and every sink's imports of them, have the
+			 * old size. Renegotiating is a restart of the whole
+			 * pipeline in this version.
+			 */
+			fail(Error::fromErrno(ERESTART,
+					      device_->describe() +
+						      ": resolution changed; restart "
+						      "needed (V4L2_EVENT_SOURCE_CHANGE)"));
+			return false;
+		}
+		if (event.type == V4L2_EVENT_EOS) {
+			/* Frames still done in the queue are delivered first;
+			 * the stream ends when the queue runs dry (or the
+			 * driver flags its last buffer). */
+			eosEvent_ = true;
+		}
+	}
+}
+
+void V4l2Source::drainBuffers(bool pollError)
+{
+	bool any = false;
+	for (;;) {
+		if (!streaming_ || failed_ || ended_)
+			return;
+		BufferState state;
+		int ret = device_->dequeueBuffer(memoryType_, state);
+		if (ret == -EAGAIN)
+			break;
+		/* EPIPE: the driver's last buffer was dequeued already. */
+		if (ret == -EPIPE && eosEvent_) {
+			endOfStream();
+			return;
+		}
+		if (ret < 0) {
+			deviceLost(-ret, "VIDIOC_DQBUF");
+			return;
+		}
+		any = true;
+		if (state.index >= memory_.size() || slots_.isHeld(state.index)) {
+			fail(Error::fromErrno(EPROTO, device_->describe() + " returned buffer " +
+							      std::to_string(state.index) +
+							      ", which it was not given"));
+			return;
+		}
+		BufferMemory &mem = memory_[state.index];
+		mem.queued = false;
+		const bool last = state.flags & V4L2_BUF_FLAG_LAST;
+
+		if (state.flags & V4L2_BUF_FLAG_ERROR) {
+			/* The driver says the contents are garbage (a DMA
+			 * error, a lost sync): never shown, back at once. */
+			++stats_->captureErrors;
+			if (!last) {
+				onBufferReturned(state.index);
+				continue;
+			}
+		} else if (!last || state.bytesused[0] != 0) {
+			for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p) {
+				if (state.dataOffset[p] == mem.dataOffset[p])
+					continue;
+				/* The sinks imported the buffer with the old
+				 * offsets; showing it would shift the picture. */
+				fail(Error::fromErrno(EPROTO,
+						      device_->describe() + " moved plane " +
+							      std::to_string(p) + " of buffer " +
+							      std::to_string(state.index) +
+							      " to data_offset " +
+							      std::to_string(state.dataOffset[p]) +
+							      " after it was prepared with " +
+							      std::to_string(mem.dataOffset[p])));
+				return;
+			}
+			FrameMetadata meta;
+			meta.sequence = sequence_.extend(state.sequence);
+			std::optional<int64_t> ts =
+				monotonicTimestampNs(state.flags, state.timestamp);
+			if (!ts)
+				dequeueTimestamps_ = true;
+			meta.timestampNs = ts ? *ts : monotonicNowNs();
+			onFrame_(slots_.hold(state.index, meta));
+		}
+		if (last) {
+			endOfStream();
+			return;
+		}
+	}
+
+	/*
+	 * EPOLLERR with nothing to dequeue and no errno from DQBUF: vb2 sets it
+	 * when its queue is in the error state, which every later DQBUF reports
+	 * as EIO; say that rather than spin on a level-triggered error.
+	 */
+	if (pollError && !any && streaming_ && !failed_)
+		deviceLost(EIO, "poll reported EPOLLERR");
+}
+
+void V4l2Source::deviceLost(int code, std::string_view what)
+{
+	fail(Error::fromErrno(code, "capture device " + device_->describe() + " lost (" +
+					    std::string(what) + ")"));
+}
+
+void V4l2Source::fail(const Error &error)
+{
+	if (failed_)
+		return;
+	failed_ = true;
+	/* Level-triggered: a dead fd would report EPOLLERR forever. */
+	unwatch();
+	if (onError_)
+		onError_(error);
+}
+
+void V4l2Source::endOfStream()
+{
+	if (ended_)
+		return;
+	ended_ = true;
+	unwatch();
+	/*
+	 * Source has no end-of-stream callback: the end of the only source is
+	 * the end of the run, as the Engine's frame limit ends it.
+	 */
+	if (loop_)
+		loop_->exit(0);
+}
+
+} /* namespace primecam */
