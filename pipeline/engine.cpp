@@ -61,6 +61,13 @@ void Engine::stop()
 	source_->stop();
 }
 
+void Engine::setFrameLimit(uint64_t frames)
+{
+	frameLimit_ = frames;
+	if (!error_)
+		finished_ = frames && stats_.captured >= frames;
+}
+
 void Engine::onFrame(FrameRef frame)
 {
 	/*

@@ -35,8 +35,10 @@ public:
 	Result<void> start();
 	void stop();
 
-	/* Ends the loop after this many captured frames (0: no limit). */
-	void setFrameLimit(uint64_t frames) { frameLimit_ = frames; }
+	/* Ends the loop after this many captured frames in all (0: no limit).
+	 * Raising the limit after the loop ended lets a later run() go on,
+	 * which is how the benchmark separates warm-up from measurement. */
+	void setFrameLimit(uint64_t frames);
 
 	PipelineStats &stats() { return stats_; }
 	const Source &source() const { return *source_; }

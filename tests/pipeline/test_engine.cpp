@@ -192,6 +192,24 @@ TEST(Engine, FrameLimitEndsTheLoop)
 	EXPECT_EQ(rig.shallow->held.size(), 1u);
 }
 
+TEST(Engine, RaisingTheLimitResumes)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.engine->setFrameLimit(2);
+	for (uint64_t seq = 0; seq < 4; ++seq)
+		rig.loop->post([&rig, seq] { rig.source->emit(seq); });
+	EXPECT_EQ(rig.loop->run(), 0);
+	EXPECT_EQ(rig.engine->stats().captured, 2u);
+
+	rig.engine->setFrameLimit(5);
+	for (uint64_t seq = 4; seq < 10; ++seq)
+		rig.loop->post([&rig, seq] { rig.source->emit(seq); });
+	EXPECT_EQ(rig.loop->run(), 0);
+	EXPECT_EQ(rig.engine->stats().captured, 5u);
+}
+
 TEST(Engine, SinkErrorStopsWithTheErrorNamed)
 {
 	Rig rig;

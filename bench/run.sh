@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Zero-copy vs CPU copy, vivid -> vkms 640x480 XRGB8888, in one VM boot.
+#   bench/run.sh [OUT_DIR]       (default: bench-out/)
+# For each path it runs bench/primecam-bench three times:
+#   plain, 150 frames after 25 of warm-up: CPU time per displayed frame;
+#   under strace -c, and under valgrind's callgrind, each with 25 and with 125
+#   measured frames: the difference of the counts over the difference of
+#   displayed frames is the steady state per frame (set-up and teardown cancel
+#   out): syscalls, and user-space instructions executed by primecam.
+# Writes OUT_DIR/results.json and OUT_DIR/results.md (the README's table).
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+# shellcheck source=../tests/vm/apt-ensure.sh
+. tests/vm/apt-ensure.sh
+out=$(realpath -m "${1:-bench-out}")
+builddir=${PRIMECAM_BUILD_DIR:-$top/build}
+
+ensure_packages $(grep -v '^#' tests/packages.txt) strace valgrind
+[ -f "$builddir/build.ninja" ] || meson setup "$builddir" >/dev/null
+# Benchmarks want an optimised build; debugoptimized is the project default.
+meson compile -C "$builddir" bench/primecam-bench >/dev/null
+rm -rf "$out"
+mkdir -p "$out"
+
+tests/vm/run-vm.sh --out "$out" -- sh -ec '
+	bench=$0
+	for mode in zero-copy copy; do
+		"$bench" --mode $mode --warmup 25 --frames 150 --json "$PRIMECAM_OUT/$mode.json"
+		for n in 25 125; do
+			strace -f -c -o "$PRIMECAM_OUT/$mode-$n.strace" \
+				"$bench" --mode $mode --warmup 25 --frames $n \
+				--json "$PRIMECAM_OUT/$mode-$n.json" >/dev/null
+			valgrind -q --tool=callgrind \
+				--callgrind-out-file="$PRIMECAM_OUT/$mode-$n.callgrind" \
+				"$bench" --mode $mode --warmup 25 --frames $n \
+				--json "$PRIMECAM_OUT/$mode-$n-cg.json" >/dev/null
+		done
+	done
+' "$builddir/bench/primecam-bench"
+python3 bench/report.py "$out"
