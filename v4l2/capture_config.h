@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/pixel_format.h"
 
@@ -40,6 +42,9 @@ struct CaptureConfig {
 	Pool pool = Pool::Dumb;
 	/* For Pool::Dumb: the card (path or driver) to allocate on. */
 	std::string poolCard;
+	/* V4L2 controls set by name before streaming, in this order: a
+	 * camera's exposure or test pattern, vivid's "Timestamp Source". */
+	std::vector<std::pair<std::string, int64_t>> controls;
 };
 
 } /* namespace primecam */

@@ -178,6 +178,11 @@ Result<void> V4l2Source::configure()
 	ok = applyFrameRate();
 	if (!ok)
 		return ok;
+	for (const auto &[name, value] : config_.controls) {
+		ok = device_->setControl(name, value);
+		if (!ok)
+			return ok;
+	}
 
 	/* The kernel's own strides and plane sizes, never width * bpp. */
 	Result<FrameLayout> layout = layoutFromKernel(kernelFormatFrom(*fmt));

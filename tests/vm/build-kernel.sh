@@ -2,8 +2,10 @@
 # Builds the primecam test kernel (bzImage) from Debian's linux-source-6.1:
 # `make tinyconfig`, then kernel.config merged over it, then olddefconfig.
 # The image is cached outside the checkout, keyed by the hash of the fragment,
-# of this script and of the linux-source package version, so a cold build
+# of the linux-source package version and of `recipe` below, so a cold build
 # (about 6 minutes on 2 cores) happens once per change of any of those.
+# Concurrent callers (the test command builds in the background while a
+# developer boots the VM) wait on a lock instead of building twice.
 # Prints the path of the bzImage on stdout; progress goes to stderr.
 set -euo pipefail
 
@@ -17,9 +19,17 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 
 ensure_packages linux-source-6.1 build-essential bc bison flex libelf-dev libssl-dev xz-utils
 
+# Bump when the build steps below change what ends up in the image.
+recipe=2
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$( (cat "$fragment" "${BASH_SOURCE[0]}"; echo "$srcver") | sha256sum | cut -c1-16)
+key=$( (cat "$fragment"; echo "$srcver recipe $recipe") | sha256sum | cut -c1-16)
 image=$cache/kernel-$key/bzImage
+mkdir -p "$cache"
+exec 9>"$cache/kernel-$key.lock"
+if ! flock -n 9; then
+	echo "primecam: another build of test kernel $key is running; waiting for it" >&2
+	flock 9
+fi
 if [ -f "$image" ]; then
 	echo "$image"
 	exit 0

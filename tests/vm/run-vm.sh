@@ -10,7 +10,8 @@
 # binaries in the caller's current directory and writes results where the host
 # sees them. Its environment: PATH, HOME=/tmp, PRIMECAM_IN_VM=1,
 # PRIMECAM_REQUIRE_DEVICES=1, PRIMECAM_OUT=DIR and every PRIMECAM_* / GTEST_*
-# variable of the caller.
+# variable of the caller. PRIMECAM_VM_KERNEL=/path/bzImage boots that kernel
+# instead of the one build-kernel.sh builds.
 #
 # Output: the guest console (the command's stdout and stderr, merged) on
 # stdout, also saved to DIR/.vm/console.log; the guest's kernel log in
@@ -52,7 +53,10 @@ case "$timeout_s" in
 esac
 
 ensure_packages qemu-system-x86 busybox-static cpio
-kernel=$("$here/build-kernel.sh")
+# PRIMECAM_VM_KERNEL boots another bzImage (a kernel under development, or
+# a cached one while a new build is under way) instead of building one.
+kernel=${PRIMECAM_VM_KERNEL:-}
+[ -n "$kernel" ] || kernel=$("$here/build-kernel.sh")
 initrd=$("$here/build-initramfs.sh")
 
 if [ -z "$out" ]; then

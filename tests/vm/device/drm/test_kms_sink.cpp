@@ -30,8 +30,10 @@
 #include "pipeline/source.h"
 #include "pipeline/stats.h"
 #include "tests/vm/device/device_test.h"
+#include "tests/vm/device/device_util.h"
 
 using namespace primecam;
+using namespace primecam::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -256,55 +258,6 @@ void showFrame(KmsSink &sink, PatternSource &source, EventLoop &loop, SinkStats 
 		<< "no page flip; " << (sink.lastError() ? sink.lastError()->message : "");
 }
 
-/* Compares the writeback image at (x0, y0) with an XRGB8888 buffer,
- * ignoring the X byte; returns the number of differing pixels. */
-size_t compareRegion(const Image &image, uint32_t x0, uint32_t y0,
-		     const std::vector<uint8_t> &buffer, uint32_t stride, uint32_t width,
-		     uint32_t height, std::string *first)
-{
-	size_t diffs = 0;
-	for (uint32_t y = 0; y < height; ++y)
-		for (uint32_t x = 0; x < width; ++x) {
-			const uint8_t *a =
-				&image.data[size_t{y0 + y} * image.stride + (x0 + x) * 4];
-			const uint8_t *b = &buffer[size_t{y} * stride + x * 4];
-			if (std::memcmp(a, b, 3) == 0)
-				continue;
-			if (diffs++ == 0 && first)
-				*first = "at " + std::to_string(x) + "," + std::to_string(y) +
-					 ": shown " + std::to_string(a[2]) + "/" +
-					 std::to_string(a[1]) + "/" + std::to_string(a[0]) +
-					 ", buffer " + std::to_string(b[2]) + "/" +
-					 std::to_string(b[1]) + "/" + std::to_string(b[0]);
-		}
-	return diffs;
-}
-
-/* Framebuffers on the card (all clients), from debugfs. */
-int framebufferCount(unsigned minor)
-{
-	std::ifstream file("/sys/kernel/debug/dri/" + std::to_string(minor) + "/framebuffer");
-	if (!file)
-		return -1;
-	int count = 0;
-	std::string line;
-	while (std::getline(file, line))
-		count += line.starts_with("framebuffer[");
-	return count;
-}
-
-int openFds()
-{
-	int count = 0;
-	DIR *dir = ::opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while (struct dirent *entry = ::readdir(dir))
-		count += entry->d_name[0] != '.';
-	::closedir(dir);
-	return count - 1; /* the directory's own fd */
-}
-
 unsigned vkmsMinor()
 {
 	auto card = Card::openByDriver("vkms");
@@ -348,8 +301,8 @@ void checkFullscreenWriteback(PatternSource::Memory memory)
 		ASSERT_EQ(image->format, xrgb());
 		const FrameBuffer &shown = sink.activeFrame().buffer();
 		std::string first;
-		EXPECT_EQ(compareRegion(*image, 0, 0, source.read(shown),
-					source.stride(shown.index), 640, 480, &first),
+		EXPECT_EQ(compareXrgb(*image, 0, 0, source.read(shown), source.stride(shown.index),
+				      640, 480, &first),
 			  0u)
 			<< "writeback differs from buffer " << shown.index << " (frame "
 			<< sink.activeFrame().metadata().sequence << ") " << first;
@@ -418,8 +371,8 @@ static void checkOverlay(const KmsSinkConfig &config, uint32_t x0, uint32_t y0)
 	ASSERT_EQ(image->height, h);
 	const FrameBuffer &shown = sink.activeFrame().buffer();
 	std::string first;
-	EXPECT_EQ(compareRegion(*image, x0, y0, source.read(shown), source.stride(shown.index), 320,
-				240, &first),
+	EXPECT_EQ(compareXrgb(*image, x0, y0, source.read(shown), source.stride(shown.index), 320,
+			      240, &first),
 		  0u)
 		<< "the overlay's place differs from the frame " << first;
 
@@ -568,7 +521,7 @@ TEST(KmsSink, NoFramebufferOrFdLeaksOverConfigureStopCycles)
 	ASSERT_TRUE(loop.ok());
 
 	const int fbs = framebufferCount(minor);
-	const int fds = openFds();
+	const int fds = openFdCount();
 	{
 		KmsSink sink(vkmsConfig(KmsSinkConfig::Plane::Overlay,
 					KmsSinkConfig::Placement::Center));
@@ -596,7 +549,7 @@ TEST(KmsSink, NoFramebufferOrFdLeaksOverConfigureStopCycles)
 		}
 	}
 	EXPECT_EQ(framebufferCount(minor), fbs);
-	EXPECT_EQ(openFds(), fds);
+	EXPECT_EQ(openFdCount(), fds);
 }
 
 /*
@@ -701,8 +654,8 @@ TEST(KmsSink, StartsFromTheStateAnEarlierClientLeft)
 		ASSERT_EQ(image->width, 640u) << "the earlier client's mode stayed";
 		const FrameBuffer &shown = sink.activeFrame().buffer();
 		std::string first;
-		EXPECT_EQ(compareRegion(*image, 0, 0, source.read(shown),
-					source.stride(shown.index), 640, 480, &first),
+		EXPECT_EQ(compareXrgb(*image, 0, 0, source.read(shown), source.stride(shown.index),
+				      640, 480, &first),
 			  0u)
 			<< "the earlier client's overlay is still on? " << first;
 		sink.stop();

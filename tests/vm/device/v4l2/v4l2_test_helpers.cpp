@@ -43,30 +43,6 @@ CaptureConfig vividConfig(CaptureConfig::Api api, const char *format, uint32_t w
 	return config;
 }
 
-int openFdCount()
-{
-	int count = 0;
-	DIR *dir = ::opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while (struct dirent *entry = ::readdir(dir)) {
-		if (entry->d_name[0] != '.')
-			++count;
-	}
-	::closedir(dir);
-	return count - 1; /* the directory's own fd */
-}
-
-int mappingCount()
-{
-	std::ifstream maps("/proc/self/maps");
-	std::string line;
-	int count = 0;
-	while (std::getline(maps, line))
-		++count;
-	return count;
-}
-
 Result<BufferAllocator> dmaHeapAllocator()
 {
 	Result<DmaHeap> heap = DmaHeap::open("system");

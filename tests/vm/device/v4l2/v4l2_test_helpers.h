@@ -13,6 +13,7 @@
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/engine.h"
 #include "pipeline/stats.h"
+#include "tests/vm/device/device_util.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/capture_source.h"
 
@@ -26,11 +27,6 @@ std::string vividNode(CaptureConfig::Api api);
  * until S_PARM, which would make every test five times slower). */
 CaptureConfig vividConfig(CaptureConfig::Api api, const char *format, uint32_t width = 640,
 			  uint32_t height = 480);
-
-/* Open fds of this process (/proc/self/fd). */
-int openFdCount();
-/* Mappings of this process (/proc/self/maps lines). */
-int mappingCount();
 
 /* Dma-bufs from the "system" dma-heap. */
 Result<BufferAllocator> dmaHeapAllocator();

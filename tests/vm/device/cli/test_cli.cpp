@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: MIT */
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/videodev2.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "drm/card.h"
+#include "src/build_config.h"
+#include "src/png_file.h"
+#include "tests/vm/device/device_test.h"
+#include "v4l2/video_device.h"
+
+/*
+ * The primecam program end to end, as a user runs it: the built binary on
+ * the shipped configs, its exit status, its stderr, its JSON and PNG files.
+ */
+
+namespace primecam {
+namespace {
+
+using namespace std::chrono_literals;
+
+/* <build>/tests/vm/device-tests -> <build>/src/primecam */
+std::string primecamBinary()
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return "";
+	std::string path(exe, static_cast<size_t>(n));
+	for (int i = 0; i < 3; ++i)
+		path = path.substr(0, path.rfind('/'));
+	return path + "/src/primecam";
+}
+
+std::string config(const char *name)
+{
+	return std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name;
+}
+
+/* $PRIMECAM_OUT/cli (the VM's writable share, kept for a look afterwards),
+ * else a fresh directory under /tmp. */
+const std::string &outDir()
+{
+	static const std::string dir = [] {
+		const char *out = getenv("PRIMECAM_OUT");
+		if (out && *out) {
+			std::string d = std::string(out) + "/cli";
+			mkdir(d.c_str(), 0755);
+			return d;
+		}
+		char tmpl[] = "/tmp/primecam-cli-XXXXXX";
+		return std::string(mkdtemp(tmpl) ? tmpl : "/tmp");
+	}();
+	return dir;
+}
+
+std::string readFile(const std::string &path)
+{
+	std::ifstream in(path, std::ios::binary);
+	std::stringstream text;
+	text << in.rdbuf();
+	return text.str();
+}
+
+bool haveVivid(uint32_t caps)
+{
+	return !VideoDevice::findByDriver("vivid", caps).empty();
+}
+
+bool haveVkms()
+{
+	return Card::openByDriver("vkms").ok();
+}
+
+/* A running primecam, its stdout and stderr going to files. */
+class Program
+{
+public:
+	/* stderrFd: where the program's stderr goes instead of a file (a
+	 * terminal), or -1. */
+	Program(const std::string &name, const std::vector<std::string> &args, int stderrFd = -1)
+		: out_(outDir() + "/" + name + ".stdout"), err_(outDir() + "/" + name + ".stderr")
+	{
+		std::vector<std::string> all = {primecamBinary()};
+		all.insert(all.end(), args.begin(), args.end());
+		std::vector<char *> argv;
+		for (std::string &arg : all)
+			argv.push_back(arg.data());
+		argv.push_back(nullptr);
+
+		pid_ = fork();
+		if (pid_ == 0) {
+			/* Only async-signal-safe calls between fork and exec. The
+			 * child starts with default signal handling whatever this
+			 * test process set up: an ignored or blocked SIGINT would
+			 * be inherited across exec. */
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, nullptr);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			int in = open("/dev/null", O_RDONLY);
+			int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			int err = stderrFd >= 0
+					  ? stderrFd
+					  : open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (in < 0 || out < 0 || err < 0)
+				_exit(126);
+			dup2(in, 0);
+			dup2(out, 1);
+			dup2(err, 2);
+			execv(argv[0], argv.data());
+			_exit(127);
+		}
+	}
+
+	~Program()
+	{
+		if (pid_ > 0 && !done_) {
+			kill(pid_, SIGKILL);
+			waitpid(pid_, nullptr, 0);
+		}
+	}
+
+	bool started() const { return pid_ > 0; }
+	/* The caller reaped the program itself. */
+	void forget() { done_ = true; }
+	pid_t pid() const { return pid_; }
+
+	/* The exit status; -N for death by signal N; -1000 on timeout (the
+	 * program is killed then). */
+	int wait(std::chrono::seconds timeout)
+	{
+		auto deadline = std::chrono::steady_clock::now() + timeout;
+		for (;;) {
+			int status = 0;
+			pid_t ret = waitpid(pid_, &status, WNOHANG);
+			if (ret == pid_) {
+				done_ = true;
+				return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+			}
+			if (ret < 0)
+				return -1000;
+			if (std::chrono::steady_clock::now() > deadline) {
+				kill(pid_, SIGKILL);
+				waitpid(pid_, nullptr, 0);
+				done_ = true;
+				return -1000;
+			}
+			std::this_thread::sleep_for(20ms);
+		}
+	}
+
+	/* Whether the program blocks signo yet (/proc/PID/status SigBlk):
+	 * then it has routed the signal to its event loop. */
+	bool blocks(int signo) const
+	{
+		std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+		std::string line;
+		while (std::getline(status, line)) {
+			if (line.rfind("SigBlk:", 0) == 0) {
+				unsigned long long mask = strtoull(line.c_str() + 7, nullptr, 16);
+				return mask & (1ull << (signo - 1));
+			}
+		}
+		return false;
+	}
+
+	std::string out() const { return readFile(out_); }
+	std::string err() const { return readFile(err_); }
+
+private:
+	std::string out_;
+	std::string err_;
+	pid_t pid_ = -1;
+	bool done_ = false;
+};
+
+nlohmann::json readJson(const std::string &path)
+{
+	/* No exceptions from a malformed file: an empty object fails the
+	 * field checks with a readable message instead. */
+	nlohmann::json doc = nlohmann::json::parse(readFile(path), nullptr, false);
+	return doc.is_discarded() ? nlohmann::json::object() : doc;
+}
+
+/* Zero-copy and (nearly) every frame on screen: what the demo promises. */
+void expectZeroCopyDisplay(const nlohmann::json &stats, uint64_t frames, double displayedShare)
+{
+	ASSERT_TRUE(stats.contains("captured")) << stats.dump(2);
+	EXPECT_FALSE(stats.contains("error")) << stats.dump(2);
+	uint64_t captured = stats["captured"].get<uint64_t>();
+	EXPECT_GE(captured, frames) << stats.dump(2);
+	EXPECT_EQ(stats["copies"], 0) << stats.dump(2);
+	EXPECT_GT(stats["duration_s"].get<double>(), 0.0);
+	EXPECT_GT(stats["fps"].get<double>(), 0.0);
+	ASSERT_EQ(stats["sinks"].size(), 1u) << stats.dump(2);
+	const nlohmann::json &sink = stats["sinks"][0];
+	EXPECT_GE(sink["displayed"].get<double>(), displayedShare * static_cast<double>(captured))
+		<< stats.dump(2);
+	EXPECT_EQ(sink["copies"], 0);
+	EXPECT_GT(sink["latency_ms"]["count"].get<uint64_t>(), 0u);
+}
+
+std::set<uint32_t> coloursIn(const Image &image, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1)
+{
+	std::set<uint32_t> colours;
+	for (uint32_t y = y0; y < y1; ++y) {
+		for (uint32_t x = x0; x < x1; ++x) {
+			const uint8_t *p = &image.data[y * image.stride + x * 3];
+			colours.insert(p[0] << 16 | p[1] << 8 | p[2]);
+		}
+	}
+	return colours;
+}
+
+TEST(CliRun, DemoShowsEveryFrameWithoutCopiesAndSnapshotsTheScreen)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/demo.json", png = outDir() + "/demo.png";
+	unlink(stats.c_str());
+	unlink(png.c_str());
+	Program run("demo", {"run", config("vivid-vkms.toml"), "--frames", "100", "--stats", stats,
+			     "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	EXPECT_NE(run.out().find("100 frames captured"), std::string::npos) << run.out();
+	/* stderr is a file here: no status line. */
+	EXPECT_EQ(run.err(), "");
+
+	nlohmann::json doc = readJson(stats);
+	expectZeroCopyDisplay(doc, 100, 0.95);
+	EXPECT_EQ(doc["config"], config("vivid-vkms.toml"));
+	EXPECT_NE(doc["source"].get<std::string>().find("vivid"), std::string::npos);
+	EXPECT_NE(doc["sinks"][0]["name"].get<std::string>().find("vkms"), std::string::npos);
+
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	ASSERT_EQ(image->width, 640u);
+	ASSERT_EQ(image->height, 480u);
+	/* vivid's default pattern is colour bars: white, yellow, cyan, green,
+	 * magenta, red, blue, black, plus its text. A black or stale screen
+	 * has one colour. */
+	EXPECT_GE(coloursIn(*image, 0, 0, 640, 480).size(), 8u);
+}
+
+TEST(CliRun, OverlayConfigCentresTheFrameOnBlack)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/overlay.json", png = outDir() + "/overlay.png";
+	Program run("overlay", {"run", config("vivid-vkms-overlay.toml"), "--frames", "50",
+				"--stats", stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	expectZeroCopyDisplay(readJson(stats), 50, 0.9);
+
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	ASSERT_EQ(image->width, 640u);
+	ASSERT_EQ(image->height, 480u);
+	/* 320x180 at (160, 150): the picture inside, black all around. */
+	EXPECT_GE(coloursIn(*image, 160, 150, 480, 330).size(), 8u);
+	for (auto [x0, y0, x1, y1] :
+	     {std::array<uint32_t, 4>{0, 0, 640, 150}, std::array<uint32_t, 4>{0, 330, 640, 480},
+	      std::array<uint32_t, 4>{0, 150, 160, 330},
+	      std::array<uint32_t, 4>{480, 150, 640, 330}})
+		EXPECT_EQ(coloursIn(*image, x0, y0, x1, y1), std::set<uint32_t>{0})
+			<< "around the overlay: " << x0 << "," << y0 << " to " << x1 << "," << y1;
+}
+
+TEST(CliRun, MultiplanarConfigRuns)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE_MPLANE),
+			     "a vivid multi-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/mplane.json";
+	Program run("mplane",
+		    {"run", config("vivid-vkms-mplane.toml"), "--frames", "50", "--stats", stats});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	nlohmann::json doc = readJson(stats);
+	expectZeroCopyDisplay(doc, 50, 0.9);
+	EXPECT_NE(doc["source"].get<std::string>().find("multi-planar"), std::string::npos)
+		<< doc["source"];
+}
+
+TEST(CliRun, DmabufConfigCapturesIntoTheDisplaysDumbBuffers)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/dmabuf.json";
+	Program run("dmabuf",
+		    {"run", config("vivid-vkms-dmabuf.toml"), "--frames", "50", "--stats", stats});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	nlohmann::json doc = readJson(stats);
+	expectZeroCopyDisplay(doc, 50, 0.9);
+	EXPECT_NE(doc["source"].get<std::string>().find("DMABUF"), std::string::npos)
+		<< doc["source"];
+}
+
+TEST(CliRun, NullConfigRunsWithoutADisplay)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");
+
+	std::string stats = outDir() + "/null.json";
+	Program run("null", {"run", config("vivid-null.toml"), "--frames", "30", "--stats", stats});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(120s), 0) << run.err();
+	nlohmann::json doc = readJson(stats);
+	expectZeroCopyDisplay(doc, 30, 1.0);
+	EXPECT_EQ(doc["sinks"][0]["name"], "null");
+}
+
+TEST(CliRun, SigintStopsCleanlyAndStillWritesStats)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/sigint.json";
+	unlink(stats.c_str());
+	Program run("sigint", {"run", config("vivid-vkms.toml"), "--stats", stats});
+	ASSERT_TRUE(run.started());
+	/* SIGINT before primecam routed it to its loop would kill it with the
+	 * default action: wait for the routing (under emulation, loading the
+	 * binary alone can take seconds), then let it stream for 2 s. */
+	auto deadline = std::chrono::steady_clock::now() + 60s;
+	while (!run.blocks(SIGINT) && std::chrono::steady_clock::now() < deadline)
+		std::this_thread::sleep_for(20ms);
+	ASSERT_TRUE(run.blocks(SIGINT)) << "primecam never blocked SIGINT: " << run.err();
+	std::this_thread::sleep_for(2s);
+	ASSERT_EQ(kill(run.pid(), SIGINT), 0);
+	ASSERT_EQ(run.wait(60s), 0) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["interrupted_by"], "SIGINT") << doc.dump(2);
+	EXPECT_FALSE(doc.contains("error")) << doc.dump(2);
+	EXPECT_EQ(doc["copies"], 0);
+	ASSERT_EQ(doc["sinks"].size(), 1u) << doc.dump(2);
+	/* Under emulation configure alone can take most of the 2 s; a frame
+	 * or more must have gone through by the signal. */
+	EXPECT_GT(doc["captured"].get<uint64_t>(), 0u) << doc.dump(2);
+	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u) << doc.dump(2);
+}
+
+TEST(CliRun, StatusLineOnATerminal)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");
+
+	/* A pseudo-terminal stands in for the user's. */
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_GE(master, 0);
+	ASSERT_EQ(grantpt(master), 0);
+	ASSERT_EQ(unlockpt(master), 0);
+	int terminal = open(ptsname(master), O_RDWR | O_NOCTTY);
+	ASSERT_GE(terminal, 0);
+	Program run("status", {"run", config("vivid-null.toml"), "--duration", "3.5"}, terminal);
+	close(terminal);
+	ASSERT_TRUE(run.started());
+	/* Drain the terminal while it runs, so that its writes never block. */
+	std::string text;
+	int status = -1000;
+	auto deadline = std::chrono::steady_clock::now() + 120s;
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	for (;;) {
+		char buf[1024];
+		ssize_t n;
+		while ((n = read(master, buf, sizeof(buf))) > 0)
+			text.append(buf, static_cast<size_t>(n));
+		int result = 0;
+		if (waitpid(run.pid(), &result, WNOHANG) == run.pid()) {
+			status = WIFEXITED(result) ? WEXITSTATUS(result) : -WTERMSIG(result);
+			run.forget();
+			break;
+		}
+		ASSERT_LT(std::chrono::steady_clock::now(), deadline) << text;
+		std::this_thread::sleep_for(50ms);
+	}
+	char buf[1024];
+	ssize_t n;
+	while ((n = read(master, buf, sizeof(buf))) > 0)
+		text.append(buf, static_cast<size_t>(n));
+	close(master);
+
+	EXPECT_EQ(status, 0) << text;
+	/* Rewritten in place once a second over 3.5 s of streaming: two or
+	 * three lines, each "\r...\x1b[K", and a newline at the end. */
+	size_t lines = 0;
+	for (size_t pos = 0; (pos = text.find("\r", pos)) != std::string::npos; ++pos)
+		lines += text.compare(pos, 2, "\r\n") != 0;
+	EXPECT_GE(lines, 2u) << text;
+	EXPECT_NE(text.find(" fps  captured "), std::string::npos) << text;
+	EXPECT_NE(text.find("  displayed "), std::string::npos) << text;
+	EXPECT_NE(text.find(" ms p99 "), std::string::npos) << text;
+	EXPECT_NE(text.find("\x1b[K"), std::string::npos) << text;
+	EXPECT_EQ(text.substr(text.size() >= 2 ? text.size() - 2 : 0), "\r\n") << text;
+}
+
+/* No device needed: the config is refused before any is opened. */
+TEST(CliRun, BadConfigFailsNamingFileAndLine)
+{
+	ASSERT_EQ(access(primecamBinary().c_str(), X_OK), 0) << primecamBinary();
+	std::string bad = outDir() + "/bad.toml", stats = outDir() + "/bad.json";
+	{
+		std::ofstream file(bad);
+		file << "[source]\ntype = \"v4l2\"\ndevice = \"vivid\"\nformat = \"XR24\"\n"
+			"width = 640\nheight = 480\n\n[[sink]]\ntype = \"kms\"\ncard = \"vkms\"\n"
+			"plane = \"top\"\n";
+	}
+	Program run("bad", {"run", bad, "--stats", stats});
+	ASSERT_TRUE(run.started());
+	EXPECT_EQ(run.wait(60s), 1);
+	std::string message = bad + ":11:1: sink[0].plane: expected \"primary\", \"overlay\" or "
+				    "a plane id, got \"top\"";
+	EXPECT_EQ(run.err(), "primecam: " + message + "\n");
+
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["error"], message) << doc.dump(2);
+	EXPECT_EQ(doc["errno"], EINVAL);
+	EXPECT_EQ(doc["captured"], 0);
+}
+
+TEST(CliRun, MissingConfigAndSnapshotWithoutKmsSinkAreErrors)
+{
+	ASSERT_EQ(access(primecamBinary().c_str(), X_OK), 0) << primecamBinary();
+	Program missing("missing", {"run", outDir() + "/no-such.toml"});
+	ASSERT_TRUE(missing.started());
+	EXPECT_EQ(missing.wait(60s), 1);
+	EXPECT_NE(missing.err().find(outDir() + "/no-such.toml: No such file or directory (ENOENT"),
+		  std::string::npos)
+		<< missing.err();
+
+	Program snapshot("nokms",
+			 {"run", config("vivid-null.toml"), "--snapshot", outDir() + "/nokms.png"});
+	ASSERT_TRUE(snapshot.started());
+	EXPECT_EQ(snapshot.wait(60s), 1);
+	EXPECT_NE(snapshot.err().find("has no kms sink to take a writeback snapshot from"),
+		  std::string::npos)
+		<< snapshot.err();
+
+	Program usage("usage", {"run", config("vivid-null.toml"), "--frames", "0"});
+	ASSERT_TRUE(usage.started());
+	EXPECT_EQ(usage.wait(60s), 2);
+	EXPECT_NE(usage.err().find("--frames"), std::string::npos) << usage.err();
+}
+
+TEST(CliList, ListsVividNodesAndTheVkmsCard)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	Program list("list", {"list"});
+	ASSERT_TRUE(list.started());
+	ASSERT_EQ(list.wait(60s), 0) << list.err();
+	std::string out = list.out();
+	for (const char *expected :
+	     {"vivid", "(vkms)", "Virtual-1", "Writeback-1", "XRGB8888", "(vgem): no display"})
+		EXPECT_NE(out.find(expected), std::string::npos) << expected << " missing:\n"
+								 << out;
+}
+
+} /* namespace */
+} /* namespace primecam */

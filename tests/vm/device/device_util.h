@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Counters and checks that several device tests share: leaks are measured
+ * the same way everywhere, and pixels are compared the same way. */
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/image.h"
+
+namespace primecam::test {
+
+/* Open fds of this process (/proc/self/fd, less the directory's own). */
+int openFdCount();
+/* Mappings of this process (lines of /proc/self/maps). */
+int mappingCount();
+/* Framebuffers on a DRM card, all clients (debugfs dri/MINOR/framebuffer). */
+int framebufferCount(unsigned minor);
+
+/*
+ * Compares an XRGB8888 image at (x0, y0) with an XRGB8888 buffer, ignoring
+ * the X byte (undefined by the format); returns the number of differing
+ * pixels and describes the first in *first.
+ */
+size_t compareXrgb(const Image &image, uint32_t x0, uint32_t y0, const std::vector<uint8_t> &buffer,
+		   uint32_t stride, uint32_t width, uint32_t height, std::string *first = nullptr);
+
+} /* namespace primecam::test */

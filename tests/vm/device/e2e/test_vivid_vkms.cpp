@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Samsung use case end to end on real drivers: vivid captures, vkms
+ * scans the very same buffers out, and vkms's writeback connector shows
+ * what the display displayed.
+ */
+#include <chrono>
+
+#include <gtest/gtest.h>
+
+#include "base/event_loop.h"
+#include "drm/card.h"
+#include "drm/dumb_allocator.h"
+#include "drm/kms_sink.h"
+#include "pipeline/engine.h"
+#include "syscall_counter.h"
+#include "tests/vm/device/device_test.h"
+#include "tests/vm/device/device_util.h"
+#include "tests/vm/device/v4l2/v4l2_test_helpers.h"
+#include "v4l2/capture_source.h"
+
+using namespace primecam;
+using namespace primecam::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool haveDevices()
+{
+	return !vividNode(CaptureConfig::Api::SinglePlanar).empty() &&
+	       Card::openByDriver("vkms").ok();
+}
+
+KmsSinkConfig vkms(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
+		   KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen)
+{
+	KmsSinkConfig config;
+	config.card = "vkms";
+	config.plane = plane;
+	config.placement = placement;
+	config.mode = "640x480";
+	return config;
+}
+
+/* vivid -> vkms on one loop; the sink stays reachable for writeback. */
+struct Pipeline {
+	std::unique_ptr<EventLoop> loop;
+	std::unique_ptr<Engine> engine;
+	KmsSink *sink = nullptr;
+
+	Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
+		 std::optional<BufferAllocator> allocator = {})
+	{
+		/*
+		 * vivid stamps "End of Frame" by default as the fill's start plus
+		 * 0.9 frame periods, a simulated read-out time: under emulation
+		 * the fill is faster than that, so buffers arrive stamped in the
+		 * future and capture-to-flip latency comes out negative. The
+		 * start of exposure is a real time.
+		 */
+		capture.controls.emplace_back("Timestamp Source", 1);
+		loop = std::move(EventLoop::create()).value();
+		auto kms = std::make_unique<KmsSink>(display);
+		sink = kms.get();
+		std::vector<std::unique_ptr<Sink>> sinks;
+		sinks.push_back(std::move(kms));
+		engine = std::make_unique<Engine>(
+			*loop, std::make_unique<V4l2Source>(capture, std::move(allocator)),
+			std::move(sinks));
+	}
+
+	Result<void> start()
+	{
+		Result<void> ret = engine->configure();
+		return ret ? engine->start() : ret;
+	}
+
+	/* Runs until `frames` captured frames in all; false on timeout. */
+	bool runTo(uint64_t frames)
+	{
+		engine->setFrameLimit(frames);
+		bool timedOut = false;
+		auto watchdog = loop->addTimer(60s, 0s, [&] {
+			timedOut = true;
+			loop->exit(2);
+		});
+		int code = loop->run();
+		if (!timedOut && watchdog)
+			loop->cancelTimer(*watchdog);
+		return code == 0 && !timedOut;
+	}
+
+	const SinkStats &display() const { return engine->stats().sinks.front(); }
+	std::string error() const
+	{
+		return engine->error() ? engine->error()->message : std::string("(no error)");
+	}
+};
+
+/* The writeback image equals the bytes of the buffer on screen at (x0, y0). */
+void expectWritebackShowsActiveFrame(KmsSink &sink, uint32_t x0 = 0, uint32_t y0 = 0)
+{
+	auto image = sink.captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	ASSERT_TRUE(sink.activeFrame());
+	const FrameBuffer &shown = sink.activeFrame().buffer();
+	std::vector<uint8_t> bytes = readPlane(shown, 0);
+	ASSERT_FALSE(bytes.empty());
+	std::string first;
+	EXPECT_EQ(compareXrgb(
+			  *image, x0, y0,
+			  std::vector<uint8_t>(bytes.begin() + shown.planes[0].offset, bytes.end()),
+			  shown.planes[0].stride, shown.width, shown.height, &first),
+		  0u)
+		<< "the display did not show buffer " << shown.index << " (frame "
+		<< sink.activeFrame().metadata().sequence << "): " << first;
+}
+
+void expectZeroCopyRun(const Pipeline &p, uint64_t frames)
+{
+	const PipelineStats &stats = p.engine->stats();
+	EXPECT_EQ(stats.captured, frames);
+	EXPECT_EQ(stats.copies(), 0u) << "a CPU copy on the zero-copy path";
+	EXPECT_EQ(stats.captureErrors, 0u);
+	EXPECT_GE(p.display().displayed * 100, stats.captured * 95)
+		<< p.display().displayed << " of " << stats.captured << " displayed";
+	EXPECT_EQ(p.display().dropped[static_cast<size_t>(DropReason::SinkError)], 0u);
+	EXPECT_GT(p.display().latency.percentile(50), 0);
+}
+
+} /* namespace */
+
+TEST(VividToVkms, Xr24OnThePrimaryPlane300Frames)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms());
+	auto ret = p.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	ASSERT_TRUE(p.runTo(300)) << p.error();
+	expectZeroCopyRun(p, 300);
+	expectWritebackShowsActiveFrame(*p.sink);
+	p.engine->stop();
+}
+
+TEST(VividToVkms, MultiplanarApi)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices() && !vividNode(CaptureConfig::Api::MultiPlanar).empty(),
+			     "vivid's multi-planar node and vkms");
+	Pipeline p(vividConfig(CaptureConfig::Api::MultiPlanar, "XRGB8888"), vkms());
+	auto ret = p.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	ASSERT_TRUE(p.runTo(100)) << p.error();
+	expectZeroCopyRun(p, 100);
+	expectWritebackShowsActiveFrame(*p.sink);
+	p.engine->stop();
+}
+
+TEST(VividToVkms, DmabufImportOfDumbBuffersFromTheDisplayCard)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	auto allocator = makeDumbAllocator("vkms");
+	ASSERT_TRUE(allocator.ok()) << allocator.error().message;
+	CaptureConfig capture = vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888");
+	capture.memory = CaptureConfig::Memory::Dmabuf;
+	Pipeline p(capture, vkms(), std::move(*allocator));
+	auto ret = p.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	EXPECT_NE(p.engine->source().describe().find("DMABUF"), std::string::npos)
+		<< p.engine->source().describe();
+	ASSERT_TRUE(p.runTo(100)) << p.error();
+	expectZeroCopyRun(p, 100);
+	expectWritebackShowsActiveFrame(*p.sink);
+	p.engine->stop();
+}
+
+TEST(VividToVkms, SmallerCaptureOnAnOverlayAboveABlackPrimary)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180),
+		   vkms(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center));
+	auto ret = p.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	ASSERT_TRUE(p.runTo(50)) << p.error();
+	expectZeroCopyRun(p, 50);
+
+	/* 320x180 centred on 640x480: at (160, 150), black around it. */
+	expectWritebackShowsActiveFrame(*p.sink, 160, 150);
+	auto image = p.sink->captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	size_t lit = 0;
+	for (uint32_t y = 0; y < image->height; ++y)
+		for (uint32_t x = 0; x < image->width; ++x) {
+			bool inside = x >= 160 && x < 480 && y >= 150 && y < 330;
+			const uint8_t *px = &image->data[size_t{y} * image->stride + x * 4];
+			lit += !inside && (px[0] | px[1] | px[2]);
+		}
+	EXPECT_EQ(lit, 0u) << "the primary plane around the overlay must be black";
+	p.engine->stop();
+}
+
+TEST(VividToVkms, SteadyStateImportsAndMapsNothingPerFrame)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	unsigned minor = Card::openByDriver("vkms")->minor();
+	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms());
+	auto ret = p.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+
+	ASSERT_TRUE(p.runTo(100)) << p.error();
+	SyscallCounts warm = syscallCounts();
+	int fds = openFdCount(), fbs = framebufferCount(minor), maps = mappingCount();
+	ASSERT_GT(fbs, 0);
+
+	ASSERT_TRUE(p.runTo(1000)) << p.error();
+	SyscallCounts after = syscallCounts();
+	EXPECT_EQ(after.expbuf, warm.expbuf) << "VIDIOC_EXPBUF per frame";
+	EXPECT_EQ(after.reqbufs, warm.reqbufs) << "VIDIOC_REQBUFS per frame";
+	EXPECT_EQ(after.primeImport, warm.primeImport) << "PRIME import per frame";
+	EXPECT_EQ(after.addFb, warm.addFb) << "AddFB2 per frame";
+	EXPECT_EQ(after.rmFb, warm.rmFb) << "RmFB per frame";
+	EXPECT_EQ(after.fileMmap, warm.fileMmap) << "mmap per frame";
+	EXPECT_LE(after.atomic - warm.atomic, 900u) << "more than one commit per frame";
+	EXPECT_EQ(openFdCount(), fds);
+	EXPECT_EQ(framebufferCount(minor), fbs);
+	EXPECT_EQ(mappingCount(), maps);
+	expectZeroCopyRun(p, 1000);
+	p.engine->stop();
+}
+
+TEST(VividToVkms, YuyvIsRefusedAtStartUpNamingPlaneAndFormats)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	int fds = openFdCount();
+	{
+		Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "YUYV"), vkms());
+		auto ret = p.start();
+		ASSERT_FALSE(ret.ok()) << "vkms 6.1 cannot scan out YUYV";
+		const std::string &msg = ret.error().message;
+		EXPECT_NE(msg.find("YUYV"), std::string::npos) << msg;
+		EXPECT_NE(msg.find("plane"), std::string::npos) << msg;
+		EXPECT_NE(msg.find("XRGB8888"), std::string::npos) << "what it supports: " << msg;
+	}
+	EXPECT_EQ(openFdCount(), fds) << "a refused start leaked fds";
+}
+
+TEST(VividToVkms, SizeWithoutAModeIsRefusedForAFullscreenPrimary)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	KmsSinkConfig display = vkms();
+	display.mode.clear(); /* the mode of the frame's size: vkms has no 320x180 */
+	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180), display);
+	auto ret = p.start();
+	ASSERT_FALSE(ret.ok()) << "vkms cannot scale a 320x180 frame to a full screen";
+	EXPECT_NE(ret.error().message.find("320x180"), std::string::npos) << ret.error().message;
+}
