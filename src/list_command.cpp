@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#include "src/list_command.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <dirent.h>
+
+#include "drm/card.h"
+#include "drm/card_report.h"
+#include "v4l2/device_report.h"
+
+namespace primecam {
+
+namespace {
+
+/* /dev/dri/card* in numeric order (card10 after card9). */
+Result<std::vector<std::string>> cardPaths()
+{
+	std::vector<std::string> paths;
+	DIR *dir = opendir("/dev/dri");
+	if (!dir) {
+		/* No DRM driver loaded at all: an empty list, not an error. */
+		if (errno == ENOENT)
+			return paths;
+		return Error::fromErrno(errno, "listing /dev/dri");
+	}
+	while (dirent *entry = readdir(dir)) {
+		std::string name = entry->d_name;
+		if (name.starts_with("card"))
+			paths.push_back("/dev/dri/" + name);
+	}
+	closedir(dir);
+	std::sort(paths.begin(), paths.end(), [](const std::string &a, const std::string &b) {
+		return a.size() != b.size() ? a.size() < b.size() : a < b;
+	});
+	return paths;
+}
+
+void print(const std::string &text)
+{
+	fwrite(text.data(), 1, text.size(), stdout);
+	if (!text.empty() && text.back() != '\n')
+		fputc('\n', stdout);
+}
+
+} /* namespace */
+
+int listCommand()
+{
+	int status = 0;
+	print("V4L2 capture nodes\n==================\n");
+	print(describeVideoNodes());
+
+	print("\nDRM cards\n=========\n");
+	Result<std::vector<std::string>> paths = cardPaths();
+	if (!paths) {
+		fprintf(stderr, "primecam: %s\n", paths.error().message.c_str());
+		return 1;
+	}
+	if (paths->empty())
+		print("no DRM cards (/dev/dri/card*)\n");
+	for (const std::string &path : *paths) {
+		/* For buffers: listing must not take the display from anyone. */
+		Result<Card> card = Card::open(path, Card::Role::Buffers);
+		Result<std::string> text =
+			card ? describeCard(*card) : Result<std::string>(card.error());
+		/* EOPNOTSUPP from the client caps: the driver has no modesetting
+		 * (vgem, a render-only GPU). A buffer provider, not a failure. */
+		if (!text && card && text.error().code == EOPNOTSUPP) {
+			print(card->describe() + ": no display (the driver has no modesetting); " +
+			      "usable for buffers only\n");
+			continue;
+		}
+		if (!text) {
+			print(path + ": " + text.error().message + "\n");
+			status = 1;
+			continue;
+		}
+		print(*text);
+	}
+	fflush(stdout);
+	return status;
+}
+
+} /* namespace primecam */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+namespace primecam {
+
+/*
+ * `primecam list`: every V4L2 capture node and every DRM card
+ * (/dev/dri/card*) with what a config file can ask of them, on stdout.
+ * Returns the exit status: 1 when a card could not be described (the
+ * reason, with its errno, is printed in its place), else 0.
+ */
+int listCommand();
+
+} /* namespace primecam */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "base/result.h"
+#include "pipeline/sink.h"
+#include "pipeline/source.h"
+#include "src/pipeline_config.h"
+
+namespace primecam {
+
+class KmsSink;
+
+/* A pipeline's parts as a config describes them, not configured yet (no
+ * device is touched except the card or heap of a dmabuf pool). */
+struct PipelineParts {
+	std::unique_ptr<Source> source;
+	std::vector<std::unique_ptr<Sink>> sinks;
+	/* The first kms sink (owned by sinks): where --snapshot comes from. */
+	KmsSink *firstKms = nullptr;
+};
+
+/*
+ * Makes the source and sinks of config. For memory = "dmabuf" it opens the
+ * pool first: dumb buffers on pool_card (opened for buffers only, so that
+ * the kms sink can still become DRM master of the same card) or the
+ * "system" dma-heap; errors name the card or heap and the errno.
+ */
+Result<PipelineParts> buildPipeline(const PipelineConfig &config);
+
+} /* namespace primecam */

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+#include "src/run_command.h"
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include <unistd.h>
+
+#include "base/event_loop.h"
+#include "base/image.h"
+#include "drm/kms_sink.h"
+#include "pipeline/engine.h"
+#include "src/config_parser.h"
+#include "src/pipeline_builder.h"
+#include "src/png_file.h"
+#include "src/stats_json.h"
+#include "src/status_line.h"
+
+namespace primecam {
+
+namespace {
+
+/* One `primecam run`, from the config file to the stats file. */
+class RunSession
+{
+public:
+	explicit RunSession(const RunOptions &options) : options_(options) {}
+
+	int execute();
+
+private:
+	Result<void> setUp();
+	Result<void> stream();
+	Result<void> takeSnapshot();
+	void printSummary() const;
+
+	const RunOptions &options_;
+	/* Destroyed in reverse: the status line and the engine use the loop,
+	 * the status line reads the engine's stats. */
+	std::unique_ptr<EventLoop> loop_;
+	std::optional<PipelineConfig> config_;
+	std::unique_ptr<Engine> engine_;
+	KmsSink *kms_ = nullptr; /* owned by engine_ */
+	std::unique_ptr<StatusLine> status_;
+	std::optional<Image> snapshot_;
+	int signal_ = 0;
+};
+
+Result<void> RunSession::setUp()
+{
+	Result<std::unique_ptr<EventLoop>> loop = EventLoop::create();
+	if (!loop)
+		return Error{loop.error().code, "creating the event loop: " + loop.error().message};
+	loop_ = std::move(*loop);
+
+	/* Signals first, before any part of the pipeline can start a thread
+	 * (threads inherit the mask that routes the signals to the loop). */
+	for (int signo : {SIGINT, SIGTERM}) {
+		int ret = loop_->addSignal(signo, [this](const signalfd_siginfo &info) {
+			signal_ = static_cast<int>(info.ssi_signo);
+			loop_->exit(0);
+		});
+		if (ret < 0)
+			return Error::fromErrno(-ret, std::string("routing ") +
+							      sigabbrev_np(signo) +
+							      " to the event loop (signalfd)");
+	}
+
+	Result<PipelineConfig> config = loadConfigFile(options_.configPath);
+	if (!config)
+		return std::move(config).error();
+	config_ = std::move(*config);
+
+	Result<PipelineParts> parts = buildPipeline(*config_);
+	if (!parts)
+		return std::move(parts).error();
+	/* Before configuring: a snapshot that cannot be taken should not cost
+	 * a whole run first. */
+	if (!options_.snapshotPath.empty() && !parts->firstKms)
+		return Error{EINVAL, "--snapshot " + options_.snapshotPath + ": " +
+					     options_.configPath +
+					     " has no kms sink to take a writeback snapshot from"};
+	kms_ = parts->firstKms;
+	engine_ =
+		std::make_unique<Engine>(*loop_, std::move(parts->source), std::move(parts->sinks));
+	return engine_->configure();
+}
+
+Result<void> RunSession::stream()
+{
+	if (options_.frames)
+		engine_->setFrameLimit(options_.frames);
+	Result<void> ret = engine_->start();
+	if (!ret)
+		return ret;
+
+	if (options_.durationS > 0) {
+		auto duration = std::chrono::nanoseconds(
+			static_cast<int64_t>(std::llround(options_.durationS * 1e9)));
+		Result<EventLoop::TimerId> timer = loop_->addTimer(
+			duration, std::chrono::nanoseconds(0), [this] { loop_->exit(0); });
+		if (!timer)
+			return Error{timer.error().code,
+				     "--duration timer: " + timer.error().message};
+	}
+
+	status_ = std::make_unique<StatusLine>(engine_->stats(), STDERR_FILENO);
+	ret = status_->start(*loop_);
+	if (!ret)
+		return ret;
+
+	int code = loop_->run();
+	status_->stop();
+	if (code < 0)
+		return Error::fromErrno(-code, "event loop (epoll_wait)");
+	if (engine_->error())
+		return *engine_->error();
+	return {};
+}
+
+Result<void> RunSession::takeSnapshot()
+{
+	/* Still streaming: the writeback connector copies what the CRTC
+	 * composes, so the picture must still be on the screen. */
+	Result<Image> image = kms_->captureWriteback();
+	if (!image)
+		return Error{image.error().code,
+			     "--snapshot " + options_.snapshotPath + ": " + image.error().message};
+	snapshot_ = std::move(*image);
+	return {};
+}
+
+void RunSession::printSummary() const
+{
+	const PipelineStats &stats = engine_->stats();
+	double seconds = static_cast<double>(stats.endNs - stats.startNs) / 1e9;
+	printf("primecam: %llu frames captured in %.2f s (%.1f fps), %llu CPU copies\n",
+	       static_cast<unsigned long long>(stats.captured), seconds,
+	       seconds > 0 ? static_cast<double>(stats.captured) / seconds : 0.0,
+	       static_cast<unsigned long long>(stats.copies()));
+	for (const SinkStats &sink : stats.sinks) {
+		printf("  %s: %llu displayed, %llu dropped, latency p50 %.1f ms p99 %.1f ms\n",
+		       sink.name.c_str(), static_cast<unsigned long long>(sink.displayed),
+		       static_cast<unsigned long long>(sink.droppedTotal()),
+		       static_cast<double>(sink.latency.percentile(50)) / 1e6,
+		       static_cast<double>(sink.latency.percentile(99)) / 1e6);
+	}
+	fflush(stdout);
+}
+
+int RunSession::execute()
+{
+	Result<void> ret = setUp();
+	if (ret)
+		ret = stream();
+	if (ret && !options_.snapshotPath.empty())
+		ret = takeSnapshot();
+
+	/* Stop before reporting: it sets the end time, and the sinks count
+	 * the frames still in flight. */
+	std::string source;
+	if (engine_) {
+		engine_->stop();
+		source = engine_->source().describe();
+	} else if (config_) {
+		source = config_->source.v4l2.device;
+	}
+
+	if (ret && snapshot_) {
+		Result<void> written = writePng(*snapshot_, options_.snapshotPath);
+		if (!written)
+			ret = std::move(written).error();
+	}
+
+	if (!ret)
+		fprintf(stderr, "primecam: %s\n", ret.error().message.c_str());
+	else if (engine_)
+		printSummary();
+
+	if (!options_.statsPath.empty()) {
+		RunReport report;
+		report.configFile = options_.configPath;
+		report.source = source;
+		report.stats = engine_ ? &engine_->stats() : nullptr;
+		if (!ret)
+			report.error = ret.error();
+		report.signal = signal_;
+		Result<void> written = writeStatsFile(options_.statsPath, report);
+		if (!written) {
+			fprintf(stderr, "primecam: %s\n", written.error().message.c_str());
+			return 1;
+		}
+	}
+	return ret ? 0 : 1;
+}
+
+} /* namespace */
+
+int runCommand(const RunOptions &options)
+{
+	RunSession session(options);
+	return session.execute();
+}
+
+} /* namespace primecam */

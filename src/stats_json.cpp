@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#include "src/stats_json.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "base/unique_fd.h"
+
+namespace primecam {
+
+namespace {
+
+double nsToMs(int64_t ns)
+{
+	return static_cast<double>(ns) / 1e6;
+}
+
+nlohmann::json sinkJson(const SinkStats &sink)
+{
+	nlohmann::json dropped = nlohmann::json::object();
+	for (size_t i = 0; i < sink.dropped.size(); ++i)
+		dropped[dropReasonName(static_cast<DropReason>(i))] = sink.dropped[i];
+	dropped["total"] = sink.droppedTotal();
+
+	const LatencyRecorder &latency = sink.latency;
+	return {
+		{"name", sink.name},
+		{"received", sink.received},
+		{"displayed", sink.displayed},
+		{"dropped", dropped},
+		{"copies", sink.copies},
+		{"latency_ms",
+		 {
+			 {"p50", nsToMs(latency.percentile(50))},
+			 {"p95", nsToMs(latency.percentile(95))},
+			 {"p99", nsToMs(latency.percentile(99))},
+			 {"max", nsToMs(latency.max())},
+			 {"count", latency.count()},
+		 }},
+	};
+}
+
+} /* namespace */
+
+std::string statsJson(const RunReport &report)
+{
+	static const PipelineStats kEmpty;
+	const PipelineStats &stats = report.stats ? *report.stats : kEmpty;
+
+	/* endNs is 0 while streaming or when streaming never started. */
+	int64_t durationNs =
+		stats.startNs && stats.endNs > stats.startNs ? stats.endNs - stats.startNs : 0;
+	double duration = static_cast<double>(durationNs) / 1e9;
+	double fps = duration > 0 ? static_cast<double>(stats.captured) / duration : 0.0;
+
+	nlohmann::json sinks = nlohmann::json::array();
+	for (const SinkStats &sink : stats.sinks)
+		sinks.push_back(sinkJson(sink));
+
+	nlohmann::json doc = {
+		{"config", report.configFile},
+		{"source", report.source},
+		{"captured", stats.captured},
+		{"capture_errors", stats.captureErrors},
+		{"sequence_gaps", stats.sequenceGaps},
+		{"duration_s", duration},
+		{"fps", fps},
+		{"copies", stats.copies()},
+		{"sinks", sinks},
+	};
+	if (report.signal) {
+		const char *abbrev = sigabbrev_np(report.signal);
+		doc["interrupted_by"] = abbrev ? std::string("SIG") + abbrev
+					       : "signal " + std::to_string(report.signal);
+	}
+	if (report.error) {
+		doc["error"] = report.error->message;
+		doc["errno"] = report.error->code;
+	}
+	/* replace: a card or driver name that is not UTF-8 must not throw
+	 * (nlohmann's default) and lose the whole report. */
+	return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Result<void> writeStatsFile(const std::string &path, const RunReport &report)
+{
+	std::string text = statsJson(report);
+	UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+	if (!fd)
+		return Error::fromErrno(errno, "creating stats file " + path);
+	size_t done = 0;
+	while (done < text.size()) {
+		ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return Error::fromErrno(errno, "writing stats file " + path);
+		done += static_cast<size_t>(n);
+	}
+	/* close() reports late write errors (NFS, 9p): check it, not the
+	 * destructor's silent close. */
+	if (::close(fd.release()) < 0)
+		return Error::fromErrno(errno, "closing stats file " + path);
+	return {};
+}
+
+} /* namespace primecam */

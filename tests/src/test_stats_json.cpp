@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "src/stats_json.h"
+
+namespace primecam {
+namespace {
+
+PipelineStats sampleStats()
+{
+	PipelineStats stats;
+	stats.captured = 100;
+	stats.captureErrors = 1;
+	stats.sequenceGaps = 2;
+	stats.startNs = 1'000'000'000;
+	stats.endNs = 5'000'000'000; /* 4 s */
+	SinkStats &kms = stats.addSink("kms vkms/Virtual-1 plane 31");
+	kms.received = 99;
+	kms.displayed = 95;
+	kms.drop(DropReason::DisplayBehind);
+	kms.drop(DropReason::DisplayBehind);
+	kms.drop(DropReason::SinkError);
+	for (int ms = 1; ms <= 100; ++ms)
+		kms.latency.add(int64_t{ms} * 1'000'000);
+	SinkStats &null = stats.addSink("null");
+	null.received = 100;
+	null.copies = 3;
+	return stats;
+}
+
+TEST(StatsJson, CarriesEveryCounter)
+{
+	PipelineStats stats = sampleStats();
+	RunReport report;
+	report.configFile = "configs/vivid-vkms.toml";
+	report.source = "vivid (/dev/video0) XRGB8888 640x480";
+	report.stats = &stats;
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["config"], "configs/vivid-vkms.toml");
+	EXPECT_EQ(doc["source"], "vivid (/dev/video0) XRGB8888 640x480");
+	EXPECT_EQ(doc["captured"], 100);
+	EXPECT_EQ(doc["capture_errors"], 1);
+	EXPECT_EQ(doc["sequence_gaps"], 2);
+	EXPECT_DOUBLE_EQ(doc["duration_s"].get<double>(), 4.0);
+	EXPECT_DOUBLE_EQ(doc["fps"].get<double>(), 25.0);
+	EXPECT_EQ(doc["copies"], 3);
+	EXPECT_FALSE(doc.contains("error"));
+	EXPECT_FALSE(doc.contains("interrupted_by"));
+
+	ASSERT_EQ(doc["sinks"].size(), 2u);
+	const nlohmann::json &kms = doc["sinks"][0];
+	EXPECT_EQ(kms["name"], "kms vkms/Virtual-1 plane 31");
+	EXPECT_EQ(kms["received"], 99);
+	EXPECT_EQ(kms["displayed"], 95);
+	EXPECT_EQ(kms["dropped"]["display_behind"], 2);
+	EXPECT_EQ(kms["dropped"]["sink_error"], 1);
+	EXPECT_EQ(kms["dropped"]["capture_error"], 0);
+	EXPECT_EQ(kms["dropped"]["stage_behind"], 0);
+	EXPECT_EQ(kms["dropped"]["total"], 3);
+	EXPECT_EQ(kms["copies"], 0);
+	EXPECT_DOUBLE_EQ(kms["latency_ms"]["p50"].get<double>(), 50.0);
+	EXPECT_DOUBLE_EQ(kms["latency_ms"]["p95"].get<double>(), 95.0);
+	EXPECT_DOUBLE_EQ(kms["latency_ms"]["p99"].get<double>(), 99.0);
+	EXPECT_DOUBLE_EQ(kms["latency_ms"]["max"].get<double>(), 100.0);
+	EXPECT_EQ(kms["latency_ms"]["count"], 100);
+	EXPECT_EQ(doc["sinks"][1]["name"], "null");
+	EXPECT_EQ(doc["sinks"][1]["copies"], 3);
+}
+
+TEST(StatsJson, FailedRunCarriesTheErrorAndZeros)
+{
+	RunReport report;
+	report.configFile = "bad.toml";
+	report.error = Error{EINVAL, "bad.toml:3:1: source.width: expected an integer"};
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["error"], "bad.toml:3:1: source.width: expected an integer");
+	EXPECT_EQ(doc["errno"], EINVAL);
+	EXPECT_EQ(doc["captured"], 0);
+	EXPECT_EQ(doc["fps"], 0.0);
+	EXPECT_EQ(doc["duration_s"], 0.0);
+	EXPECT_TRUE(doc["sinks"].is_array());
+	EXPECT_TRUE(doc["sinks"].empty());
+}
+
+TEST(StatsJson, InterruptedRunNamesTheSignal)
+{
+	PipelineStats stats = sampleStats();
+	RunReport report;
+	report.stats = &stats;
+	report.signal = SIGINT;
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["interrupted_by"], "SIGINT");
+	report.signal = SIGTERM;
+	doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["interrupted_by"], "SIGTERM");
+}
+
+TEST(StatsJson, StreamingThatNeverEndedHasNoDuration)
+{
+	PipelineStats stats;
+	stats.captured = 5;
+	stats.startNs = 1'000;
+	RunReport report;
+	report.stats = &stats;
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["duration_s"], 0.0);
+	EXPECT_EQ(doc["fps"], 0.0);
+}
+
+TEST(StatsJson, TextThatIsNotUtf8DoesNotThrow)
+{
+	PipelineStats stats;
+	stats.addSink(std::string("kms \xff\xfe card"));
+	RunReport report;
+	report.stats = &stats;
+	report.source = "\xc3";
+	std::string text;
+	ASSERT_NO_THROW(text = statsJson(report));
+	nlohmann::json doc = nlohmann::json::parse(text);
+	EXPECT_EQ(doc["sinks"][0]["name"], "kms \xef\xbf\xbd\xef\xbf\xbd card");
+}
+
+TEST(StatsJson, WriteStatsFileWritesAndReportsErrors)
+{
+	char dir[] = "/tmp/primecam-stats-XXXXXX";
+	ASSERT_NE(mkdtemp(dir), nullptr);
+	std::string path = std::string(dir) + "/stats.json";
+
+	PipelineStats stats = sampleStats();
+	RunReport report;
+	report.stats = &stats;
+	Result<void> written = writeStatsFile(path, report);
+	ASSERT_TRUE(written) << written.error().message;
+	std::ifstream in(path);
+	std::stringstream text;
+	text << in.rdbuf();
+	EXPECT_EQ(text.str(), statsJson(report));
+	EXPECT_EQ(nlohmann::json::parse(text.str())["captured"], 100);
+
+	Result<void> failed = writeStatsFile(std::string(dir) + "/missing/stats.json", report);
+	ASSERT_FALSE(failed);
+	EXPECT_EQ(failed.error().code, ENOENT);
+	EXPECT_NE(failed.error().message.find(std::string(dir) + "/missing/stats.json"),
+		  std::string::npos);
+
+	unlink(path.c_str());
+	rmdir(dir);
+}
+
+} /* namespace */
+} /* namespace primecam */

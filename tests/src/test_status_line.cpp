@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "src/status_line.h"
+
+namespace primecam {
+namespace {
+
+TEST(StatusLine, OneSinkLine)
+{
+	PipelineStats stats;
+	stats.startNs = 1'000'000'000;
+	SinkStats &sink = stats.addSink("kms");
+	StatusLine status(stats, -1);
+
+	stats.captured = 50;
+	sink.displayed = 48;
+	sink.drop(DropReason::DisplayBehind);
+	sink.drop(DropReason::DisplayBehind);
+	for (int i = 1; i <= 100; ++i)
+		sink.latency.add(int64_t{i} * 500'000); /* 0.5 .. 50 ms */
+	EXPECT_EQ(
+		status.update(3'000'000'000),
+		"25.0 fps  captured 50  displayed 48  dropped 2  latency p50 25.0 ms p99 49.5 ms");
+
+	/* fps is over the last interval, not the whole run. */
+	stats.captured = 60;
+	EXPECT_EQ(status.update(4'000'000'000).substr(0, 8), "10.0 fps");
+	EXPECT_EQ(status.update(4'000'000'000).substr(0, 7), "0.0 fps");
+}
+
+TEST(StatusLine, SeveralSinksArePerSink)
+{
+	PipelineStats stats;
+	stats.startNs = 1;
+	stats.addSink("kms").displayed = 7;
+	stats.addSink("null").displayed = 9;
+	StatusLine status(stats, -1);
+	EXPECT_EQ(status.update(1'000'000'001),
+		  "0.0 fps  captured 0  | sink 0: displayed 7  dropped 0  latency p50 0.0 ms p99 "
+		  "0.0 ms  | sink 1: displayed 9  dropped 0  latency p50 0.0 ms p99 0.0 ms");
+}
+
+TEST(StatusLine, BeforeStreamingThereIsNoRate)
+{
+	PipelineStats stats;
+	StatusLine status(stats, -1);
+	EXPECT_EQ(status.update(5'000'000'000).substr(0, 7), "0.0 fps");
+}
+
+TEST(StatusLine, NotATerminalMeansNoTimerAndNoOutput)
+{
+	Result<std::unique_ptr<EventLoop>> loop = EventLoop::create();
+	ASSERT_TRUE(loop);
+	int fds[2];
+	ASSERT_EQ(pipe2(fds, O_CLOEXEC | O_NONBLOCK), 0);
+
+	PipelineStats stats;
+	{
+		StatusLine status(stats, fds[1]);
+		ASSERT_TRUE(status.start(**loop));
+		/* No timer: nothing is ready within 1.2 s. */
+		EXPECT_EQ((*loop)->dispatch(1200), 0);
+		status.stop();
+	}
+	char byte;
+	EXPECT_EQ(read(fds[0], &byte, 1), -1) << "wrote to a pipe that is not a terminal";
+	close(fds[0]);
+	close(fds[1]);
+}
+
+TEST(StatusLine, OnATerminalRewritesTheLineEverySecond)
+{
+	/* A pseudo-terminal stands in for the user's terminal. */
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_GE(master, 0);
+	ASSERT_EQ(grantpt(master), 0);
+	ASSERT_EQ(unlockpt(master), 0);
+	int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_GE(slave, 0);
+
+	Result<std::unique_ptr<EventLoop>> loop = EventLoop::create();
+	ASSERT_TRUE(loop);
+	PipelineStats stats;
+	stats.addSink("kms");
+	{
+		StatusLine status(stats, slave);
+		ASSERT_TRUE(status.start(**loop));
+		EXPECT_EQ((*loop)->dispatch(1500), 1); /* the timer */
+		status.stop();
+	}
+	char buf[512] = {};
+	ssize_t n = read(master, buf, sizeof(buf) - 1);
+	ASSERT_GT(n, 0);
+	std::string text(buf, static_cast<size_t>(n));
+	EXPECT_EQ(text.rfind("\r0.0 fps  captured 0  displayed 0", 0), 0u) << text;
+	EXPECT_NE(text.find("\x1b[K"), std::string::npos);
+	/* stop() ends the line (the pty turns \n into \r\n). */
+	EXPECT_EQ(text.back(), '\n');
+	close(slave);
+	close(master);
+}
+
+} /* namespace */
+} /* namespace primecam */
