@@ -215,6 +215,9 @@ void expectZeroCopyDisplay(const nlohmann::json &stats, uint64_t frames, double 
 		<< stats.dump(2);
 	EXPECT_EQ(sink["copies"], 0);
 	EXPECT_GT(sink["latency_ms"]["count"].get<uint64_t>(), 0u);
+	/* The configs stamp frames at the start of exposure: a frame cannot
+	 * be shown before it was captured. */
+	EXPECT_GT(sink["latency_ms"]["p50"].get<double>(), 0.0) << stats.dump(2);
 }
 
 std::set<uint32_t> coloursIn(const Image &image, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1)
@@ -366,6 +369,55 @@ TEST(CliRun, SigintStopsCleanlyAndStillWritesStats)
 	 * or more must have gone through by the signal. */
 	EXPECT_GT(doc["captured"].get<uint64_t>(), 0u) << doc.dump(2);
 	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u) << doc.dump(2);
+}
+
+/* A camera pulled mid-run: vivid's Disconnect button unregisters the device
+ * under primecam. It must say which device it lost, exit non-zero and still
+ * write the stats of what it did display. */
+TEST(CliRun, DeviceLossEndsTheRunNamingTheDeviceWithStatsWritten)
+{
+	std::vector<std::string> nodes = VideoDevice::findByDriver("vivid", V4L2_CAP_VIDEO_CAPTURE);
+	PRIMECAM_NEED_DEVICE(!nodes.empty() && haveVkms(), "vivid and vkms");
+	/* configs/vivid-vkms.toml names vivid's first single-planar node. */
+	const std::string node = nodes.front();
+
+	std::string stats = outDir() + "/disconnect.json";
+	unlink(stats.c_str());
+	Program run("disconnect", {"run", config("vivid-vkms.toml"), "--stats", stats});
+	ASSERT_TRUE(run.started());
+	auto deadline = std::chrono::steady_clock::now() + 60s;
+	while (!run.blocks(SIGINT) && std::chrono::steady_clock::now() < deadline)
+		std::this_thread::sleep_for(20ms);
+	ASSERT_TRUE(run.blocks(SIGINT)) << "primecam never started: " << run.err();
+	std::this_thread::sleep_for(2s);
+	{
+		/* Closed at once: vivid comes back only when its last user
+		 * has gone. */
+		auto control = VideoDevice::open(node);
+		ASSERT_TRUE(control.ok()) << control.error().message;
+		Result<void> pressed = control->setControl("Disconnect", 1);
+		ASSERT_TRUE(pressed.ok()) << pressed.error().message;
+	}
+	int code = run.wait(60s);
+	EXPECT_NE(code, 0) << "a lost camera is a failed run";
+	EXPECT_GT(code, 0) << "primecam died of a signal (" << -code << "): " << run.err();
+	EXPECT_NE(run.err().find(node), std::string::npos) << run.err();
+	EXPECT_NE(run.err().find("lost"), std::string::npos) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	ASSERT_TRUE(doc.contains("error")) << doc.dump(2);
+	EXPECT_NE(doc["error"].get<std::string>().find(node), std::string::npos) << doc.dump(2);
+	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u) << doc.dump(2);
+	EXPECT_EQ(doc["copies"], 0);
+
+	/* primecam let go of everything on the device: vivid re-registers. */
+	deadline = std::chrono::steady_clock::now() + 10s;
+	Result<VideoDevice> back = VideoDevice::open(node);
+	while (!back && std::chrono::steady_clock::now() < deadline) {
+		std::this_thread::sleep_for(100ms);
+		back = VideoDevice::open(node);
+	}
+	EXPECT_TRUE(back.ok()) << node << " did not come back: " << back.error().message;
 }
 
 TEST(CliRun, StatusLineOnATerminal)
