@@ -2,7 +2,9 @@
 # Zero-copy vs CPU copy, vivid -> vkms 640x480 XRGB8888, in one VM boot.
 #   bench/run.sh [OUT_DIR]       (default: bench-out/)
 # For each path it runs bench/primecam-bench three times:
-#   plain, 150 frames after 25 of warm-up: CPU time per displayed frame;
+#   plain, 150 frames after 25 of warm-up, three times, the two paths
+#   alternating so that drift in the host's load hits both: the median CPU
+#   time per displayed frame;
 #   under strace -c, and under valgrind's callgrind, each with 25 and with 125
 #   measured frames: the difference of the counts over the difference of
 #   displayed frames is the steady state per frame (set-up and teardown cancel
@@ -25,8 +27,13 @@ mkdir -p "$out"
 
 tests/vm/run-vm.sh --out "$out" -- sh -ec '
 	bench=$0
+	for round in 1 2 3; do
+		for mode in zero-copy copy; do
+			"$bench" --mode $mode --warmup 25 --frames 150 \
+				--json "$PRIMECAM_OUT/$mode-plain-$round.json"
+		done
+	done
 	for mode in zero-copy copy; do
-		"$bench" --mode $mode --warmup 25 --frames 150 --json "$PRIMECAM_OUT/$mode.json"
 		for n in 25 125; do
 			strace -f -c -o "$PRIMECAM_OUT/$mode-$n.strace" \
 				"$bench" --mode $mode --warmup 25 --frames $n \

@@ -3,9 +3,10 @@
 #   1. installs what it needs with apt (a fresh Debian 12 machine, as root);
 #   2. builds and runs the host tests (unit + fd/RAII), plain and under
 #      AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. builds (or takes from the cache) the test kernel and runs the device
+#   3. fuzzes the config parser for 30 s (libFuzzer, clang);
+#   4. builds (or takes from the cache) the test kernel and runs the device
 #      tests inside the VM, where a skipped test is a failure;
-#   4. prints one closing line: "N passed, N failed, N skipped".
+#   5. prints one closing line: "N passed, N failed, N skipped".
 # Build folders: build/ and build-asan/ in the checkout (PRIMECAM_BUILD_DIR
 # moves them). The kernel image is cached in ~/.cache/primecam.
 set -euo pipefail
@@ -49,6 +50,31 @@ asan_status=0
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	meson test -C "$asandir" --suite host --print-errorlogs || asan_status=$?
 
+# Tier 4: the config parser under libFuzzer (clang only), briefly: a crash or
+# sanitizer report on any input is a failure. New inputs stay in the build
+# folder; tests/fuzz/corpus is the curated seed set every build replays.
+stage "config parser fuzzing (libFuzzer, ${PRIMECAM_FUZZ_SECONDS:-30} s)"
+ensure_packages clang-14 libclang-rt-14-dev
+fuzzdir=$builddir-fuzz
+[ -f "$fuzzdir/build.ninja" ] ||
+	CXX=clang++-14 meson setup "$fuzzdir" -Db_lundef=false >/dev/null
+mkdir -p "$fuzzdir/corpus"
+fuzz_status=0
+if meson compile -C "$fuzzdir" tests/fuzz/fuzz-config >"$results/fuzz.log" 2>&1; then
+	"$fuzzdir/tests/fuzz/fuzz-config" -max_total_time="${PRIMECAM_FUZZ_SECONDS:-30}" \
+		-dict=tests/fuzz/config.dict -print_final_stats=1 \
+		"$fuzzdir/corpus" tests/fuzz/corpus >>"$results/fuzz.log" 2>&1 || fuzz_status=$?
+else
+	fuzz_status=$?
+fi
+tail -n 12 "$results/fuzz.log"
+{
+	echo '<testsuites><testsuite name="fuzz">'
+	echo '<testcase classname="fuzz" name="config_parser">'
+	[ "$fuzz_status" -eq 0 ] || echo "<failure message=\"exit $fuzz_status; see $results/fuzz.log\"/>"
+	echo '</testcase></testsuite></testsuites>'
+} >"$results/fuzz.xml"
+
 stage "waiting for the test kernel"
 kernel_status=0
 wait "$kernel_pid" || kernel_status=$?
@@ -69,8 +95,9 @@ summary_status=0
 python3 tests/summarize.py --require vm \
 	host="$builddir/meson-logs/testlog.junit.xml" \
 	host-asan="$asandir/meson-logs/testlog.junit.xml" \
+	fuzz="$results/fuzz.xml" \
 	vm="$results/vm/device-tests.xml" || summary_status=$?
-echo "host: $host_status, asan: $asan_status, vm: $vm_status; $(($(date +%s) - start)) s in all"
-for s in $host_status $asan_status $vm_status $summary_status; do
+echo "host: $host_status, asan: $asan_status, fuzz: $fuzz_status, vm: $vm_status; $(($(date +%s) - start)) s in all"
+for s in $host_status $asan_status $fuzz_status $vm_status $summary_status; do
 	[ "$s" -eq 0 ] || exit 1
 done

@@ -8,21 +8,12 @@
 #include <unistd.h>
 
 #include "base/dma_buf.h"
+#include "test_memfd.h"
 
 using primecam::BufferId;
 using primecam::DmaBuf;
 using primecam::UniqueFd;
-
-namespace {
-
-UniqueFd sizedMemfd(size_t size)
-{
-	UniqueFd fd(::memfd_create("primecam-test", MFD_CLOEXEC));
-	EXPECT_EQ(::ftruncate(fd.get(), static_cast<off_t>(size)), 0);
-	return fd;
-}
-
-} /* namespace */
+using primecam::test::sizedMemfd;
 
 TEST(DmaBuf, AdoptReadsSizeAndIdentity)
 {

@@ -7,18 +7,13 @@
 
 #include "base/mapping.h"
 #include "base/unique_fd.h"
+#include "test_memfd.h"
 
 using primecam::Mapping;
 using primecam::UniqueFd;
+using primecam::test::sizedMemfd;
 
 namespace {
-
-UniqueFd sizedMemfd(size_t size)
-{
-	UniqueFd fd(::memfd_create("primecam-test", MFD_CLOEXEC));
-	EXPECT_EQ(::ftruncate(fd.get(), static_cast<off_t>(size)), 0);
-	return fd;
-}
 
 /* mincore() fails with ENOMEM for an address range that is not mapped. */
 bool isMapped(void *addr, size_t length)

@@ -42,6 +42,15 @@ int framebufferCount(unsigned minor)
 	return count;
 }
 
+KmsSinkConfig vkmsSinkConfig(KmsSinkConfig::Plane plane, KmsSinkConfig::Placement placement)
+{
+	KmsSinkConfig config;
+	config.card = "vkms";
+	config.plane = plane;
+	config.placement = placement;
+	return config;
+}
+
 size_t compareXrgb(const Image &image, uint32_t x0, uint32_t y0, const std::vector<uint8_t> &buffer,
 		   uint32_t stride, uint32_t width, uint32_t height, std::string *first)
 {

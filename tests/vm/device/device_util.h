@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/image.h"
+#include "drm/kms_sink_config.h"
 
 namespace primecam::test {
 
@@ -18,6 +19,11 @@ int openFdCount();
 int mappingCount();
 /* Framebuffers on a DRM card, all clients (debugfs dri/MINOR/framebuffer). */
 int framebufferCount(unsigned minor);
+
+/* A KMS sink on vkms (the VM's display), full-screen primary by default. */
+KmsSinkConfig
+vkmsSinkConfig(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
+	       KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen);
 
 /*
  * Compares an XRGB8888 image at (x0, y0) with an XRGB8888 buffer, ignoring

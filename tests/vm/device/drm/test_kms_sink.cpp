@@ -224,16 +224,6 @@ bool haveVkms()
 	return Card::openByDriver("vkms").ok();
 }
 
-KmsSinkConfig vkmsConfig(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
-			 KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen)
-{
-	KmsSinkConfig config;
-	config.card = "vkms";
-	config.plane = plane;
-	config.placement = placement;
-	return config;
-}
-
 bool runUntil(EventLoop &loop, const std::function<bool()> &done,
 	      std::chrono::milliseconds timeout = 5000ms)
 {
@@ -270,7 +260,7 @@ void checkFullscreenWriteback(PatternSource::Memory memory)
 	auto ret = source.configure();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 
-	KmsSink sink(vkmsConfig());
+	KmsSink sink(vkmsSinkConfig());
 	ret = sink.configure(source.buffers());
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 	ASSERT_TRUE(sink.output());
@@ -394,15 +384,16 @@ static void checkOverlay(const KmsSinkConfig &config, uint32_t x0, uint32_t y0)
 TEST(KmsSink, OverlayCentredAboveABlackPrimary)
 {
 	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
-	checkOverlay(vkmsConfig(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center),
-		     (1024 - 320) / 2, (768 - 240) / 2);
+	checkOverlay(
+		vkmsSinkConfig(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center),
+		(1024 - 320) / 2, (768 - 240) / 2);
 }
 
 TEST(KmsSink, OverlayInARectangle)
 {
 	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
 	KmsSinkConfig config =
-		vkmsConfig(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Rect);
+		vkmsSinkConfig(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Rect);
 	config.x = 16;
 	config.y = 500;
 	checkOverlay(config, 16, 500);
@@ -415,7 +406,7 @@ TEST(KmsSink, YuyvIsRefusedNamingThePlaneAndItsFormats)
 	auto ret = source.configure();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 
-	KmsSink sink(vkmsConfig());
+	KmsSink sink(vkmsSinkConfig());
 	ret = sink.configure(source.buffers());
 	ASSERT_FALSE(ret.ok());
 	const std::string &msg = ret.error().message;
@@ -435,7 +426,7 @@ TEST(KmsSink, FrameThePrimaryCannotCoverIsRefusedClearly)
 
 	/* The display runs 1024x768 (a fixed mode, as a panel has): the
 	 * 800x600 frame would have to be scaled, which vkms cannot. */
-	KmsSinkConfig config = vkmsConfig();
+	KmsSinkConfig config = vkmsSinkConfig();
 	config.mode = "1024x768";
 	KmsSink sink(config);
 	ret = sink.configure(source.buffers());
@@ -472,7 +463,7 @@ TEST(KmsSink, UdmabufIsRefusedWithTheReason)
 	auto ret = source.configure();
 	PRIMECAM_NEED_DEVICE(ret.ok(), "udmabuf: " << ret.error().message);
 
-	KmsSink sink(vkmsConfig());
+	KmsSink sink(vkmsSinkConfig());
 	ret = sink.configure(source.buffers());
 	ASSERT_FALSE(ret.ok());
 	EXPECT_NE(ret.error().message.find("a udmabuf dma-buf"), std::string::npos)
@@ -492,7 +483,7 @@ TEST(KmsSink, RefusesWhileAnotherClientIsMaster)
 	ASSERT_TRUE(compositor.ok()) << compositor.error().message;
 	ASSERT_TRUE(compositor->isMaster());
 
-	KmsSink sink(vkmsConfig());
+	KmsSink sink(vkmsSinkConfig());
 	ret = sink.configure(source.buffers());
 	ASSERT_FALSE(ret.ok());
 	EXPECT_NE(ret.error().message.find("another client, such as a compositor, holds the "
@@ -523,8 +514,8 @@ TEST(KmsSink, NoFramebufferOrFdLeaksOverConfigureStopCycles)
 	const int fbs = framebufferCount(minor);
 	const int fds = openFdCount();
 	{
-		KmsSink sink(vkmsConfig(KmsSinkConfig::Plane::Overlay,
-					KmsSinkConfig::Placement::Center));
+		KmsSink sink(vkmsSinkConfig(KmsSinkConfig::Plane::Overlay,
+					    KmsSinkConfig::Placement::Center));
 		for (int cycle = 0; cycle < 5; ++cycle) {
 			SCOPED_TRACE("cycle " + std::to_string(cycle));
 			ret = sink.configure(source.buffers());
@@ -641,7 +632,7 @@ TEST(KmsSink, StartsFromTheStateAnEarlierClientLeft)
 
 	for (int run = 0; run < 2; ++run) {
 		SCOPED_TRACE("run " + std::to_string(run));
-		KmsSink sink(vkmsConfig());
+		KmsSink sink(vkmsSinkConfig());
 		ret = sink.configure(source.buffers());
 		ASSERT_TRUE(ret.ok()) << ret.error().message;
 		SinkStats stats;
@@ -672,7 +663,7 @@ TEST(KmsSink, RunsUnderTheEngine)
 						     PatternSource::Memory::DmaHeap);
 	PatternSource *source = owned.get();
 	std::vector<std::unique_ptr<Sink>> sinks;
-	sinks.push_back(std::make_unique<KmsSink>(vkmsConfig()));
+	sinks.push_back(std::make_unique<KmsSink>(vkmsSinkConfig()));
 	Engine engine(**loop, std::move(owned), std::move(sinks));
 	auto ret = engine.configure();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;

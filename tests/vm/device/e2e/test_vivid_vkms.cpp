@@ -31,13 +31,11 @@ bool haveDevices()
 	       Card::openByDriver("vkms").ok();
 }
 
+/* vkms at 640x480, a size vivid's webcam input also offers. */
 KmsSinkConfig vkms(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
 		   KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen)
 {
-	KmsSinkConfig config;
-	config.card = "vkms";
-	config.plane = plane;
-	config.placement = placement;
+	KmsSinkConfig config = vkmsSinkConfig(plane, placement);
 	config.mode = "640x480";
 	return config;
 }

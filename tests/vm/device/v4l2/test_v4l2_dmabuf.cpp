@@ -95,7 +95,7 @@ TEST(V4l2Dmabuf, CapturesIntoVkmsDumbBuffers)
 TEST(V4l2Dmabuf, CapturesIntoDmaHeapBuffers)
 {
 	PRIMECAM_NEED_DEVICE(!vividNode(Api::SinglePlanar).empty(), "vivid single-planar capture");
-	auto allocator = dmaHeapAllocator();
+	auto allocator = makeDmaHeapAllocator();
 	PRIMECAM_NEED_DEVICE(allocator.ok(), "the system dma-heap");
 	streamInto(std::move(*allocator), Api::SinglePlanar, "XRGB8888", false);
 }
@@ -104,7 +104,7 @@ TEST(V4l2Dmabuf, CapturesIntoDmaHeapBuffers)
 TEST(V4l2Dmabuf, MultiPlanarNv12mIntoDmaHeapBuffers)
 {
 	PRIMECAM_NEED_DEVICE(!vividNode(Api::MultiPlanar).empty(), "vivid multi-planar capture");
-	auto allocator = dmaHeapAllocator();
+	auto allocator = makeDmaHeapAllocator();
 	PRIMECAM_NEED_DEVICE(allocator.ok(), "the system dma-heap");
 	streamInto(std::move(*allocator), Api::MultiPlanar, "NV12", true);
 }

@@ -43,18 +43,6 @@ CaptureConfig vividConfig(CaptureConfig::Api api, const char *format, uint32_t w
 	return config;
 }
 
-Result<BufferAllocator> dmaHeapAllocator()
-{
-	Result<DmaHeap> heap = DmaHeap::open("system");
-	if (!heap)
-		return std::move(heap).error();
-	auto shared = std::make_shared<DmaHeap>(std::move(*heap));
-	BufferAllocator alloc;
-	alloc.name = shared->describe();
-	alloc.allocate = [shared](size_t size) { return shared->allocate(size); };
-	return alloc;
-}
-
 Result<BufferAllocator> udmabufAllocator()
 {
 	BufferAllocator alloc;

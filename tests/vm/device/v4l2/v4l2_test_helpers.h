@@ -13,6 +13,7 @@
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/engine.h"
 #include "pipeline/stats.h"
+#include "src/dma_heap_allocator.h"
 #include "tests/vm/device/device_util.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/capture_source.h"
@@ -28,8 +29,6 @@ std::string vividNode(CaptureConfig::Api api);
 CaptureConfig vividConfig(CaptureConfig::Api api, const char *format, uint32_t width = 640,
 			  uint32_t height = 480);
 
-/* Dma-bufs from the "system" dma-heap. */
-Result<BufferAllocator> dmaHeapAllocator();
 /* Dma-bufs from udmabuf (sealed memfds), which vivid cannot capture into. */
 Result<BufferAllocator> udmabufAllocator();
 
