@@ -182,8 +182,9 @@ Result<KmsResources> KmsResources::query(const Card &card)
 			if (!data)
 				return std::move(data).error();
 			c.writebackFormats.resize(data->size() / sizeof(uint32_t));
-			std::memcpy(c.writebackFormats.data(), data->data(),
-				    c.writebackFormats.size() * sizeof(uint32_t));
+			if (!c.writebackFormats.empty())
+				std::memcpy(c.writebackFormats.data(), data->data(),
+					    c.writebackFormats.size() * sizeof(uint32_t));
 		}
 		out.connectors_.push_back(std::move(c));
 	}

@@ -29,10 +29,14 @@ std::vector<uint8_t> makeBlob(const std::vector<uint32_t> &formats,
 	std::vector<uint8_t> blob(header.modifiers_offset +
 				  modifiers.size() * sizeof(drm_format_modifier));
 	std::memcpy(blob.data(), &header, sizeof(header));
-	std::memcpy(blob.data() + header.formats_offset, formats.data(),
-		    formats.size() * sizeof(uint32_t));
-	std::memcpy(blob.data() + header.modifiers_offset, modifiers.data(),
-		    modifiers.size() * sizeof(drm_format_modifier));
+	/* memcpy from an empty vector's data() (nullptr) is undefined even
+	 * for 0 bytes: UBSan says so. */
+	if (!formats.empty())
+		std::memcpy(blob.data() + header.formats_offset, formats.data(),
+			    formats.size() * sizeof(uint32_t));
+	if (!modifiers.empty())
+		std::memcpy(blob.data() + header.modifiers_offset, modifiers.data(),
+			    modifiers.size() * sizeof(drm_format_modifier));
 	return blob;
 }
 
