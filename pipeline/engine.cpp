@@ -2,13 +2,23 @@
 #include "pipeline/engine.h"
 
 #include "base/event_loop.h"
+#include "pipeline/buffer_pool.h"
 
 namespace primecam {
 
 Engine::Engine(EventLoop &loop, std::unique_ptr<Source> source,
 	       std::vector<std::unique_ptr<Sink>> sinks)
-	: loop_(loop), source_(std::move(source)), sinks_(std::move(sinks))
+	: Engine(loop, std::move(source), {}, std::move(sinks))
 {}
+
+Engine::Engine(EventLoop &loop, std::unique_ptr<Source> source,
+	       std::vector<std::unique_ptr<Stage>> stages, std::vector<std::unique_ptr<Sink>> sinks)
+	: loop_(loop), source_(std::move(source)), stages_(std::move(stages)),
+	  sinks_(std::move(sinks))
+{
+	if (!stages_.empty())
+		runner_ = std::make_unique<StageRunner>(stages_);
+}
 
 Engine::~Engine()
 {
@@ -20,8 +30,19 @@ Result<void> Engine::configure()
 	Result<void> ret = source_->configure();
 	if (!ret)
 		return ret;
+	/* Each consumer sees the buffers of the producer just before it:
+	 * in-place and analysis stages pass their input on, a converting stage
+	 * its own pool. */
+	std::span<const FrameBuffer> buffers = source_->buffers();
+	for (auto &stage : stages_) {
+		ret = stage->configure(buffers);
+		if (!ret)
+			return ret;
+		if (BufferPool *pool = stage->outputPool())
+			buffers = pool->buffers();
+	}
 	for (auto &sink : sinks_) {
-		ret = sink->configure(source_->buffers());
+		ret = sink->configure(buffers);
 		if (!ret)
 			return ret;
 	}
@@ -34,6 +55,19 @@ Result<void> Engine::start()
 		Result<void> ret = sink->start(loop_, stats_.addSink(sink->describe()));
 		if (!ret) {
 			stop();
+			return ret;
+		}
+	}
+	if (runner_) {
+		if (stats_.stages.empty())
+			for (auto &stage : stages_)
+				stats_.addStage(stage->describe());
+		Result<void> ret = runner_->start(
+			loop_, stats_, [this](FrameRef frame) { deliver(std::move(frame)); },
+			[this](const Error &error) { onError(error); });
+		if (!ret) {
+			for (auto &sink : sinks_)
+				sink->stop();
 			return ret;
 		}
 	}
@@ -55,7 +89,10 @@ void Engine::stop()
 		return;
 	started_ = false;
 	stats_.endNs = monotonicNowNs();
-	/* Sinks first: they hold buffers the source is about to free. */
+	/* The worker first (it reads buffers), then the sinks: they hold
+	 * buffers the stages and the source are about to free. */
+	if (runner_)
+		runner_->stop();
 	for (auto &sink : sinks_)
 		sink->stop();
 	source_->stop();
@@ -84,6 +121,23 @@ void Engine::onFrame(FrameRef frame)
 	lastSequence_ = sequence;
 	++stats_.captured;
 
+	if (runner_)
+		runner_->submit(std::move(frame));
+	else
+		deliver(std::move(frame));
+
+	if (frameLimit_ && stats_.captured >= frameLimit_) {
+		finished_ = true;
+		loop_.exit(0);
+	}
+}
+
+void Engine::deliver(FrameRef frame)
+{
+	/* After a fatal error nothing more is shown; after the frame limit a
+	 * frame still coming out of the stages may be (the loop ends anyway). */
+	if (error_)
+		return;
 	for (auto &sink : sinks_) {
 		int ret = sink->consume(frame);
 		if (ret < 0) {
@@ -91,12 +145,6 @@ void Engine::onFrame(FrameRef frame)
 			onError(detail ? *detail : Error::fromErrno(-ret, sink->describe()));
 			return;
 		}
-	}
-	frame.reset();
-
-	if (frameLimit_ && stats_.captured >= frameLimit_) {
-		finished_ = true;
-		loop_.exit(0);
 	}
 }
 

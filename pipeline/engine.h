@@ -9,6 +9,8 @@
 #include "base/result.h"
 #include "pipeline/sink.h"
 #include "pipeline/source.h"
+#include "pipeline/stage.h"
+#include "pipeline/stage_runner.h"
 #include "pipeline/stats.h"
 
 namespace primecam {
@@ -16,18 +18,22 @@ namespace primecam {
 class EventLoop;
 
 /*
- * Wires one source to its sinks on one event loop. Every frame fans out to
- * every sink as a copy of the same FrameRef: no pixel is copied, and the
- * buffer returns to the source only when the last sink let go of it.
+ * Wires one source, through optional CPU stages, to its sinks on one event
+ * loop. Every frame fans out to every sink as a copy of the same FrameRef:
+ * no pixel is copied, and the buffer returns to its producer (the source, or
+ * a converting stage's pool) only when the last holder let go of it.
  *
- * Order matters at both ends: sinks import the source's buffers after the
- * source allocated them (configure), and sinks stop (releasing their holds)
- * before the source stops and frees them.
+ * Order matters at both ends: each consumer imports its producer's buffers
+ * after the producer allocated them (configure, in data-path order), and
+ * consumers stop (releasing their holds) before their producers free them.
  */
 class Engine
 {
 public:
 	Engine(EventLoop &loop, std::unique_ptr<Source> source,
+	       std::vector<std::unique_ptr<Sink>> sinks);
+	Engine(EventLoop &loop, std::unique_ptr<Source> source,
+	       std::vector<std::unique_ptr<Stage>> stages,
 	       std::vector<std::unique_ptr<Sink>> sinks);
 	~Engine();
 
@@ -42,6 +48,7 @@ public:
 
 	PipelineStats &stats() { return stats_; }
 	const Source &source() const { return *source_; }
+	const std::vector<std::unique_ptr<Stage>> &stages() const { return stages_; }
 	const std::vector<std::unique_ptr<Sink>> &sinks() const { return sinks_; }
 	/* The error that stopped streaming, if one did. */
 	const std::optional<Error> &error() const { return error_; }
@@ -49,9 +56,14 @@ public:
 private:
 	void onFrame(FrameRef frame);
 	void onError(const Error &error);
+	void deliver(FrameRef frame);
 
 	EventLoop &loop_;
+	/* Destroyed bottom-up: sinks, then the stages whose pools they held,
+	 * then the source. */
 	std::unique_ptr<Source> source_;
+	std::vector<std::unique_ptr<Stage>> stages_;
+	std::unique_ptr<StageRunner> runner_;
 	std::vector<std::unique_ptr<Sink>> sinks_;
 	PipelineStats stats_;
 	std::optional<Error> error_;

@@ -67,6 +67,13 @@ SinkStats &PipelineStats::addSink(std::string name)
 	return sink;
 }
 
+StageStats &PipelineStats::addStage(std::string name)
+{
+	StageStats &stage = stages.emplace_back();
+	stage.name = std::move(name);
+	return stage;
+}
+
 uint64_t PipelineStats::copies() const
 {
 	uint64_t total = 0;

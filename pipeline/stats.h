@@ -58,6 +58,38 @@ struct SinkStats {
 	uint64_t droppedTotal() const;
 };
 
+/* Luma of the last frame an analysis stage saw: 16 bins of 16 levels each. */
+struct LumaSummary {
+	static constexpr size_t kBins = 16;
+	uint64_t frames = 0;				/* frames analysed */
+	double lastMean = 0;				/* mean luma (0-255) of the last frame */
+	double meanOfMeans = 0;				/* average of every frame's mean */
+	std::array<uint64_t, kBins> lastHistogram = {}; /* of the last frame */
+};
+
+/* One CPU stage, as the stats JSON reports it. */
+struct StageStats {
+	std::string name;
+	uint64_t processed = 0;
+	/* Frames the stage never saw: the worker was still busy with an earlier
+	 * one and a newer frame replaced this one while it waited. */
+	uint64_t droppedBehind = 0;
+	/* Frames dropped because every output buffer was still held downstream
+	 * (converting stages only). */
+	uint64_t droppedNoBuffer = 0;
+	uint64_t errors = 0;
+	/* DMA_BUF_IOCTL_SYNC brackets issued: one START and one END per
+	 * dma-buf touched per frame, so both equal processed x buffers. */
+	uint64_t syncStarts = 0;
+	uint64_t syncEnds = 0;
+	/* Frames written into a new buffer in another format (not zero-copy,
+	 * but what lets the display side stay zero-copy). */
+	uint64_t conversions = 0;
+	LumaSummary luma; /* analysis stages only */
+	/* CPU time spent in the stage on the worker thread */
+	LatencyRecorder cpuTime{4096};
+};
+
 struct PipelineStats {
 	uint64_t captured = 0;
 	uint64_t captureErrors = 0;
@@ -67,8 +99,11 @@ struct PipelineStats {
 	int64_t endNs = 0;
 	/* a deque: sinks keep a reference to their entry while others are added */
 	std::deque<SinkStats> sinks;
+	/* in chain order; a deque for the same reason */
+	std::deque<StageStats> stages;
 
 	SinkStats &addSink(std::string name);
+	StageStats &addStage(std::string name);
 	/* CPU copies anywhere in the pipeline (zero on a zero-copy path) */
 	uint64_t copies() const;
 };

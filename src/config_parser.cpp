@@ -206,6 +206,9 @@ private:
 	bool readSource(const toml::key &key, const toml::node &node, SourceConfig &source);
 	bool readSinks(const toml::key &key, const toml::node &node,
 		       std::vector<SinkConfig> &sinks);
+	bool readStages(const toml::key &key, const toml::node &node,
+			std::vector<StageConfig> &stages);
+	bool readStage(const toml::table &table, const std::string &path, StageConfig &stage);
 	bool readSink(const toml::table &table, const std::string &path, SinkConfig &sink);
 	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
@@ -696,6 +699,129 @@ bool ConfigReader::readSink(const toml::table &table, const std::string &path, S
 	return readTable(table, path, "a null [[sink]]", rules);
 }
 
+bool ConfigReader::readStage(const toml::table &table, const std::string &path, StageConfig &stage)
+{
+	if (!require(table, path, "type",
+		     "\"invert\", \"grayscale\", \"overlay\", \"luma\" or \"convert\""))
+		return false;
+	const toml::key &typeKey = *keyOf(table, "type");
+	auto type = choice(typeKey, *table.get("type"), path + ".type",
+			   {"invert", "grayscale", "overlay", "luma", "convert"});
+	if (!type)
+		return false;
+	stage.type = static_cast<StageConfig::Type>(*type);
+	bool convert = stage.type == StageConfig::Type::Convert;
+
+	const KeyRule rules[] = {
+		{"type", [](const toml::key &, const toml::node &) { return true; }},
+		{"format",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto s = string(k, v, path + ".format");
+			 if (!s)
+				 return false;
+			 stage.format = formatByName(*s);
+			 if (!stage.format)
+				 return fail(
+					 k.source(), path + ".format",
+					 "unknown pixel format " + quote(*s) +
+						 " (such as \"XRGB8888\"; see configs/README.md)");
+			 return true;
+		 }},
+		{"matrix",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
+			 if (i)
+				 stage.encoding.matrix = static_cast<YuvMatrix>(*i);
+			 return i.has_value();
+		 }},
+		{"range",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".range", {"limited", "full"});
+			 if (i)
+				 stage.encoding.range = static_cast<YuvRange>(*i);
+			 return i.has_value();
+		 }},
+		{"pool",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".pool", {"dumb", "dma-heap", "udmabuf"});
+			 if (i)
+				 stage.pool = static_cast<PoolKind>(*i);
+			 return i.has_value();
+		 }},
+		{"pool_card",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto s = string(k, v, path + ".pool_card");
+			 if (s)
+				 stage.poolCard = *s;
+			 return s.has_value();
+		 }},
+		{"buffers",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".buffers", kMinBuffers, kMaxBuffers);
+			 if (n)
+				 stage.buffers = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
+		{"scale",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".scale", 1, 16);
+			 if (n)
+				 stage.scale = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
+	};
+	if (!readTable(table, path, "a [[stage]]", rules))
+		return false;
+
+	bool overlay = stage.type == StageConfig::Type::Overlay;
+	for (std::string_view key : {"format", "matrix", "range", "pool", "buffers"})
+		if (!onlyWith(table, path, key, convert, "type = \"convert\""))
+			return false;
+	if (!onlyWith(table, path, "scale", overlay, "type = \"overlay\"") ||
+	    !onlyWith(table, path, "pool_card", convert && stage.pool == PoolKind::Dumb,
+		      "type = \"convert\" and pool = \"dumb\""))
+		return false;
+	if (convert) {
+		if (!stage.format)
+			stage.format = formatByName("XRGB8888");
+		bool target = false;
+		for (const PixelFormatInfo *t : conversionTargets())
+			target = target || t == stage.format;
+		if (!target) {
+			std::string names;
+			for (const PixelFormatInfo *t : conversionTargets())
+				names += (names.empty() ? "" : ", ") + std::string(t->name);
+			return fail(keyOf(table, "format")->source(), path + ".format",
+				    "convert cannot write " + std::string(stage.format->name) +
+					    "; it writes " + names);
+		}
+	}
+	return true;
+}
+
+bool ConfigReader::readStages(const toml::key &key, const toml::node &node,
+			      std::vector<StageConfig> &stages)
+{
+	const toml::array *array = node.as_array();
+	if (!array)
+		return fail(key.source(), "stage",
+			    "expected [[stage]] tables, got " + describeValue(node));
+	for (size_t i = 0; i < array->size(); ++i) {
+		const toml::node &element = *array->get(i);
+		std::string path = "stage[" + std::to_string(i) + "]";
+		const toml::table *table = element.as_table();
+		if (!table) {
+			const toml::source_region &where =
+				element.source().begin.line ? element.source() : key.source();
+			return fail(where, path, "expected a table, got " + describeValue(element));
+		}
+		StageConfig &stage = stages.emplace_back();
+		if (!readStage(*table, path, stage))
+			return false;
+	}
+	return true;
+}
+
 bool ConfigReader::readSinks(const toml::key &key, const toml::node &node,
 			     std::vector<SinkConfig> &sinks)
 {
@@ -729,14 +855,8 @@ Result<PipelineConfig> ConfigReader::read(const toml::table &root)
 			       const toml::node &v) { return readSource(k, v, config.source); }},
 		{"sink", [&](const toml::key &k,
 			     const toml::node &v) { return readSinks(k, v, config.sinks); }},
-		/* Stages come with a later version; refusing them beats running
-		 * a pipeline without the processing the file asks for. */
-		{"stage",
-		 [&](const toml::key &k, const toml::node &) {
-			 return fail(k.source(), "stage",
-				     "stages are not available in this version of primecam; "
-				     "remove the [[stage]] tables");
-		 }},
+		{"stage", [&](const toml::key &k,
+			      const toml::node &v) { return readStages(k, v, config.stages); }},
 	};
 	if (!readTable(root, "", "the top level", rules))
 		return takeError();

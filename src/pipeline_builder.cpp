@@ -1,13 +1,107 @@
 /* SPDX-License-Identifier: MIT */
 #include "src/pipeline_builder.h"
 
+#include "drm/card.h"
 #include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
 #include "pipeline/null_sink.h"
+#include "pipeline/stages/convert_stage.h"
+#include "pipeline/stages/grayscale_stage.h"
+#include "pipeline/stages/invert_stage.h"
+#include "pipeline/stages/luma_stage.h"
+#include "pipeline/stages/overlay_stage.h"
 #include "src/dma_heap_allocator.h"
+#include "src/udmabuf_allocator.h"
 #include "v4l2/capture_source.h"
 
 namespace primecam {
+
+namespace {
+
+/* The driver behind a kms sink's `card` (a driver name or a path). */
+std::string driverOf(const std::string &card)
+{
+	if (!card.starts_with("/"))
+		return card;
+	Result<Card> opened = Card::open(card);
+	return opened ? opened->driver() : std::string();
+}
+
+/* The pool of a converting stage, chosen for the sinks when the config
+ * does not say. */
+Result<BufferAllocator> stagePool(const PipelineConfig &config, const StageConfig &stage,
+				  const std::string &path, std::vector<std::string> &notes)
+{
+	const SinkConfig *kms = nullptr;
+	for (const SinkConfig &sink : config.sinks)
+		if (sink.type == SinkConfig::Type::Kms && !kms)
+			kms = &sink;
+
+	PoolKind kind;
+	std::string card = stage.poolCard;
+	if (stage.pool) {
+		kind = *stage.pool;
+	} else {
+		/* A card's own dumb buffers are what it is sure to scan out;
+		 * without a display, the dma-heap serves any importer. */
+		kind = kms ? PoolKind::Dumb : PoolKind::DmaHeap;
+		notes.push_back(
+			path + ": pool \"" + poolKindName(kind) + "\" chosen " +
+			(kms ? "(dumb buffers on the kms sink's card " + kms->kms.card +
+					 ", which it scans out)"
+			     : std::string("(no kms sink; the dma-heap serves any importer)")));
+	}
+	if (kind == PoolKind::Dumb && card.empty()) {
+		if (!kms)
+			return Error{EINVAL, config.file + ": " + path +
+						     ".pool_card: required with pool = \"dumb\" "
+						     "when no kms sink names a card"};
+		card = kms->kms.card;
+	}
+
+	for (const SinkConfig &sink : config.sinks) {
+		if (sink.type != SinkConfig::Type::Kms)
+			continue;
+		std::string driver = driverOf(sink.kms.card);
+		if (auto why = poolRefusal(kind, PoolConsumer::KmsScanout, driver))
+			return Error{ENOTSUP, config.file + ": " + path + ".pool: " + *why};
+	}
+
+	Result<BufferAllocator> allocator = kind == PoolKind::Dumb ? makeDumbAllocator(card)
+					    : kind == PoolKind::DmaHeap
+						    ? makeDmaHeapAllocator("system")
+						    : makeUdmabufAllocator();
+	if (!allocator)
+		return Error{allocator.error().code,
+			     config.file + ": " + path + ".pool: " + allocator.error().message};
+	return allocator;
+}
+
+Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t index,
+					  std::vector<std::string> &notes)
+{
+	const StageConfig &stage = config.stages[index];
+	std::string path = "stage[" + std::to_string(index) + "]";
+	switch (stage.type) {
+	case StageConfig::Type::Invert:
+		return std::unique_ptr<Stage>(std::make_unique<InvertStage>());
+	case StageConfig::Type::Grayscale:
+		return std::unique_ptr<Stage>(std::make_unique<GrayscaleStage>());
+	case StageConfig::Type::Overlay:
+		return std::unique_ptr<Stage>(std::make_unique<OverlayStage>(stage.scale));
+	case StageConfig::Type::Luma:
+		return std::unique_ptr<Stage>(std::make_unique<LumaStage>());
+	case StageConfig::Type::Convert:
+		break;
+	}
+	Result<BufferAllocator> allocator = stagePool(config, stage, path, notes);
+	if (!allocator)
+		return std::move(allocator).error();
+	return std::unique_ptr<Stage>(std::make_unique<ConvertStage>(
+		*stage.format, stage.encoding, std::move(*allocator), stage.buffers));
+}
+
+} /* namespace */
 
 Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 {
@@ -27,6 +121,13 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 	auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
 	source->setNonContiguous(config.source.nonContiguous);
 	parts.source = std::move(source);
+
+	for (size_t i = 0; i < config.stages.size(); ++i) {
+		Result<std::unique_ptr<Stage>> stage = buildStage(config, i, parts.notes);
+		if (!stage)
+			return std::move(stage).error();
+		parts.stages.push_back(std::move(*stage));
+	}
 
 	for (const SinkConfig &sinkConfig : config.sinks) {
 		switch (sinkConfig.type) {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "pipeline/sink.h"
 #include "pipeline/source.h"
+#include "pipeline/stage.h"
 #include "src/pipeline_config.h"
 
 namespace primecam {
@@ -17,7 +19,11 @@ class KmsSink;
  * device is touched except the card or heap of a dmabuf pool). */
 struct PipelineParts {
 	std::unique_ptr<Source> source;
+	std::vector<std::unique_ptr<Stage>> stages;
 	std::vector<std::unique_ptr<Sink>> sinks;
+	/* What the builder chose on the user's behalf (a stage's pool), one
+	 * line each, for the run to print. */
+	std::vector<std::string> notes;
 	/* The first kms sink (owned by sinks): where --snapshot comes from. */
 	KmsSink *firstKms = nullptr;
 };
@@ -26,7 +32,9 @@ struct PipelineParts {
  * Makes the source and sinks of config. For memory = "dmabuf" it opens the
  * pool first: dumb buffers on pool_card (opened for buffers only, so that
  * the kms sink can still become DRM master of the same card) or the
- * "system" dma-heap; errors name the card or heap and the errno.
+ * "system" dma-heap; errors name the card or heap and the errno. A
+ * converting stage's pool is opened the same way; one its consumers cannot
+ * import (poolRefusal) is refused here, naming the stage and the reason.
  */
 Result<PipelineParts> buildPipeline(const PipelineConfig &config);
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "drm/kms_sink_config.h"
+#include "pipeline/pool_support.h"
+#include "pipeline/stages/image_convert.h"
 #include "v4l2/capture_config.h"
 
 namespace primecam {
@@ -23,6 +26,30 @@ struct SourceConfig {
 	bool nonContiguous = false;
 };
 
+/* One [[stage]] table, in chain order. */
+struct StageConfig {
+	enum class Type {
+		Invert,
+		Grayscale,
+		Overlay,
+		Luma,
+		Convert
+	};
+
+	Type type = Type::Invert;
+	/* convert: the format to write, and the YUV encoding of the input */
+	const PixelFormatInfo *format = nullptr;
+	YuvEncoding encoding;
+	/* convert: where its output buffers come from; unset: chosen for the
+	 * sinks (dumb buffers on the first kms sink's card, else the
+	 * dma-heap) */
+	std::optional<PoolKind> pool;
+	std::string poolCard; /* pool = dumb: the card to allocate on */
+	uint32_t buffers = 4;
+	/* overlay: image pixels per font pixel */
+	uint32_t scale = 2;
+};
+
 /* One [[sink]] table. */
 struct SinkConfig {
 	enum class Type {
@@ -38,7 +65,8 @@ struct SinkConfig {
 struct PipelineConfig {
 	std::string file; /* the path it was read from, for messages and stats */
 	SourceConfig source;
-	std::vector<SinkConfig> sinks; /* at least one */
+	std::vector<StageConfig> stages; /* may be empty */
+	std::vector<SinkConfig> sinks;	 /* at least one */
 };
 
 } /* namespace primecam */

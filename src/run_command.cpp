@@ -86,8 +86,10 @@ Result<void> RunSession::setUp()
 					     options_.configPath +
 					     " has no kms sink to take a writeback snapshot from"};
 	kms_ = parts->firstKms;
-	engine_ =
-		std::make_unique<Engine>(*loop_, std::move(parts->source), std::move(parts->sinks));
+	for (const std::string &note : parts->notes)
+		fprintf(stderr, "primecam: %s\n", note.c_str());
+	engine_ = std::make_unique<Engine>(*loop_, std::move(parts->source),
+					   std::move(parts->stages), std::move(parts->sinks));
 	return engine_->configure();
 }
 
@@ -143,6 +145,16 @@ void RunSession::printSummary() const
 	       static_cast<unsigned long long>(stats.captured), seconds,
 	       seconds > 0 ? static_cast<double>(stats.captured) / seconds : 0.0,
 	       static_cast<unsigned long long>(stats.copies()));
+	for (const StageStats &stage : stats.stages) {
+		printf("  stage %s: %llu processed, %llu dropped, %llu conversions, sync %llu/%llu "
+		       "start/end, CPU p50 %.2f ms\n",
+		       stage.name.c_str(), static_cast<unsigned long long>(stage.processed),
+		       static_cast<unsigned long long>(stage.droppedBehind + stage.droppedNoBuffer),
+		       static_cast<unsigned long long>(stage.conversions),
+		       static_cast<unsigned long long>(stage.syncStarts),
+		       static_cast<unsigned long long>(stage.syncEnds),
+		       static_cast<double>(stage.cpuTime.percentile(50)) / 1e6);
+	}
 	for (const SinkStats &sink : stats.sinks) {
 		printf("  %s: %llu displayed, %llu dropped, latency p50 %.1f ms p99 %.1f ms\n",
 		       sink.name.c_str(), static_cast<unsigned long long>(sink.displayed),

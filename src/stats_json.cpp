@@ -44,6 +44,32 @@ nlohmann::json sinkJson(const SinkStats &sink)
 	};
 }
 
+nlohmann::json stageJson(const StageStats &stage)
+{
+	nlohmann::json doc = {
+		{"name", stage.name},
+		{"processed", stage.processed},
+		{"dropped",
+		 {{"behind", stage.droppedBehind}, {"no_buffer", stage.droppedNoBuffer}}},
+		{"errors", stage.errors},
+		{"sync", {{"start", stage.syncStarts}, {"end", stage.syncEnds}}},
+		{"conversions", stage.conversions},
+		{"cpu_ms",
+		 {{"p50", nsToMs(stage.cpuTime.percentile(50))},
+		  {"p99", nsToMs(stage.cpuTime.percentile(99))},
+		  {"max", nsToMs(stage.cpuTime.max())}}},
+	};
+	if (stage.luma.frames) {
+		doc["luma"] = {
+			{"frames", stage.luma.frames},
+			{"mean_last", stage.luma.lastMean},
+			{"mean_average", stage.luma.meanOfMeans},
+			{"histogram_last", stage.luma.lastHistogram},
+		};
+	}
+	return doc;
+}
+
 } /* namespace */
 
 std::string statsJson(const RunReport &report)
@@ -60,6 +86,12 @@ std::string statsJson(const RunReport &report)
 	nlohmann::json sinks = nlohmann::json::array();
 	for (const SinkStats &sink : stats.sinks)
 		sinks.push_back(sinkJson(sink));
+	nlohmann::json stages = nlohmann::json::array();
+	for (const StageStats &stage : stats.stages)
+		stages.push_back(stageJson(stage));
+	uint64_t conversions = 0;
+	for (const StageStats &stage : stats.stages)
+		conversions += stage.conversions;
 
 	nlohmann::json doc = {
 		{"config", report.configFile},
@@ -70,6 +102,8 @@ std::string statsJson(const RunReport &report)
 		{"duration_s", duration},
 		{"fps", fps},
 		{"copies", stats.copies()},
+		{"conversions", conversions},
+		{"stages", stages},
 		{"sinks", sinks},
 	};
 	if (report.signal) {

@@ -7,108 +7,13 @@
 #include "base/event_loop.h"
 #include "pipeline/buffer_slots.h"
 #include "pipeline/engine.h"
+#include "tests/pipeline/fake_pipeline.h"
 
 using namespace primecam;
+using primecam::test::FakeSource;
+using primecam::test::HoldingSink;
 
 namespace {
-
-/* A source whose frames the test emits by hand; it records what it gets back. */
-class FakeSource : public Source
-{
-public:
-	explicit FakeSource(size_t count) : count_(count) {}
-
-	std::string describe() const override { return "fake"; }
-	Result<void> configure() override
-	{
-		slots_.assign(std::vector<FrameBuffer>(count_), [this](uint32_t index) {
-			returned.push_back(index);
-			free_.push_back(index);
-		});
-		for (uint32_t i = 0; i < count_; ++i)
-			free_.push_back(i);
-		return {};
-	}
-	std::span<const FrameBuffer> buffers() const override { return slots_.buffers(); }
-	Result<void> start(EventLoop &, PipelineStats &, FrameHandler onFrame,
-			   ErrorHandler onError) override
-	{
-		onFrame_ = std::move(onFrame);
-		onError_ = std::move(onError);
-		started = true;
-		return {};
-	}
-	void stop() override
-	{
-		started = false;
-		stoppedWithHeld = slots_.heldCount();
-	}
-
-	/* Like a DQBUF: the next free buffer carries frame `sequence`. */
-	bool emit(uint64_t sequence)
-	{
-		if (free_.empty())
-			return false;
-		uint32_t index = free_.front();
-		free_.pop_front();
-		onFrame_(slots_.hold(index, {sequence, monotonicNowNs()}));
-		return true;
-	}
-	void fail(int code) { onError_(Error::fromErrno(code, "fake device lost")); }
-	bool isHeld(uint32_t index) const { return slots_.isHeld(index); }
-
-	std::vector<uint32_t> returned;
-	bool started = false;
-	uint32_t stoppedWithHeld = 0;
-
-private:
-	size_t count_;
-	BufferSlots slots_;
-	std::deque<uint32_t> free_;
-	FrameHandler onFrame_;
-	ErrorHandler onError_;
-};
-
-/* Keeps the last `depth` frames, like a display keeps queued + active. */
-class HoldingSink : public Sink
-{
-public:
-	HoldingSink(std::string name, size_t depth) : name_(std::move(name)), depth_(depth) {}
-
-	std::string describe() const override { return name_; }
-	Result<void> configure(std::span<const FrameBuffer> buffers) override
-	{
-		configuredWith = buffers.size();
-		return {};
-	}
-	Result<void> start(EventLoop &, SinkStats &stats) override
-	{
-		stats_ = &stats;
-		return {};
-	}
-	int consume(FrameRef frame) override
-	{
-		++stats_->received;
-		if (failWith)
-			return failWith;
-		held.push_back(std::move(frame));
-		if (held.size() > depth_)
-			held.pop_front();
-		return 0;
-	}
-	void stop() override { held.clear(); }
-	const std::optional<Error> &lastError() const override { return error; }
-
-	std::deque<FrameRef> held;
-	std::optional<Error> error;
-	size_t configuredWith = 0;
-	int failWith = 0;
-
-private:
-	std::string name_;
-	size_t depth_;
-	SinkStats *stats_ = nullptr;
-};
 
 struct Rig {
 	std::unique_ptr<EventLoop> loop = std::move(EventLoop::create()).value();

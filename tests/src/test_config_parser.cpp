@@ -282,11 +282,73 @@ TEST(ConfigParser, MissingRequiredKeysPointAtTheirTable)
 		  "x.toml:10:1: sink[1].type: required key missing (\"kms\" or \"null\")");
 }
 
-TEST(ConfigParser, StagesAreRefusedForNow)
+/* kSource, the given [[stage]] tables, then a null sink. */
+std::string withStages(const std::string &stages)
 {
-	std::string text = std::string(kMinimal) + "\n[[stage]]\ntype = \"convert\"\n";
-	EXPECT_EQ(errorOf(text), "x.toml:11:3: stage: stages are not available in this version "
-				 "of primecam; remove the [[stage]] tables");
+	return std::string(kSource) + stages + "[[sink]]\ntype = \"null\"\n";
+}
+
+TEST(ConfigParser, StagesKeepTheirOrderAndDefaults)
+{
+	Result<PipelineConfig> config =
+		parseConfig(withStages("[[stage]]\ntype = \"luma\"\n[[stage]]\ntype = \"convert\"\n"
+				       "[[stage]]\ntype = \"overlay\"\nscale = 3\n"),
+			    "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	ASSERT_EQ(config->stages.size(), 3u);
+	EXPECT_EQ(config->stages[0].type, StageConfig::Type::Luma);
+	const StageConfig &convert = config->stages[1];
+	EXPECT_EQ(convert.type, StageConfig::Type::Convert);
+	ASSERT_NE(convert.format, nullptr);
+	EXPECT_EQ(convert.format->name, "XRGB8888");
+	EXPECT_EQ(convert.encoding.matrix, YuvMatrix::Bt601);
+	EXPECT_EQ(convert.encoding.range, YuvRange::Limited);
+	EXPECT_FALSE(convert.pool.has_value()); /* chosen for the sinks */
+	EXPECT_EQ(convert.buffers, 4u);
+	EXPECT_EQ(config->stages[2].type, StageConfig::Type::Overlay);
+	EXPECT_EQ(config->stages[2].scale, 3u);
+}
+
+TEST(ConfigParser, ConvertStageReadsEveryKey)
+{
+	Result<PipelineConfig> config = parseConfig(
+		withStages(
+			"[[stage]]\ntype = \"convert\"\nformat = \"AB24\"\nmatrix = \"bt709\"\n"
+			"range = \"full\"\npool = \"dumb\"\npool_card = \"vkms\"\nbuffers = 6\n"),
+		"x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	const StageConfig &convert = config->stages.at(0);
+	EXPECT_EQ(convert.format->name, "ABGR8888");
+	EXPECT_EQ(convert.encoding.matrix, YuvMatrix::Bt709);
+	EXPECT_EQ(convert.encoding.range, YuvRange::Full);
+	EXPECT_EQ(convert.pool, PoolKind::Dumb);
+	EXPECT_EQ(convert.poolCard, "vkms");
+	EXPECT_EQ(convert.buffers, 6u);
+}
+
+TEST(ConfigParser, StageErrorsNameTheStageAndKey)
+{
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"sharpen\"\n")),
+		  "x.toml:9:1: stage[0].type: expected \"invert\", \"grayscale\", \"overlay\", "
+		  "\"luma\" or \"convert\", got \"sharpen\"");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"invert\"\nformat = \"XRGB8888\"\n")),
+		  "x.toml:10:1: stage[0].format: only used with type = \"convert\"; remove it or "
+		  "change that key");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"convert\"\npool_card = \"vkms\"\n")),
+		  "x.toml:10:1: stage[0].pool_card: only used with type = \"convert\" and pool = "
+		  "\"dumb\"; remove it or change that key");
+	std::string error =
+		errorOf(withStages("[[stage]]\ntype = \"convert\"\nformat = \"NV12\"\n"));
+	EXPECT_EQ(error.rfind("x.toml:10:1: stage[0].format: convert cannot write NV12; it writes "
+			      "XRGB8888",
+			      0),
+		  0u)
+		<< error;
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"luma\"\ncolour = 1\n")),
+		  "x.toml:10:1: stage[0].colour: unknown key; a [[stage]] takes type, format, "
+		  "matrix, range, pool, pool_card, buffers and scale");
+	EXPECT_EQ(errorOf("stage = 3\n" + withStages("")),
+		  "x.toml:1:1: stage: expected [[stage]] tables, got 3");
 }
 
 TEST(ConfigParser, SyntaxErrorsCarryFileLineAndColumn)

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "base/mapping.h"
+#include "pipeline/buffer_pool.h"
+#include "pipeline/stages/frame_sync.h"
+#include "pipeline/stages/grayscale_stage.h"
+#include "pipeline/stages/invert_stage.h"
+#include "pipeline/stages/luma_stage.h"
+#include "pipeline/stages/mapped_buffers.h"
+#include "pipeline/stages/overlay_stage.h"
+#include "tests/pipeline/stage_test_util.h"
+
+using namespace primecam;
+using primecam::test::MemfdBuffer;
+using primecam::test::SyncLog;
+
+namespace {
+
+const PixelFormatInfo &fmt(const char *name)
+{
+	const PixelFormatInfo *info = formatByName(name);
+	EXPECT_NE(info, nullptr) << name;
+	return *info;
+}
+
+/* The bytes of a memfd buffer, through a mapping of our own. */
+std::vector<uint8_t> contents(const MemfdBuffer &b)
+{
+	Result<Mapping> map = Mapping::map(b.memory.fd(), b.memory.size(), Mapping::Read);
+	EXPECT_TRUE(map);
+	return {map->data().begin(), map->data().end()};
+}
+
+void fill(const MemfdBuffer &b, uint32_t seed)
+{
+	Result<Mapping> map = Mapping::map(b.memory.fd(), b.memory.size(), Mapping::ReadWrite);
+	ASSERT_TRUE(map);
+	for (size_t i = 0; i < map->size(); ++i) {
+		seed = seed * 1103515245u + 12345u;
+		map->data()[i] = static_cast<uint8_t>(seed >> 16);
+	}
+}
+
+class StageTest : public ::testing::Test
+{
+protected:
+	void SetUp() override { SyncLog::calls().clear(); }
+};
+
+TEST_F(StageTest, InvertFlipsColourBytesOnlyAndLeavesPaddingAlone)
+{
+	/* 7 pixels of XRGB8888 are 28 bytes; the stride pads to 40. */
+	MemfdBuffer b(fmt("XRGB8888"), 7, 3, {40});
+	fill(b, 1);
+	std::vector<uint8_t> before = contents(b);
+
+	InvertStage stage;
+	stage.setSyncFunction(&SyncLog::record);
+	ASSERT_TRUE(stage.configure({&b.buffer, 1}));
+	StageWork work;
+	ASSERT_EQ(stage.process(b.buffer, {}, nullptr, work), 0);
+
+	std::vector<uint8_t> after = contents(b);
+	for (size_t y = 0; y < 3; ++y) {
+		for (size_t x = 0; x < 40; ++x) {
+			size_t i = y * 40 + x;
+			/* byte 3 of each pixel is X; bytes 28..39 are padding */
+			bool colour = x < 28 && x % 4 != 3;
+			EXPECT_EQ(after[i], colour ? static_cast<uint8_t>(~before[i]) : before[i])
+				<< "line " << y << " byte " << x;
+		}
+	}
+	EXPECT_EQ(work.syncStarts, 1u);
+	EXPECT_EQ(work.syncEnds, 1u);
+	EXPECT_EQ(SyncLog::calls(), (std::vector<uint64_t>{DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW,
+							   DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW}));
+}
+
+TEST_F(StageTest, InvertMaskFollowsTheXByte)
+{
+	using Mask = std::array<uint8_t, 4>;
+	EXPECT_EQ(InvertStage::maskFor(fmt("XRGB8888")), (Mask{0xff, 0xff, 0xff, 0}));
+	EXPECT_EQ(InvertStage::maskFor(fmt("ABGR8888")), (Mask{0xff, 0xff, 0xff, 0}));
+	EXPECT_EQ(InvertStage::maskFor(fmt("BGRX8888")), (Mask{0, 0xff, 0xff, 0xff}));
+	EXPECT_EQ(InvertStage::maskFor(fmt("YUYV")), (Mask{0xff, 0xff, 0xff, 0xff}));
+	EXPECT_EQ(InvertStage::maskFor(fmt("RGB888")), (Mask{0xff, 0xff, 0xff, 0xff}));
+}
+
+TEST_F(StageTest, InvertTwiceIsTheIdentityOnNv12)
+{
+	/* Odd size: the chroma plane rounds up (4x2 samples for 7x3). */
+	MemfdBuffer b(fmt("NV12"), 7, 3, {16, 16});
+	fill(b, 7);
+	std::vector<uint8_t> before = contents(b);
+	InvertStage stage;
+	stage.setSyncFunction(&SyncLog::record);
+	ASSERT_TRUE(stage.configure({&b.buffer, 1}));
+	StageWork work;
+	ASSERT_EQ(stage.process(b.buffer, {}, nullptr, work), 0);
+	std::vector<uint8_t> once = contents(b);
+	EXPECT_EQ(once[0], static_cast<uint8_t>(~before[0]));
+	/* chroma: plane 1 starts at 16 * 3; its last sample pair is bytes 6-7 */
+	EXPECT_EQ(once[48 + 7], static_cast<uint8_t>(~before[48 + 7]));
+	EXPECT_EQ(once[48 + 8], before[48 + 8]); /* padding */
+	ASSERT_EQ(stage.process(b.buffer, {}, nullptr, work), 0);
+	EXPECT_EQ(contents(b), before);
+}
+
+TEST_F(StageTest, GrayscaleSetsPackedChromaToNeutral)
+{
+	MemfdBuffer b(fmt("YUYV"), 6, 2, {16});
+	fill(b, 3);
+	std::vector<uint8_t> before = contents(b);
+	GrayscaleStage stage;
+	stage.setSyncFunction(&SyncLog::record);
+	ASSERT_TRUE(stage.configure({&b.buffer, 1}));
+	StageWork work;
+	ASSERT_EQ(stage.process(b.buffer, {}, nullptr, work), 0);
+	std::vector<uint8_t> after = contents(b);
+	for (size_t y = 0; y < 2; ++y) {
+		for (size_t x = 0; x < 16; ++x) {
+			size_t i = y * 16 + x;
+			if (x >= 12) {
+				EXPECT_EQ(after[i], before[i]) << "padding " << i;
+			} else if (x % 2 == 0) {
+				EXPECT_EQ(after[i], before[i]) << "luma " << i;
+			} else {
+				EXPECT_EQ(after[i], 128) << "chroma " << i;
+			}
+		}
+	}
+}
+
+TEST_F(StageTest, GrayscaleRefusesWhatItCannotDo)
+{
+	MemfdBuffer b(fmt("RGB565"), 4, 2, {8});
+	GrayscaleStage stage;
+	Result<void> ret = stage.configure({&b.buffer, 1});
+	ASSERT_FALSE(ret);
+	EXPECT_EQ(ret.error().code, ENOTSUP);
+	EXPECT_NE(ret.error().message.find("RGB565 is not supported"), std::string::npos)
+		<< ret.error().message;
+}
+
+TEST_F(StageTest, LumaMeasuresMeanAndHistogramAndOnlyReads)
+{
+	/* XRGB8888: bytes B,G,R,X. Half the pixels white, half black. */
+	MemfdBuffer b(fmt("XRGB8888"), 4, 2, {16});
+	{
+		Result<Mapping> map = Mapping::map(b.memory.fd(), b.memory.size(), Mapping::Write);
+		ASSERT_TRUE(map);
+		std::memset(map->data().data(), 0, 16);
+		std::memset(map->data().data() + 16, 0xff, 16);
+	}
+	LumaStage stage;
+	stage.setSyncFunction(&SyncLog::record);
+	ASSERT_TRUE(stage.configure({&b.buffer, 1}));
+	StageWork work;
+	ASSERT_EQ(stage.process(b.buffer, {}, nullptr, work), 0);
+	EXPECT_TRUE(work.hasLuma);
+	EXPECT_DOUBLE_EQ(work.meanLuma, 127.5);
+	EXPECT_EQ(work.histogram[0], 4u);
+	EXPECT_EQ(work.histogram[LumaSummary::kBins - 1], 4u);
+	EXPECT_EQ(SyncLog::starts(DMA_BUF_SYNC_READ), 1u);
+	EXPECT_EQ(SyncLog::ends(DMA_BUF_SYNC_READ), 1u);
+	EXPECT_EQ(SyncLog::calls().size(), 2u);
+}
+
+TEST_F(StageTest, LumaWeighsChannelsByTheirPlaceInTheFormat)
+{
+	/* Pure red in RGB888 (bytes B,G,R) and in BGR888 (bytes R,G,B). */
+	const uint8_t red888[] = {0, 0, 255};
+	const uint8_t redBgr[] = {255, 0, 0};
+	for (auto [name, px] : {std::pair{"RGB888", red888}, std::pair{"BGR888", redBgr}}) {
+		std::vector<uint8_t> pixels(px, px + 3);
+		ImageView view;
+		view.format = &fmt(name);
+		view.width = 1;
+		view.height = 1;
+		view.planes[0] = {pixels.data(), 3};
+		StageWork work;
+		LumaStage::measure(view, work);
+		EXPECT_DOUBLE_EQ(work.meanLuma, 77.0) << name; /* (77 * 255 + 128) >> 8 */
+	}
+}
+
+TEST_F(StageTest, OverlayDrawsTextInABoxAndNothingElse)
+{
+	const uint32_t w = 120, h = 40;
+	std::vector<uint8_t> y(w * h, 100);
+	ImageView view;
+	view.format = &fmt("NV12");
+	view.width = w;
+	view.height = h;
+	view.planes[0] = {y.data(), w};
+
+	char text[48];
+	size_t len = OverlayStage::formatText({42, 3'500'000'000}, text, sizeof(text));
+	EXPECT_EQ(std::string(text, len), "#000042 3.500s");
+	OverlayStage::draw(view, "1", 4, 4, 1);
+
+	/* The box is (1 char * 6 + 2 * 2) x (7 + 4) font pixels at (4, 4). */
+	unsigned white = 0, black = 0;
+	for (uint32_t r = 0; r < h; ++r) {
+		for (uint32_t c = 0; c < w; ++c) {
+			uint8_t v = y[r * w + c];
+			bool inBox = r >= 4 && r < 15 && c >= 4 && c < 14;
+			if (!inBox) {
+				EXPECT_EQ(v, 100) << r << "," << c;
+			}
+			white += v == 235;
+			black += v == 16;
+		}
+	}
+	EXPECT_EQ(white, 10u); /* the pixels of the glyph '1' */
+	EXPECT_EQ(white + black, 110u);
+	/* The top of the '1': font row 0 is 0x04, the middle column. */
+	EXPECT_EQ(y[(4 + 2) * w + 4 + 2 + 2], 235);
+}
+
+TEST_F(StageTest, FrameSyncEndsWhatItStartedWhenALaterStartFails)
+{
+	static int calls;
+	calls = 0;
+	/* the second START fails, as a driver would with EBUSY */
+	auto failSecond = [](int, uint64_t flags) -> int {
+		SyncLog::record(0, flags);
+		return ++calls == 2 ? -EBUSY : 0;
+	};
+	MemfdBuffer a(fmt("R8"), 4, 1, {4});
+	MemfdBuffer c(fmt("R8"), 4, 1, {4});
+	FrameBuffer two = a.buffer;
+	two.numMemoryPlanes = 2;
+	two.memory[1] = &c.memory;
+
+	StageWork work;
+	FrameSync sync;
+	EXPECT_EQ(sync.begin(two, CpuAccess::Mode::Read, work, failSecond), -EBUSY);
+	EXPECT_EQ(work.syncStarts, 1u);
+	EXPECT_EQ(work.syncEnds, 1u);
+	EXPECT_EQ(SyncLog::calls(), (std::vector<uint64_t>{DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ,
+							   DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ,
+							   DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ}));
+}
+
+TEST_F(StageTest, BufferPoolHandsOutEachBufferOnceUntilReleased)
+{
+	Result<std::unique_ptr<BufferPool>> pool =
+		BufferPool::create(test::memfdAllocator(), fmt("XRGB8888"), 33, 5, 2, 64);
+	ASSERT_TRUE(pool) << pool.error().message;
+	BufferPool &p = **pool;
+	ASSERT_EQ(p.buffers().size(), 2u);
+	const FrameBuffer &fb = p.buffers()[0];
+	EXPECT_EQ(fb.planes[0].stride, 192u); /* 132 bytes rounded up to 64 */
+	EXPECT_GE(fb.memory[0]->size(), 192u * 5);
+	EXPECT_NE(p.buffers()[0].planes[0].id, p.buffers()[1].planes[0].id);
+
+	FrameRef first = p.acquire({1, 0});
+	FrameRef second = p.acquire({2, 0});
+	ASSERT_TRUE(first && second);
+	EXPECT_FALSE(p.acquire({3, 0}));
+	EXPECT_EQ(p.freeCount(), 0u);
+	FrameRef copy = first; /* a second holder */
+	first.reset();
+	EXPECT_EQ(p.freeCount(), 0u);
+	copy.reset();
+	EXPECT_EQ(p.freeCount(), 1u);
+	FrameRef again = p.acquire({4, 0});
+	ASSERT_TRUE(again);
+	EXPECT_EQ(again.metadata().sequence, 4u);
+	EXPECT_NE(p.describe().find("2 x XRGB8888 33x5 in memfds"), std::string::npos);
+}
+
+TEST_F(StageTest, BufferPoolReportsTheAllocatorsError)
+{
+	BufferAllocator failing;
+	failing.name = "nowhere";
+	failing.allocate = [](size_t) -> Result<DmaBuf> {
+		return Error::fromErrno(ENOMEM, "allocating");
+	};
+	Result<std::unique_ptr<BufferPool>> pool =
+		BufferPool::create(failing, fmt("XRGB8888"), 8, 8, 3);
+	ASSERT_FALSE(pool);
+	EXPECT_EQ(pool.error().code, ENOMEM);
+	EXPECT_NE(pool.error().message.find("buffer pool (nowhere): buffer 0"), std::string::npos);
+}
+
+} /* namespace */
