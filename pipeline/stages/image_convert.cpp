@@ -79,7 +79,12 @@ uint8_t *line(const ImageView &v, unsigned plane, uint32_t row)
 
 using ConvertFn = int (*)(const ImageView &src, const ImageView &dst, const Context &ctx);
 
-/* Swaps R and B of a libyuv ARGB image in place: ARGB -> ABGR, 4 bytes in, 4 out. */
+/*
+ * Swaps R and B of a libyuv ARGB image in place: ARGB -> ABGR. Safe in place
+ * because libyuv's shuffle loads each group of pixels before it stores the
+ * same group (and its "Any" tail goes through a stack copy); the tests cover
+ * both the SIMD body and the tail widths.
+ */
 int argbToAbgrInPlace(const ImageView &dst)
 {
 	return libyuv::ARGBToABGR(p(dst, 0), s(dst, 0), p(dst, 0), s(dst, 0), w(dst), h(dst));

@@ -56,6 +56,12 @@ bool canConvert(const PixelFormatInfo &from, const PixelFormatInfo &to, YuvEncod
  * both formats carry alpha: then it is copied. Only the pixels of each line
  * are written, never the padding up to the stride. Never allocates.
  *
+ * Accuracy is libyuv's: within 2 levels of the standard's float formulas,
+ * except blue from limited-range YUV, which libyuv 1857 computes with a Cb
+ * gain capped at 2.0 (its SIMD coefficients are signed bytes in 1/64ths):
+ * short by up to 2 levels for BT.601 and up to 13 for BT.709 at the most
+ * saturated chroma (tests/pipeline/test_image_convert.cpp measures it).
+ *
  * Returns 0, -EINVAL (no format, size mismatch or empty image, a null plane,
  * a stride shorter than a line), or -ENOTSUP (the pair is not supported:
  * canConvert() is false).
