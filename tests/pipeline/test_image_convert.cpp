@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -316,6 +317,12 @@ struct Pair {
 	std::string from;
 	std::string to;
 };
+
+/* Failures name the pair, not its bytes. */
+void PrintTo(const Pair &pair, std::ostream *os)
+{
+	*os << pair.from << " -> " << pair.to;
+}
 
 std::vector<Pair> supportedPairs()
 {
