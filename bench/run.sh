@@ -46,3 +46,7 @@ tests/vm/run-vm.sh --out "$out" -- sh -ec '
 	done
 ' "$builddir/bench/primecam-bench"
 python3 bench/report.py "$out"
+
+# CPU stage costs next to a plain copy: no devices, so on this host.
+meson compile -C "$builddir" bench/stage-bench >/dev/null
+"$builddir/bench/stage-bench" --json "$out/stages.json"

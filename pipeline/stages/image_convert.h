@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Pixel format conversion for CPU stages, on libyuv: the step that turns what
+ * a camera produces (YUYV, NV12, 24-bit RGB, ...) into what a KMS plane or a
+ * GL texture takes when the display cannot scan out the camera's format
+ * (vkms 6.1 scans out no YUV at all). This is a copy by nature: callers count
+ * it as one.
+ */
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "base/pixel_format.h"
+#include "pipeline/stages/image_view.h"
+
+namespace primecam {
+
+/* The Y'CbCr -> R'G'B' matrix of a YUV source (V4L2's ycbcr_enc). */
+enum class YuvMatrix {
+	Bt601,
+	Bt709,
+};
+
+/* The quantization of a YUV source: limited is Y 16..235, C 16..240. */
+enum class YuvRange {
+	Limited,
+	Full,
+};
+
+/* V4L2's default for SDTV-sized YUV and for GREY is BT.601, limited range. */
+struct YuvEncoding {
+	YuvMatrix matrix = YuvMatrix::Bt601;
+	YuvRange range = YuvRange::Limited;
+};
+
+/*
+ * The formats convertImage() can write: XRGB8888, ARGB8888, XBGR8888,
+ * ABGR8888, RGB565 (what KMS planes and GL take).
+ */
+std::span<const PixelFormatInfo *const> conversionTargets();
+
+/*
+ * Whether convertImage(from -> to) is implemented for `encoding` (which only
+ * matters for YUV sources: libyuv 1857 converts packed YUYV/UYVY in BT.601
+ * limited range only).
+ */
+bool canConvert(const PixelFormatInfo &from, const PixelFormatInfo &to, YuvEncoding encoding = {});
+
+/*
+ * Converts src into dst, which must have the same width and height. YUV and
+ * R8 (grey, read as luma) sources are read with `encoding`; RGB sources
+ * ignore it. The alpha (or X) byte of a 32-bit destination is 0xff, unless
+ * both formats carry alpha: then it is copied. Only the pixels of each line
+ * are written, never the padding up to the stride. Never allocates.
+ *
+ * Accuracy is libyuv's: within 2 levels of the standard's float formulas,
+ * except blue from limited-range YUV, which libyuv 1857 computes with a Cb
+ * gain capped at 2.0 (its SIMD coefficients are signed bytes in 1/64ths):
+ * short by up to 2 levels for BT.601 and up to 13 for BT.709 at the most
+ * saturated chroma (tests/pipeline/test_image_convert.cpp measures it).
+ *
+ * Returns 0, -EINVAL (no format, size mismatch or empty image, a null plane,
+ * a stride shorter than a line), or -ENOTSUP (the pair is not supported:
+ * canConvert() is false).
+ */
+int convertImage(const ImageView &src, const ImageView &dst, YuvEncoding encoding = {});
+
+/*
+ * Config-file names: "bt601"/"bt709" and "limited"/"full" (lower case).
+ * std::nullopt when unknown.
+ */
+std::optional<YuvMatrix> yuvMatrixByName(std::string_view name);
+std::optional<YuvRange> yuvRangeByName(std::string_view name);
+const char *yuvMatrixName(YuvMatrix matrix);
+const char *yuvRangeName(YuvRange range);
+
+} /* namespace primecam */
