@@ -134,12 +134,20 @@ void checkStream(const StreamRun &run, uint64_t frames)
 		 * the fill time plus its simulated end-of-frame offset (most
 		 * of a frame period), which can be a few tens of ms after the
 		 * DQBUF; a wrong clock (REALTIME, or boot time with the
-		 * suspend gap) would be off by seconds to decades.
+		 * suspend gap) would be off by decades. The bound is loose:
+		 * under emulation on a loaded host a DQBUF came 1.26 s late.
 		 */
 		EXPECT_GE(a.timestampNs, run.startNs) << "frame " << i;
-		EXPECT_LT(std::abs(a.arrivedNs - a.timestampNs), 1'000'000'000) << "frame " << i;
+		EXPECT_LT(std::abs(a.arrivedNs - a.timestampNs), 10'000'000'000) << "frame " << i;
 		if (i > 0) {
-			EXPECT_GT(a.sequence, arrivals[i - 1].sequence) << "frame " << i;
+			/*
+			 * Never backwards, but not always forwards: vivid
+			 * derives the sequence from jiffies since streamon,
+			 * and when its thread wakes before the next jiffy
+			 * under a lagging emulated clock, two buffers carry
+			 * the same number (seen: 15, 15).
+			 */
+			EXPECT_GE(a.sequence, arrivals[i - 1].sequence) << "frame " << i;
 			EXPECT_GT(a.timestampNs, arrivals[i - 1].timestampNs) << "frame " << i;
 		}
 	}
