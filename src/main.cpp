@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "src/build_config.h"
+#include "src/doctor.h"
 #include "src/list_command.h"
 #include "src/run_command.h"
 
@@ -66,6 +67,17 @@ int main(int argc, char **argv)
 			     "At the end, write what the first kms sink shows (its card's "
 			     "writeback connector) as a PNG")
 		->type_name("FILE.png");
+	bool runDoctor = false;
+	runCommand->add_flag("--doctor", runDoctor,
+			     "Do not stream: say whether the pipeline is zero-copy, and if not, "
+			     "where the copy or conversion happens and why (as `primecam doctor`)");
+
+	std::string doctorConfig;
+	CLI::App *doctorCommand = app.add_subcommand(
+		"doctor", "Explain whether a config's pipeline is zero-copy, and why not");
+	doctorCommand
+		->add_option("config", doctorConfig, "Pipeline config (TOML; configs/README.md)")
+		->required();
 
 	CLI::App *listCommand = app.add_subcommand("list", "List V4L2 capture nodes and DRM cards");
 
@@ -77,8 +89,12 @@ int main(int argc, char **argv)
 		return app.exit(e) == 0 ? 0 : 2;
 	}
 
+	if (*runCommand && runDoctor)
+		return primecam::doctorCommand(run.configPath);
 	if (*runCommand)
 		return primecam::runCommand(run);
+	if (*doctorCommand)
+		return primecam::doctorCommand(doctorConfig);
 	if (*listCommand)
 		return primecam::listCommand();
 	return 2;

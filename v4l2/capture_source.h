@@ -66,6 +66,11 @@ public:
 	Result<void> configure() override;
 	std::span<const FrameBuffer> buffers() const override { return slots_.buffers(); }
 
+	/* Finds and opens the node as configure() would, and nothing more
+	 * (no format set, no buffers): for the doctor, which only asks what
+	 * the device offers. device() is valid after it. */
+	Result<void> probe() { return device_ ? Result<void>() : openDevice(); }
+
 	/* The loop and stats must outlive streaming (until stop() or the
 	 * destructor). onError is called once, for the first fatal error;
 	 * streaming is then over until the next configure(). */

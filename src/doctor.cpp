@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+#include "src/doctor.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "drm/card.h"
+#include "drm/kms_resources.h"
+#include "pipeline/stages/grayscale_stage.h"
+#include "pipeline/stages/image_convert.h"
+#include "pipeline/stages/luma_stage.h"
+#include "pipeline/stages/overlay_stage.h"
+#include "src/config_parser.h"
+#include "v4l2/capture_source.h"
+
+namespace primecam {
+
+namespace {
+
+std::string formatList(const std::vector<const PixelFormatInfo *> &formats)
+{
+	std::string text;
+	for (const PixelFormatInfo *f : formats)
+		text += (text.empty() ? "" : ", ") + std::string(f->name);
+	return text.empty() ? "none" : text;
+}
+
+std::string drmFormatList(const std::vector<uint32_t> &formats)
+{
+	std::string text;
+	for (uint32_t fourcc : formats) {
+		const PixelFormatInfo *f = formatByDrm(fourcc);
+		text += (text.empty() ? "" : ", ") +
+			(f ? std::string(f->name) : fourccToString(fourcc));
+	}
+	return text.empty() ? "none" : text;
+}
+
+const char *stageTypeName(StageConfig::Type type)
+{
+	switch (type) {
+	case StageConfig::Type::Invert:
+		return "invert";
+	case StageConfig::Type::Grayscale:
+		return "grayscale";
+	case StageConfig::Type::Overlay:
+		return "overlay";
+	case StageConfig::Type::Luma:
+		return "luma";
+	case StageConfig::Type::Convert:
+		return "convert";
+	}
+	return "?";
+}
+
+/* Whether a stage takes frames of format (what its configure() checks). */
+bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format)
+{
+	switch (stage.type) {
+	case StageConfig::Type::Invert:
+		return true;
+	case StageConfig::Type::Grayscale:
+		return GrayscaleStage::supports(format);
+	case StageConfig::Type::Overlay:
+		return OverlayStage::supports(format);
+	case StageConfig::Type::Luma:
+		return LumaStage::supports(format);
+	case StageConfig::Type::Convert:
+		return canConvert(format, *stage.format, stage.encoding);
+	}
+	return false;
+}
+
+/* The memory the frames are in, as the source delivers them. */
+std::string sourceMemory(const CaptureConfig &c)
+{
+	switch (c.memory) {
+	case CaptureConfig::Memory::Mmap:
+		return "driver buffers exported as dma-bufs (VIDIOC_EXPBUF)";
+	case CaptureConfig::Memory::Dmabuf:
+		return std::string("dma-bufs from the ") +
+		       (c.pool == CaptureConfig::Pool::Dumb ? "dumb buffers of " + c.poolCard
+							    : std::string("dma-heap")) +
+		       ", imported by the device (V4L2_MEMORY_DMABUF)";
+	}
+	return "?";
+}
+
+} /* namespace */
+
+const char *doctorVerdictName(DoctorVerdict verdict)
+{
+	switch (verdict) {
+	case DoctorVerdict::ZeroCopy:
+		return "zero-copy";
+	case DoctorVerdict::Conversion:
+		return "one CPU conversion, display side zero-copy";
+	case DoctorVerdict::Copy:
+		return "not zero-copy: a CPU copy per frame";
+	case DoctorVerdict::Impossible:
+		return "impossible as configured";
+	}
+	return "?";
+}
+
+std::string DoctorReport::text() const
+{
+	std::string out;
+	for (const std::string &line : lines)
+		out += line + "\n";
+	out += std::string("verdict: ") + doctorVerdictName(verdict) + "\n";
+	return out;
+}
+
+DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
+{
+	DoctorReport report;
+	auto impossible = [&](std::string line) {
+		report.lines.push_back(std::move(line));
+		report.verdict = DoctorVerdict::Impossible;
+	};
+	const CaptureConfig &capture = config.source.v4l2;
+	const PixelFormatInfo *format = capture.format;
+
+	/* The source. */
+	if (facts.source.error) {
+		impossible("source: " + *facts.source.error);
+		return report;
+	}
+	report.lines.push_back("source: " + facts.source.name + " offers " +
+			       formatList(facts.source.formats));
+	bool offered = std::find(facts.source.formats.begin(), facts.source.formats.end(),
+				 format) != facts.source.formats.end();
+	if (!offered) {
+		std::string line = "source: " + facts.source.name + " does not capture " +
+				   std::string(format->name);
+		impossible(line + "; set format to one it offers");
+		return report;
+	}
+	report.lines.push_back("source: captures " + std::string(format->name) + " " +
+			       std::to_string(capture.width) + "x" +
+			       std::to_string(capture.height) + " into " + sourceMemory(capture) +
+			       ": no copy");
+
+	/* The stages, in order: each sees the format the one before left. */
+	bool converted = false;
+	for (size_t i = 0; i < config.stages.size(); ++i) {
+		const StageConfig &stage = config.stages[i];
+		std::string name = "stage[" + std::to_string(i) + "] " + stageTypeName(stage.type);
+		if (!stageTakes(stage, *format)) {
+			impossible(name + ": cannot take " + std::string(format->name) +
+				   (stage.type == StageConfig::Type::Convert
+					    ? " -> " + std::string(stage.format->name)
+					    : std::string()));
+			return report;
+		}
+		switch (stage.type) {
+		case StageConfig::Type::Luma:
+			report.lines.push_back(name +
+					       ": reads the frame in place (SYNC READ), no copy");
+			break;
+		case StageConfig::Type::Convert:
+			report.lines.push_back(name + ": converts " + std::string(format->name) +
+					       " -> " + std::string(stage.format->name) +
+					       " with libyuv into its own pool: one CPU pass per "
+					       "frame (counted as conversions)");
+			format = stage.format;
+			converted = true;
+			break;
+		default:
+			report.lines.push_back(
+				name + ": changes the frame in place (SYNC READ_WRITE), no copy");
+			break;
+		}
+	}
+
+	/* The sinks: each must take the format the chain ends with. */
+	for (size_t i = 0; i < facts.sinks.size() && i < config.sinks.size(); ++i) {
+		const DoctorFacts::Sink &sink = facts.sinks[i];
+		std::string name = "sink[" + std::to_string(i) + "] " + sink.name;
+		if (sink.error) {
+			impossible(name + ": " + *sink.error);
+			continue;
+		}
+		if (sink.takesAnything) {
+			report.lines.push_back(name + ": takes any format, no copy");
+			continue;
+		}
+		bool takes =
+			format->drm && std::find(sink.drmFormats.begin(), sink.drmFormats.end(),
+						 format->drm) != sink.drmFormats.end();
+		if (takes) {
+			report.lines.push_back(name + ": scans out " + std::string(format->name) +
+					       " directly, importing the buffers (PRIME): no copy");
+			continue;
+		}
+		std::string line = name + ": cannot scan out " + std::string(format->name) +
+				   "; it takes " + drmFormatList(sink.drmFormats);
+		/* The fix, when a conversion gets there. */
+		const PixelFormatInfo *fix = nullptr;
+		for (const PixelFormatInfo *t : conversionTargets()) {
+			bool planeTakes = std::find(sink.drmFormats.begin(), sink.drmFormats.end(),
+						    t->drm) != sink.drmFormats.end();
+			if (planeTakes && canConvert(*format, *t)) {
+				fix = t;
+				break;
+			}
+		}
+		if (fix)
+			line += "; add [[stage]] type = \"convert\" format = \"" +
+				std::string(fix->name) + "\" before the sinks";
+		impossible(line);
+	}
+
+	if (report.verdict != DoctorVerdict::Impossible)
+		report.verdict = converted ? DoctorVerdict::Conversion : DoctorVerdict::ZeroCopy;
+	return report;
+}
+
+DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
+{
+	DoctorFacts facts;
+
+	V4l2Source source(config.source.v4l2);
+	Result<void> probed = source.probe();
+	if (!probed) {
+		facts.source.error = probed.error().message;
+	} else {
+		facts.source.name = source.device()->describe();
+		Result<std::vector<FormatDescription>> formats = source.device()->enumFormats();
+		if (!formats) {
+			facts.source.error = formats.error().message;
+		} else {
+			for (const FormatDescription &d : *formats) {
+				const PixelFormatInfo *f = formatByV4l2(d.fourcc);
+				if (f)
+					facts.source.formats.push_back(f);
+				else
+					facts.source.unknownFourccs.push_back(d.fourcc);
+			}
+		}
+	}
+
+	for (const SinkConfig &sinkConfig : config.sinks) {
+		DoctorFacts::Sink &sink = facts.sinks.emplace_back();
+		if (sinkConfig.type == SinkConfig::Type::Null) {
+			sink.name = "null";
+			sink.takesAnything = true;
+			continue;
+		}
+		const KmsSinkConfig &kms = sinkConfig.kms;
+		sink.name = "kms " + kms.card;
+		/* For buffers only: asking does not take the display. */
+		Result<Card> card = Card::openByName(kms.card);
+		if (!card) {
+			sink.error = card.error().message;
+			continue;
+		}
+		Result<void> caps = card->enableAtomic(false);
+		Result<KmsResources> resources =
+			caps ? KmsResources::query(*card) : Result<KmsResources>(caps.error());
+		if (!resources) {
+			sink.error = resources.error().message;
+			continue;
+		}
+		/* The union over the planes this sink may use: the kind asked
+		 * for, or the one plane named. */
+		bool any = false;
+		for (const KmsPlane &plane : resources->planes()) {
+			bool wanted = kms.plane == KmsSinkConfig::Plane::Id
+					      ? plane.id == kms.planeId
+				      : kms.plane == KmsSinkConfig::Plane::Primary
+					      ? plane.type == KmsPlane::Type::Primary
+					      : plane.type == KmsPlane::Type::Overlay;
+			if (!wanted)
+				continue;
+			any = true;
+			for (uint32_t f : plane.formats)
+				if (std::find(sink.drmFormats.begin(), sink.drmFormats.end(), f) ==
+				    sink.drmFormats.end())
+					sink.drmFormats.push_back(f);
+		}
+		sink.name = "kms " + card->describe() + " " +
+			    (kms.plane == KmsSinkConfig::Plane::Id
+				     ? "plane " + std::to_string(kms.planeId)
+			     : kms.plane == KmsSinkConfig::Plane::Primary ? "primary plane"
+									  : "overlay planes");
+		if (!any)
+			sink.error = "no such plane on " + card->describe();
+	}
+	return facts;
+}
+
+int doctorCommand(const std::string &configPath)
+{
+	Result<PipelineConfig> config = loadConfigFile(configPath);
+	if (!config) {
+		fprintf(stderr, "primecam: %s\n", config.error().message.c_str());
+		return 1;
+	}
+	DoctorReport report = diagnose(*config, gatherDoctorFacts(*config));
+	printf("%s: %s", configPath.c_str(), report.text().c_str());
+	fflush(stdout);
+	return report.verdict == DoctorVerdict::Impossible ? 1 : 0;
+}
+
+} /* namespace primecam */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/pixel_format.h"
+#include "src/pipeline_config.h"
+
+namespace primecam {
+
+/*
+ * `primecam doctor CONFIG`: whether a pipeline is zero-copy, and if not,
+ * where the copy or conversion happens and why, or why it cannot run at all.
+ * This is where a user learns why zero-copy failed, instead of meeting a
+ * silent copy.
+ *
+ * Two halves: gatherDoctorFacts() asks the devices (the formats the camera
+ * offers, the formats the configured planes take) without streaming or
+ * taking the display; diagnose() is pure logic over those facts, so that
+ * every verdict is unit-tested without a device.
+ */
+
+/* What the devices said. */
+struct DoctorFacts {
+	struct Source {
+		std::string name;			      /* "/dev/video0 (vivid)" */
+		std::optional<std::string> error;	      /* the device could not be asked */
+		std::vector<const PixelFormatInfo *> formats; /* offered natively */
+		std::vector<uint32_t> unknownFourccs;	      /* offered, not in primecam's table */
+	};
+	struct Sink {
+		std::string name;		  /* "kms vkms plane primary" */
+		bool takesAnything = false;	  /* null sink */
+		std::optional<std::string> error; /* the card or plane could not be asked */
+		std::vector<uint32_t> drmFormats; /* what the plane(s) scan out */
+	};
+
+	Source source;
+	std::vector<Sink> sinks; /* one per config sink */
+};
+
+enum class DoctorVerdict {
+	ZeroCopy,   /* capture buffers reach every sink without a CPU pass */
+	Conversion, /* a converting stage writes new buffers; the display side imports them */
+	Copy,	    /* the source copies every frame (libv4l2 emulation) */
+	Impossible, /* the pipeline cannot run as configured */
+};
+
+const char *doctorVerdictName(DoctorVerdict verdict);
+
+struct DoctorReport {
+	DoctorVerdict verdict = DoctorVerdict::ZeroCopy;
+	std::vector<std::string> lines; /* the explanation, in data-path order */
+
+	std::string text() const;
+};
+
+DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts);
+DoctorFacts gatherDoctorFacts(const PipelineConfig &config);
+
+/* The command: prints the report; 0 unless the verdict is Impossible or
+ * the config does not parse. */
+int doctorCommand(const std::string &configPath);
+
+} /* namespace primecam */

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include <string>
+
+#include <drm_fourcc.h>
+#include <gtest/gtest.h>
+
+#include "src/config_parser.h"
+#include "src/doctor.h"
+
+namespace primecam {
+namespace {
+
+const char kVividYuyv[] = R"([source]
+type = "v4l2"
+device = "vivid"
+format = "YUYV"
+width = 640
+height = 480
+)";
+const char kKmsSink[] = "[[sink]]\ntype = \"kms\"\ncard = \"vkms\"\n";
+
+PipelineConfig parse(const std::string &text)
+{
+	Result<PipelineConfig> config = parseConfig(text, "x.toml");
+	EXPECT_TRUE(config) << config.error().message;
+	return config ? std::move(*config) : PipelineConfig{};
+}
+
+/* vivid's formats and vkms 6.1's primary plane, as the devices report them. */
+DoctorFacts vividAndVkms(size_t sinks = 1)
+{
+	DoctorFacts facts;
+	facts.source.name = "/dev/video0 (vivid)";
+	for (const char *name : {"YUYV", "UYVY", "XRGB8888", "NV12", "BGR888"})
+		facts.source.formats.push_back(formatByName(name));
+	for (size_t i = 0; i < sinks; ++i) {
+		DoctorFacts::Sink &sink = facts.sinks.emplace_back();
+		sink.name = "kms /dev/dri/card0 (vkms) primary plane";
+		sink.drmFormats = {DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888, DRM_FORMAT_RGB565,
+				   DRM_FORMAT_XRGB16161616};
+	}
+	return facts;
+}
+
+bool mentions(const DoctorReport &report, const std::string &text)
+{
+	return report.text().find(text) != std::string::npos;
+}
+
+TEST(Doctor, DirectScanoutIsZeroCopy)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "XRGB8888");
+	DoctorReport report = diagnose(parse(text + kKmsSink), vividAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::ZeroCopy) << report.text();
+	EXPECT_TRUE(mentions(report, "scans out XRGB8888 directly")) << report.text();
+	EXPECT_TRUE(mentions(report, "verdict: zero-copy")) << report.text();
+}
+
+TEST(Doctor, YuyvToVkmsWithoutAConversionIsImpossibleAndSaysTheFix)
+{
+	DoctorReport report = diagnose(parse(std::string(kVividYuyv) + kKmsSink), vividAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "cannot scan out YUYV; it takes XRGB8888, ARGB8888, RGB565, "
+				     "XRGB16161616"))
+		<< report.text();
+	EXPECT_TRUE(mentions(report, "add [[stage]] type = \"convert\" format = \"XRGB8888\""))
+		<< report.text();
+}
+
+TEST(Doctor, ConversionStageIsNamedAsTheOneCpuPass)
+{
+	std::string text = std::string(kVividYuyv) + "[[stage]]\ntype = \"convert\"\n" + kKmsSink;
+	DoctorReport report = diagnose(parse(text), vividAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::Conversion) << report.text();
+	EXPECT_TRUE(mentions(report, "stage[0] convert: converts YUYV -> XRGB8888 with libyuv"))
+		<< report.text();
+	EXPECT_TRUE(mentions(report, "scans out XRGB8888 directly")) << report.text();
+}
+
+TEST(Doctor, InPlaceStagesKeepZeroCopy)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "XRGB8888");
+	text += "[[stage]]\ntype = \"invert\"\n[[stage]]\ntype = \"luma\"\n";
+	DoctorReport report = diagnose(parse(text + kKmsSink), vividAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::ZeroCopy) << report.text();
+	EXPECT_TRUE(mentions(report, "stage[0] invert: changes the frame in place"))
+		<< report.text();
+	EXPECT_TRUE(mentions(report, "stage[1] luma: reads the frame in place")) << report.text();
+}
+
+TEST(Doctor, AFormatTheCameraDoesNotOfferIsImpossible)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "NV21");
+	DoctorReport report =
+		diagnose(parse(text + "[[sink]]\ntype = \"null\"\n"), vividAndVkms(0));
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "/dev/video0 (vivid) does not capture NV21")) << report.text();
+	EXPECT_TRUE(mentions(report, "offers YUYV, UYVY, XRGB8888, NV12, BGR888")) << report.text();
+}
+
+TEST(Doctor, AStageThatCannotTakeTheFormatIsImpossible)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "BGR888");
+	text += "[[stage]]\ntype = \"grayscale\"\n[[sink]]\ntype = \"null\"\n";
+	DoctorReport report = diagnose(parse(text), vividAndVkms(0));
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "stage[0] grayscale: cannot take BGR888")) << report.text();
+}
+
+TEST(Doctor, UnreachableDevicesAreReportedNotGuessed)
+{
+	DoctorFacts facts = vividAndVkms();
+	facts.sinks[0].error = "no card of driver \"vkms\"";
+	DoctorReport report = diagnose(parse(std::string(kVividYuyv) + kKmsSink), facts);
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "no card of driver \"vkms\"")) << report.text();
+
+	facts.source.error = "no video capture node of driver \"vivid\"";
+	report = diagnose(parse(std::string(kVividYuyv) + kKmsSink), facts);
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "source: no video capture node")) << report.text();
+}
+
+} /* namespace */
+} /* namespace primecam */
