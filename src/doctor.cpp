@@ -232,9 +232,14 @@ DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
 			facts.source.error = formats.error().message;
 		} else {
 			for (const FormatDescription &d : *formats) {
+				/* Aliases (BGR4 and XR24 are both XRGB8888)
+				 * would list a format twice. */
 				const PixelFormatInfo *f = formatByV4l2(d.fourcc);
-				if (f)
-					facts.source.formats.push_back(f);
+				auto &known = facts.source.formats;
+				if (f && std::find(known.begin(), known.end(), f) == known.end())
+					known.push_back(f);
+				else if (f)
+					continue;
 				else
 					facts.source.unknownFourccs.push_back(d.fourcc);
 			}

@@ -326,6 +326,113 @@ TEST(CliRun, DmabufConfigCapturesIntoTheDisplaysDumbBuffers)
 		<< doc["source"];
 }
 
+TEST(CliRun, ConvertConfigShowsYuyvOnVkmsThroughOneConversion)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/convert.json", png = outDir() + "/convert.png";
+	Program run("convert", {"run", config("vivid-yuyv-convert-vkms.toml"), "--frames", "50",
+				"--stats", stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	/* The pool it chose is said, not silent. */
+	EXPECT_NE(run.err().find("stage[0]: pool \"dumb\" chosen"), std::string::npos) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["copies"], 0) << doc.dump(2);
+	ASSERT_EQ(doc["stages"].size(), 1u) << doc.dump(2);
+	const nlohmann::json &stage = doc["stages"][0];
+	uint64_t processed = stage["processed"].get<uint64_t>();
+	EXPECT_GT(processed, 0u);
+	EXPECT_EQ(doc["conversions"], processed);
+	EXPECT_EQ(stage["sync"]["start"], 2 * processed) << doc.dump(2); /* input + output */
+	EXPECT_EQ(stage["sync"]["end"], 2 * processed);
+	EXPECT_NE(stage["name"].get<std::string>().find("convert YUYV -> XRGB8888"),
+		  std::string::npos)
+		<< stage["name"];
+	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u);
+
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	EXPECT_GE(coloursIn(*image, 0, 0, 640, 480).size(), 8u);
+}
+
+TEST(CliRun, InvertConfigShowsComplementaryBarsAndLuma)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/invert.json", png = outDir() + "/invert.png";
+	Program run("invert", {"run", config("vivid-invert-vkms.toml"), "--frames", "50", "--stats",
+			       stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["copies"], 0) << doc.dump(2);
+	EXPECT_EQ(doc["conversions"], 0) << doc.dump(2);
+	ASSERT_EQ(doc["stages"].size(), 2u) << doc.dump(2);
+	for (const nlohmann::json &stage : doc["stages"]) {
+		EXPECT_EQ(stage["sync"]["start"], stage["processed"]) << stage.dump(2);
+		EXPECT_EQ(stage["sync"]["end"], stage["processed"]) << stage.dump(2);
+	}
+	const nlohmann::json &luma = doc["stages"][1]["luma"];
+	EXPECT_GT(luma["frames"].get<uint64_t>(), 0u) << doc.dump(2);
+	uint64_t pixels = 0;
+	for (const nlohmann::json &bin : luma["histogram_last"])
+		pixels += bin.get<uint64_t>();
+	EXPECT_EQ(pixels, 640u * 480u);
+
+	/* vivid's default pattern is 75% colour bars: the first bar is grey
+	 * 191 (0x404040 inverted), the last black (white inverted), as
+	 * docs/demo-snapshot.png shows them before inversion. */
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	EXPECT_EQ(coloursIn(*image, 10, 400, 70, 470), std::set<uint32_t>{0x404040});
+	EXPECT_EQ(coloursIn(*image, 570, 400, 630, 470), std::set<uint32_t>{0xffffff});
+}
+
+TEST(CliDoctor, SaysZeroCopyConversionOrImpossibleAndWhy)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	Program zero("doctor-zero", {"doctor", config("vivid-vkms.toml")});
+	ASSERT_EQ(zero.wait(60s), 0) << zero.out() << zero.err();
+	EXPECT_NE(zero.out().find("scans out XRGB8888 directly"), std::string::npos) << zero.out();
+	EXPECT_NE(zero.out().find("verdict: zero-copy"), std::string::npos) << zero.out();
+
+	Program convert("doctor-convert",
+			{"run", "--doctor", config("vivid-yuyv-convert-vkms.toml")});
+	ASSERT_EQ(convert.wait(60s), 0) << convert.out() << convert.err();
+	EXPECT_NE(convert.out().find("stage[0] convert: converts YUYV -> XRGB8888"),
+		  std::string::npos)
+		<< convert.out();
+	EXPECT_NE(convert.out().find("verdict: one CPU conversion"), std::string::npos)
+		<< convert.out();
+
+	/* YUYV straight to vkms: refused, with what the plane takes and the fix. */
+	std::string text = readFile(config("vivid-yuyv-convert-vkms.toml"));
+	size_t stage = text.find("[[stage]]");
+	size_t sink = text.find("[[sink]]");
+	ASSERT_TRUE(stage != std::string::npos && sink != std::string::npos);
+	text.erase(stage, sink - stage);
+	std::string path = outDir() + "/yuyv-direct.toml";
+	std::ofstream(path) << text;
+	Program impossible("doctor-impossible", {"doctor", path});
+	EXPECT_EQ(impossible.wait(60s), 1) << impossible.out() << impossible.err();
+	EXPECT_NE(impossible.out().find("cannot scan out YUYV; it takes XRGB8888"),
+		  std::string::npos)
+		<< impossible.out();
+	EXPECT_NE(impossible.out().find("add [[stage]] type = \"convert\" format = \"XRGB8888\""),
+		  std::string::npos)
+		<< impossible.out();
+	EXPECT_NE(impossible.out().find("verdict: impossible as configured"), std::string::npos);
+}
+
 TEST(CliRun, NullConfigRunsWithoutADisplay)
 {
 	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");

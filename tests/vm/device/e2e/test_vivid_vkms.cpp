@@ -16,6 +16,7 @@
 #include "syscall_counter.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
+#include "tests/vm/device/e2e/e2e_pipeline.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/capture_source.h"
 
@@ -24,76 +25,6 @@ using namespace primecam::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool haveDevices()
-{
-	return !vividNode(CaptureConfig::Api::SinglePlanar).empty() &&
-	       Card::openByDriver("vkms").ok();
-}
-
-/* vkms at 640x480, a size vivid's webcam input also offers. */
-KmsSinkConfig vkms(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
-		   KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen)
-{
-	KmsSinkConfig config = vkmsSinkConfig(plane, placement);
-	config.mode = "640x480";
-	return config;
-}
-
-/* vivid -> vkms on one loop; the sink stays reachable for writeback. */
-struct Pipeline {
-	std::unique_ptr<EventLoop> loop;
-	std::unique_ptr<Engine> engine;
-	KmsSink *sink = nullptr;
-
-	Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
-		 std::optional<BufferAllocator> allocator = {})
-	{
-		/*
-		 * vivid stamps "End of Frame" by default as the fill's start plus
-		 * 0.9 frame periods, a simulated read-out time: under emulation
-		 * the fill is faster than that, so buffers arrive stamped in the
-		 * future and capture-to-flip latency comes out negative. The
-		 * start of exposure is a real time.
-		 */
-		capture.controls.emplace_back("Timestamp Source", 1);
-		loop = std::move(EventLoop::create()).value();
-		auto kms = std::make_unique<KmsSink>(display);
-		sink = kms.get();
-		std::vector<std::unique_ptr<Sink>> sinks;
-		sinks.push_back(std::move(kms));
-		engine = std::make_unique<Engine>(
-			*loop, std::make_unique<V4l2Source>(capture, std::move(allocator)),
-			std::move(sinks));
-	}
-
-	Result<void> start()
-	{
-		Result<void> ret = engine->configure();
-		return ret ? engine->start() : ret;
-	}
-
-	/* Runs until `frames` captured frames in all; false on timeout. */
-	bool runTo(uint64_t frames)
-	{
-		engine->setFrameLimit(frames);
-		bool timedOut = false;
-		auto watchdog = loop->addTimer(60s, 0s, [&] {
-			timedOut = true;
-			loop->exit(2);
-		});
-		int code = loop->run();
-		if (!timedOut && watchdog)
-			loop->cancelTimer(*watchdog);
-		return code == 0 && !timedOut;
-	}
-
-	const SinkStats &display() const { return engine->stats().sinks.front(); }
-	std::string error() const
-	{
-		return engine->error() ? engine->error()->message : std::string("(no error)");
-	}
-};
 
 /* The writeback image equals the bytes of the buffer on screen at (x0, y0). */
 void expectWritebackShowsActiveFrame(KmsSink &sink, uint32_t x0 = 0, uint32_t y0 = 0)

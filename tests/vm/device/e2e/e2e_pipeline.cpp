@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#include "tests/vm/device/e2e/e2e_pipeline.h"
+
+#include <chrono>
+
+#include "drm/card.h"
+#include "tests/vm/device/device_util.h"
+#include "tests/vm/device/v4l2/v4l2_test_helpers.h"
+#include "v4l2/capture_source.h"
+
+using namespace std::chrono_literals;
+
+namespace primecam::test {
+
+bool haveDevices()
+{
+	return !vividNode(CaptureConfig::Api::SinglePlanar).empty() &&
+	       Card::openByDriver("vkms").ok();
+}
+
+KmsSinkConfig vkms(KmsSinkConfig::Plane plane, KmsSinkConfig::Placement placement)
+{
+	KmsSinkConfig config = vkmsSinkConfig(plane, placement);
+	config.mode = "640x480";
+	return config;
+}
+
+Pipeline::Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
+		   std::optional<BufferAllocator> allocator,
+		   std::vector<std::unique_ptr<Stage>> stages)
+{
+	/*
+	 * vivid stamps "End of Frame" by default as the fill's start plus
+	 * 0.9 frame periods, a simulated read-out time: under emulation
+	 * the fill is faster than that, so buffers arrive stamped in the
+	 * future and capture-to-flip latency comes out negative. The
+	 * start of exposure is a real time.
+	 */
+	capture.controls.emplace_back("Timestamp Source", 1);
+	loop = std::move(EventLoop::create()).value();
+	auto kms = std::make_unique<KmsSink>(display);
+	sink = kms.get();
+	std::vector<std::unique_ptr<Sink>> sinks;
+	sinks.push_back(std::move(kms));
+	engine = std::make_unique<Engine>(
+		*loop, std::make_unique<V4l2Source>(capture, std::move(allocator)),
+		std::move(stages), std::move(sinks));
+}
+
+Result<void> Pipeline::start()
+{
+	Result<void> ret = engine->configure();
+	return ret ? engine->start() : ret;
+}
+
+bool Pipeline::runTo(uint64_t frames)
+{
+	engine->setFrameLimit(frames);
+	bool timedOut = false;
+	auto watchdog = loop->addTimer(60s, 0s, [&] {
+		timedOut = true;
+		loop->exit(2);
+	});
+	int code = loop->run();
+	if (!timedOut && watchdog)
+		loop->cancelTimer(*watchdog);
+	return code == 0 && !timedOut;
+}
+
+std::string Pipeline::error() const
+{
+	return engine->error() ? engine->error()->message : std::string("(no error)");
+}
+
+} /* namespace primecam::test */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/event_loop.h"
+#include "drm/kms_sink.h"
+#include "pipeline/buffer_allocator.h"
+#include "pipeline/engine.h"
+#include "pipeline/stage.h"
+#include "v4l2/capture_config.h"
+
+namespace primecam::test {
+
+/* vivid's single-planar capture node and vkms are both there. */
+bool haveDevices();
+
+/* vkms at 640x480, a size vivid's webcam input also offers. */
+KmsSinkConfig vkms(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
+		   KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen);
+
+/* vivid -> [stages] -> vkms on one loop; the sink stays reachable for
+ * writeback. */
+struct Pipeline {
+	std::unique_ptr<EventLoop> loop;
+	std::unique_ptr<Engine> engine;
+	KmsSink *sink = nullptr;
+
+	Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
+		 std::optional<BufferAllocator> allocator = {},
+		 std::vector<std::unique_ptr<Stage>> stages = {});
+
+	Result<void> start();
+	/* Runs until `frames` captured frames in all; false on timeout. */
+	bool runTo(uint64_t frames);
+
+	const SinkStats &display() const { return engine->stats().sinks.front(); }
+	std::string error() const;
+};
+
+} /* namespace primecam::test */

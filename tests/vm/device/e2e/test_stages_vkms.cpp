@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU stages between vivid and vkms on real drivers: what the display showed
+ * (vkms's writeback connector) is checked against an independent account of
+ * the captured frame, and every CPU touch is counted in SYNC START/END pairs.
+ */
+#include <array>
+#include <cstring>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "drm/dumb_allocator.h"
+#include "pipeline/stages/convert_stage.h"
+#include "pipeline/stages/frame_sync.h"
+#include "pipeline/stages/image_convert.h"
+#include "pipeline/stages/invert_stage.h"
+#include "pipeline/stages/mapped_buffers.h"
+#include "tests/vm/device/device_test.h"
+#include "tests/vm/device/device_util.h"
+#include "tests/vm/device/e2e/e2e_pipeline.h"
+
+using namespace primecam;
+using namespace primecam::test;
+
+namespace {
+
+/*
+ * Keeps a copy of the last few input frames, by sequence number, so the
+ * test knows what the camera delivered for the frame the display shows
+ * (the capture buffer itself is long back in the camera by then). A test
+ * instrument, not a primecam stage: the copy is the point here.
+ */
+class TapStage : public Stage
+{
+public:
+	static constexpr size_t kSlots = 8;
+	struct Slot {
+		uint64_t sequence = UINT64_MAX;
+		std::vector<uint8_t> bytes;
+	};
+
+	std::string describe() const override { return "tap"; }
+	Kind kind() const override { return Kind::Analysis; }
+	Result<void> configure(std::span<const FrameBuffer> input) override
+	{
+		const FrameBuffer &fb = input.front();
+		stride_ = fb.planes[0].stride;
+		for (Slot &slot : slots_)
+			slot.bytes.resize(static_cast<size_t>(stride_) * fb.height);
+		return maps_.map(input, Mapping::Read);
+	}
+	int process(const FrameBuffer &in, const FrameMetadata &metadata, const FrameBuffer *,
+		    StageWork &work) override
+	{
+		FrameSync sync;
+		int ret = sync.begin(in, CpuAccess::Mode::Read, work, sync_);
+		if (ret < 0)
+			return ret;
+		ImageView view = maps_.view(in);
+		std::lock_guard<std::mutex> lock(mutex_);
+		Slot &slot = slots_[metadata.sequence % kSlots];
+		std::memcpy(slot.bytes.data(), view.planes[0].data, slot.bytes.size());
+		slot.sequence = metadata.sequence;
+		return sync.end();
+	}
+
+	/* The input of frame `sequence`, if still kept. */
+	const std::vector<uint8_t> *frame(uint64_t sequence)
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		const Slot &slot = slots_[sequence % kSlots];
+		return slot.sequence == sequence ? &slot.bytes : nullptr;
+	}
+	uint32_t stride() const { return stride_; }
+
+private:
+	MappedBuffers maps_;
+	std::array<Slot, kSlots> slots_;
+	uint32_t stride_ = 0;
+	std::mutex mutex_;
+};
+
+CaptureConfig vivid(const char *format)
+{
+	CaptureConfig capture;
+	capture.device = "vivid";
+	capture.api = CaptureConfig::Api::SinglePlanar;
+	capture.format = formatByName(format);
+	capture.width = 640;
+	capture.height = 480;
+	capture.fps = 25;
+	return capture;
+}
+
+/* SYNC pairs: every stage issued one START and one END per dma-buf it
+ * touched per frame, and nothing else. */
+void expectSyncPairs(const PipelineStats &stats, std::initializer_list<uint64_t> perFrame)
+{
+	size_t i = 0;
+	for (uint64_t n : perFrame) {
+		const StageStats &stage = stats.stages.at(i++);
+		EXPECT_GT(stage.processed, 0u) << stage.name;
+		EXPECT_EQ(stage.syncStarts, stage.processed * n) << stage.name;
+		EXPECT_EQ(stage.syncEnds, stage.syncStarts) << stage.name;
+		EXPECT_EQ(stage.errors, 0u) << stage.name;
+	}
+}
+
+TEST(StagesToVkms, YuyvConvertedToXrgbShowsLibyuvsConversionOfTheCapturedFrame)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	Result<BufferAllocator> dumb = makeDumbAllocator("vkms");
+	ASSERT_TRUE(dumb) << dumb.error().message;
+	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
+
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto tap = std::make_unique<TapStage>();
+	TapStage *tapped = tap.get();
+	stages.push_back(std::move(tap));
+	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncoding{}, std::move(*dumb), 4));
+	Pipeline p(vivid("YUYV"), vkms(), {}, std::move(stages));
+	ASSERT_TRUE(p.start()) << p.error();
+	ASSERT_TRUE(p.runTo(60)) << p.error();
+
+	const PipelineStats &stats = p.engine->stats();
+	const StageStats &convert = stats.stages.at(1);
+	EXPECT_EQ(convert.conversions, convert.processed);
+	EXPECT_EQ(stats.copies(), 0u);
+	EXPECT_GE(p.display().displayed * 100, convert.processed * 80)
+		<< p.display().displayed << " of " << convert.processed
+		<< " converted frames shown";
+	expectSyncPairs(stats, {1, 2}); /* tap: input; convert: input + output */
+
+	auto image = p.sink->captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	ASSERT_TRUE(p.sink->activeFrame());
+	uint64_t shown = p.sink->activeFrame().metadata().sequence;
+	const std::vector<uint8_t> *captured = tapped->frame(shown);
+	ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
+
+	/* libyuv's conversion of what vivid captured, in a plain buffer. */
+	std::vector<uint8_t> src(*captured);
+	std::vector<uint8_t> expected(640 * 4 * 480);
+	ImageView in{formatByName("YUYV"), 640, 480, {}};
+	in.planes[0] = {src.data(), tapped->stride()};
+	ImageView out{&xrgb, 640, 480, {}};
+	out.planes[0] = {expected.data(), 640 * 4};
+	ASSERT_EQ(convertImage(in, out), 0);
+	std::string first;
+	EXPECT_EQ(compareXrgb(*image, 0, 0, expected, 640 * 4, 640, 480, &first), 0u)
+		<< "frame " << shown << ": " << first;
+}
+
+TEST(StagesToVkms, InvertedXr24ShowsTheBitwiseInverseOfTheCapturedFrame)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto tap = std::make_unique<TapStage>();
+	TapStage *tapped = tap.get();
+	stages.push_back(std::move(tap));
+	stages.push_back(std::make_unique<InvertStage>());
+	Pipeline p(vivid("XRGB8888"), vkms(), {}, std::move(stages));
+	ASSERT_TRUE(p.start()) << p.error();
+	ASSERT_TRUE(p.runTo(60)) << p.error();
+
+	const PipelineStats &stats = p.engine->stats();
+	EXPECT_EQ(stats.copies(), 0u);
+	EXPECT_EQ(stats.stages.at(1).conversions, 0u);
+	expectSyncPairs(stats, {1, 1});
+
+	auto image = p.sink->captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	ASSERT_TRUE(p.sink->activeFrame());
+	uint64_t shown = p.sink->activeFrame().metadata().sequence;
+	const std::vector<uint8_t> *captured = tapped->frame(shown);
+	ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
+	std::vector<uint8_t> inverse(*captured);
+	for (uint8_t &b : inverse)
+		b = static_cast<uint8_t>(~b); /* the X byte is ignored by compareXrgb */
+	std::string first;
+	EXPECT_EQ(compareXrgb(*image, 0, 0, inverse, tapped->stride(), 640, 480, &first), 0u)
+		<< "frame " << shown << ": " << first;
+	/* and not trivially: the captured frame is not its own inverse */
+	EXPECT_NE(compareXrgb(*image, 0, 0, *captured, tapped->stride(), 640, 480), 0u);
+}
+
+} /* namespace */
