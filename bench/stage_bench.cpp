@@ -7,11 +7,17 @@
  *
  * At 640x480, 1920x1080 and 3840x2160 it times
  *   memcpy      an XRGB8888 frame copied (the bandwidth floor of any copy);
- *   xor-invert  the colour bytes of an XRGB8888 frame inverted in place, a
- *               per-pixel loop (what a trivial CPU "effect" stage does);
- *   convert     convertImage() YUYV -> XRGB8888 and NV12 -> XRGB8888;
+ *   invert      InvertStage::process() on an XRGB8888 frame, in place: the
+ *               in-place stage primecam ships;
+ *   convert     ConvertStage::process() YUYV -> XRGB8888 and convertImage()
+ *               YUYV and NV12 -> XRGB8888;
  *   libyuv      the bare libyuv call (YUY2ToARGB, NV12ToARGB) on the same
- *               buffers, so that convertImage()'s own overhead shows.
+ *               buffers, so that the stage's own overhead shows.
+ * The stages run on memfd-backed buffers, mapped once as in a pipeline. A
+ * memfd has no DMA_BUF_IOCTL_SYNC, so the stages' sync is a no-op here: on
+ * a dma-buf it adds two ioctls per buffer per frame (and, on non-coherent
+ * hardware, the cache maintenance they exist for), which the VM's stats
+ * count and bench/run.sh measures end to end.
  * Each number is the median over N frames of the thread's CPU time
  * (CLOCK_THREAD_CPUTIME_ID), after one untimed frame that faults the pages in.
  *
@@ -32,9 +38,15 @@
 #include <vector>
 
 #include <libyuv.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "base/dma_buf.h"
+#include "base/mapping.h"
 #include "base/pixel_format.h"
+#include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/image_convert.h"
+#include "pipeline/stages/invert_stage.h"
 
 using namespace primecam;
 
@@ -70,14 +82,14 @@ Buffer allocate(size_t size)
 	return Buffer(p);
 }
 
-struct Result {
+struct Sample {
 	std::string size;
 	std::string name;
 	int64_t medianNs;
 	int64_t minNs;
 };
 
-Result measure(const std::string &size, const std::string &name, unsigned frames,
+Sample measure(const std::string &size, const std::string &name, unsigned frames,
 	       const std::function<void()> &work)
 {
 	work(); /* untimed: faults in the pages, warms the caches as a steady stream would */
@@ -92,21 +104,53 @@ Result measure(const std::string &size, const std::string &name, unsigned frames
 	return {size, name, samples[samples.size() / 2], samples.front()};
 }
 
-/*
- * Inverts R, G and B of every XRGB8888 pixel and leaves X: one load, XOR and
- * store per pixel, line by line as a stage walks a strided buffer.
- */
-void xorInvert(uint8_t *data, uint32_t stride, uint32_t width, uint32_t height)
-{
-	for (uint32_t y = 0; y < height; y++) {
-		auto *line = data + size_t{y} * stride;
-		for (uint32_t x = 0; x < width; x++) {
-			uint32_t pixel;
-			std::memcpy(&pixel, line + x * 4, 4);
-			pixel ^= 0x00ffffff;
-			std::memcpy(line + x * 4, &pixel, 4);
+/* A single-plane frame in a memfd, which stages map like a dma-buf. */
+struct MemfdFrame {
+	DmaBuf memory;
+	FrameBuffer buffer;
+
+	MemfdFrame(const PixelFormatInfo &format, uint32_t width, uint32_t height)
+	{
+		uint32_t stride = format.minLineBytes(0, width);
+		size_t size = size_t{stride} * height;
+		UniqueFd fd(memfd_create("stage-bench", MFD_CLOEXEC));
+		if (!fd || ftruncate(fd.get(), static_cast<off_t>(size)) < 0) {
+			std::perror("stage-bench: memfd");
+			std::exit(1);
 		}
+		memory = std::move(DmaBuf::adopt(std::move(fd))).value();
+		Mapping map = std::move(Mapping::map(memory.fd(), size, Mapping::Write)).value();
+		uint32_t state = 0x9e3779b9;
+		for (uint8_t &byte : map.data()) {
+			state = state * 1664525 + 1013904223;
+			byte = static_cast<uint8_t>(state >> 24);
+		}
+		buffer.format = &format;
+		buffer.width = width;
+		buffer.height = height;
+		buffer.numPlanes = 1;
+		buffer.planes[0] = {memory.fd(), memory.id(), 0, stride, 0};
+		buffer.numMemoryPlanes = 1;
+		buffer.memory[0] = &memory;
 	}
+};
+
+BufferAllocator memfdAllocator()
+{
+	BufferAllocator allocator;
+	allocator.name = "memfds";
+	allocator.allocate = [](size_t size) -> primecam::Result<DmaBuf> {
+		UniqueFd fd(memfd_create("stage-bench-out", MFD_CLOEXEC));
+		if (!fd || ftruncate(fd.get(), static_cast<off_t>(size)) < 0)
+			return Error::fromErrno(errno, "memfd");
+		return DmaBuf::adopt(std::move(fd));
+	};
+	return allocator;
+}
+
+int noSync(int, uint64_t)
+{
+	return 0;
 }
 
 int usage()
@@ -145,7 +189,7 @@ int main(int argc, char **argv)
 		uint32_t width, height;
 	} sizes[] = {{"640x480", 640, 480}, {"1920x1080", 1920, 1080}, {"3840x2160", 3840, 2160}};
 
-	std::vector<Result> results;
+	std::vector<Sample> results;
 	volatile unsigned checksum = 0;
 	for (const auto &size : sizes) {
 		uint32_t w = size.width, h = size.height;
@@ -178,8 +222,26 @@ int main(int argc, char **argv)
 		results.push_back(measure(size.name, "memcpy XRGB8888", frames, [&] {
 			std::memcpy(rgbDst.get(), rgbSrc.get(), rgbBytes);
 		}));
-		results.push_back(measure(size.name, "xor-invert XRGB8888", frames,
-					  [&] { xorInvert(rgbDst.get(), rgbStride, w, h); }));
+
+		/* The shipped stages, on buffers mapped once at configure. */
+		MemfdFrame rgbFrame(*xrgb, w, h), yuyvFrame(*yuyv, w, h);
+		InvertStage invert;
+		invert.setSyncFunction(&noSync);
+		ConvertStage convert(*xrgb, YuvEncoding{}, memfdAllocator(), 1);
+		convert.setSyncFunction(&noSync);
+		if (!invert.configure({&rgbFrame.buffer, 1}) ||
+		    !convert.configure({&yuyvFrame.buffer, 1})) {
+			std::fprintf(stderr, "stage-bench: configuring the stages failed\n");
+			return 1;
+		}
+		const FrameBuffer &convertOut = convert.outputPool()->buffers()[0];
+		StageWork work;
+		results.push_back(measure(size.name, "InvertStage XRGB8888", frames, [&] {
+			failed |= invert.process(rgbFrame.buffer, {}, nullptr, work);
+		}));
+		results.push_back(measure(size.name, "ConvertStage YUYV->XRGB8888", frames, [&] {
+			failed |= convert.process(yuyvFrame.buffer, {}, &convertOut, work);
+		}));
 		results.push_back(measure(size.name, "convertImage YUYV->XRGB8888", frames,
 					  [&] { failed |= convertImage(yuyvView, dst); }));
 		results.push_back(measure(size.name, "libyuv YUY2ToARGB", frames, [&] {
@@ -203,13 +265,13 @@ int main(int argc, char **argv)
 		checksum = checksum + rgbDst.get()[rgbBytes / 2];
 	}
 
-	std::printf("%-10s  %-28s  %12s  %12s  %9s\n", "size", "operation", "median us", "min us",
+	std::printf("%-10s  %-30s  %12s  %12s  %9s\n", "size", "operation", "median us", "min us",
 		    "x memcpy");
-	for (const Result &r : results) {
-		const Result &floor = *std::find_if(results.begin(), results.end(), [&](auto &c) {
+	for (const Sample &r : results) {
+		const Sample &floor = *std::find_if(results.begin(), results.end(), [&](auto &c) {
 			return c.size == r.size && c.name == "memcpy XRGB8888";
 		});
-		std::printf("%-10s  %-28s  %12.1f  %12.1f  %9.2f\n", r.size.c_str(), r.name.c_str(),
+		std::printf("%-10s  %-30s  %12.1f  %12.1f  %9.2f\n", r.size.c_str(), r.name.c_str(),
 			    double(r.medianNs) / 1000.0, double(r.minNs) / 1000.0,
 			    double(r.medianNs) / double(std::max<int64_t>(floor.medianNs, 1)));
 	}
@@ -226,7 +288,7 @@ int main(int argc, char **argv)
 			     "\"results\": [\n",
 			     frames);
 		for (size_t i = 0; i < results.size(); i++) {
-			const Result &r = results[i];
+			const Sample &r = results[i];
 			std::fprintf(
 				f,
 				"  {\"size\": \"%s\", \"operation\": \"%s\", "
