@@ -7,6 +7,7 @@
 
 #include "base/mapping.h"
 #include "pipeline/buffer_pool.h"
+#include "pipeline/pool_support.h"
 #include "pipeline/stages/frame_sync.h"
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/invert_stage.h"
@@ -288,6 +289,26 @@ TEST_F(StageTest, BufferPoolReportsTheAllocatorsError)
 	ASSERT_FALSE(pool);
 	EXPECT_EQ(pool.error().code, ENOMEM);
 	EXPECT_NE(pool.error().message.find("buffer pool (nowhere): buffer 0"), std::string::npos);
+}
+
+} /* namespace */
+
+namespace {
+
+TEST(PoolSupport, UdmabufIsRefusedWhereLinux61RefusesIt)
+{
+	auto vkms = poolRefusal(PoolKind::Udmabuf, PoolConsumer::KmsScanout, "vkms");
+	ASSERT_TRUE(vkms.has_value());
+	EXPECT_NE(vkms->find("vkms cannot scan out udmabuf buffers"), std::string::npos) << *vkms;
+	auto vivid = poolRefusal(PoolKind::Udmabuf, PoolConsumer::V4l2Capture, "vivid");
+	ASSERT_TRUE(vivid.has_value());
+	EXPECT_NE(vivid->find("EFAULT"), std::string::npos) << *vivid;
+
+	/* What works, and drivers nothing is known against. */
+	EXPECT_FALSE(poolRefusal(PoolKind::Dumb, PoolConsumer::KmsScanout, "vkms"));
+	EXPECT_FALSE(poolRefusal(PoolKind::DmaHeap, PoolConsumer::V4l2Capture, "vivid"));
+	EXPECT_FALSE(poolRefusal(PoolKind::Udmabuf, PoolConsumer::KmsScanout, "i915"));
+	EXPECT_STREQ(poolKindName(PoolKind::DmaHeap), "dma-heap");
 }
 
 } /* namespace */
