@@ -479,56 +479,55 @@ void Libv4l2Source::onFdEvents(uint32_t events)
 		drainBuffers(events & (EPOLLERR | EPOLLHUP));
 }
 
+/*
+ * One DQBUF per wake-up, not a loop until EAGAIN: libv4l2 prints "error
+ * dequeuing buf" on stderr for every EAGAIN while it passes frames through,
+ * and epoll is level-triggered, so a second done buffer wakes the loop again
+ * at once.
+ */
 void Libv4l2Source::drainBuffers(bool pollError)
 {
-	bool any = false;
-	for (;;) {
-		if (!streaming_ || failed_)
-			return;
-		v4l2_buffer buf = {};
-		buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		buf.memory = V4L2_MEMORY_MMAP;
-		/* libv4l2 converts into its buffer here, on this thread. */
-		int ret = fd_.ioctl(VIDIOC_DQBUF, &buf);
-		if (ret == -EAGAIN)
-			break;
-		if (ret < 0) {
-			/*
-			 * ENODEV: the device is gone. EIO: vb2's queue is in
-			 * the error state, or libv4lconvert failed to decode
-			 * several frames in a row; either way the stream
-			 * cannot go on.
-			 */
-			deviceLost(-ret, "VIDIOC_DQBUF through libv4l2");
-			return;
-		}
-		any = true;
-		if (buf.index >= mappings_.size() || !queued_[buf.index]) {
-			fail(Error::fromErrno(EPROTO, deviceName() + " returned buffer " +
-							      std::to_string(buf.index) +
-							      ", which it was not given"));
-			return;
-		}
-		queued_[buf.index] = false;
-		if (!deliver(buf.index, buf))
-			return;
+	if (!streaming_ || failed_)
+		return;
+	v4l2_buffer buf = {};
+	buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	buf.memory = V4L2_MEMORY_MMAP;
+	/* libv4l2 converts into its buffer here, on this thread. */
+	int ret = fd_.ioctl(VIDIOC_DQBUF, &buf);
+	if (ret == -EAGAIN) {
+		/*
+		 * EPOLLERR with nothing to dequeue: vb2 sets it when its
+		 * queue is in the error state; say that rather than spin on a
+		 * level-triggered error.
+		 */
+		if (pollError)
+			deviceLost(EIO, "poll reported EPOLLERR");
+		return;
 	}
-
-	/*
-	 * EPOLLERR with nothing to dequeue and no errno from DQBUF: vb2 sets it
-	 * when its queue is in the error state; say that rather than spin on a
-	 * level-triggered error.
-	 */
-	if (pollError && !any && streaming_ && !failed_)
-		deviceLost(EIO, "poll reported EPOLLERR");
+	if (ret < 0) {
+		/*
+		 * ENODEV: the device is gone. EIO: vb2's queue is in the
+		 * error state, or libv4lconvert failed to decode several
+		 * frames in a row; either way the stream cannot go on.
+		 */
+		deviceLost(-ret, "VIDIOC_DQBUF through libv4l2");
+		return;
+	}
+	if (buf.index >= mappings_.size() || !queued_[buf.index]) {
+		fail(Error::fromErrno(EPROTO, deviceName() + " returned buffer " +
+						      std::to_string(buf.index) +
+						      ", which it was not given"));
+		return;
+	}
+	queued_[buf.index] = false;
+	deliver(buf.index, buf);
 }
 
 /*
  * One dequeued libv4l2 buffer: copied into a free pool buffer (or dropped),
- * queued back at once, and the pool buffer handed out. False when streaming
- * ended (an error).
+ * queued back at once, and the pool buffer handed out.
  */
-bool Libv4l2Source::deliver(uint32_t deviceIndex, const v4l2_buffer &buf)
+void Libv4l2Source::deliver(uint32_t deviceIndex, const v4l2_buffer &buf)
 {
 	const uint32_t size = layout_.memoryPlaneSizes[0];
 	int32_t poolIndex = -1;
@@ -589,12 +588,10 @@ bool Libv4l2Source::deliver(uint32_t deviceIndex, const v4l2_buffer &buf)
 			deviceLost(-ret, what);
 		else
 			fail(Error::fromErrno(-ret, what + " on " + deviceName()));
-		return false;
+		return;
 	}
-	if (!ok)
-		return false;
-	if (poolIndex < 0)
-		return true;
+	if (!ok || poolIndex < 0)
+		return;
 
 	FrameMetadata meta;
 	meta.sequence = sequence_.extend(buf.sequence);
@@ -603,7 +600,6 @@ bool Libv4l2Source::deliver(uint32_t deviceIndex, const v4l2_buffer &buf)
 		dequeueTimestamps_ = true;
 	meta.timestampNs = ts ? *ts : monotonicNowNs();
 	onFrame_(slots_.hold(static_cast<uint32_t>(poolIndex), meta));
-	return true;
 }
 
 void Libv4l2Source::deviceLost(int code, std::string_view what)

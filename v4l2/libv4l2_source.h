@@ -105,7 +105,7 @@ private:
 	int queue(uint32_t index);
 	void onFdEvents(uint32_t events);
 	void drainBuffers(bool pollError);
-	bool deliver(uint32_t deviceIndex, const v4l2_buffer &buf);
+	void deliver(uint32_t deviceIndex, const v4l2_buffer &buf);
 	void onBufferReturned(uint32_t index);
 	void deviceLost(int code, std::string_view what);
 	void fail(const Error &error);
