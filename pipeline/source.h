@@ -4,6 +4,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "pipeline/frame.h"
@@ -31,6 +32,10 @@ public:
 
 	/* "vivid (/dev/video0) XRGB8888 640x480" */
 	virtual std::string describe() const = 0;
+	/* What the user must be told once, at start, about how this source
+	 * moves frames: "libv4l2: format emulation copies every frame ...".
+	 * Empty for a zero-copy source. */
+	virtual std::vector<std::string> notes() const { return {}; }
 
 	/* Opens the device, sets the format, allocates and exports buffers. */
 	virtual Result<void> configure() = 0;

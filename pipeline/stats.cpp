@@ -76,7 +76,7 @@ StageStats &PipelineStats::addStage(std::string name)
 
 uint64_t PipelineStats::copies() const
 {
-	uint64_t total = 0;
+	uint64_t total = sourceCopies;
 	for (const SinkStats &sink : sinks)
 		total += sink.copies;
 	return total;

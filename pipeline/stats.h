@@ -95,6 +95,11 @@ struct PipelineStats {
 	uint64_t captureErrors = 0;
 	/* frames the source's sequence counter skipped (lost before primecam saw them) */
 	uint64_t sequenceGaps = 0;
+	/* frames the source copied with the CPU: libv4l2 emulation */
+	uint64_t sourceCopies = 0;
+	/* frames the source dropped because every output buffer was still held
+	 * by sinks (a copying source fills a fixed pool; libv4l2 emulation) */
+	uint64_t sourceDropped = 0;
 	int64_t startNs = 0;
 	int64_t endNs = 0;
 	/* a deque: sinks keep a reference to their entry while others are added */
@@ -104,7 +109,8 @@ struct PipelineStats {
 
 	SinkStats &addSink(std::string name);
 	StageStats &addStage(std::string name);
-	/* CPU copies anywhere in the pipeline (zero on a zero-copy path) */
+	/* CPU copies anywhere in the pipeline, the source's and the sinks'
+	 * (zero on a zero-copy path) */
 	uint64_t copies() const;
 };
 

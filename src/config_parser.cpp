@@ -456,7 +456,7 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 		 }},
 		{"memory",
 		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".memory", {"mmap", "dmabuf"});
+			 auto i = choice(k, v, path + ".memory", {"mmap", "dmabuf", "libv4l2"});
 			 if (i)
 				 c.memory = static_cast<CaptureConfig::Memory>(*i);
 			 return i.has_value();
@@ -524,10 +524,25 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 				    " is a one-buffer-per-plane fourcc of the multi-planar API; it "
 				    "needs api = \"multi-planar\" or \"auto\"");
 
-	bool dmabuf = c.memory == CaptureConfig::Memory::Dmabuf;
-	return onlyWith(*table, path, "pool", dmabuf, "memory = \"dmabuf\"") &&
-	       onlyWith(*table, path, "pool_card", dmabuf && c.pool == CaptureConfig::Pool::Dumb,
-			"memory = \"dmabuf\" and pool = \"dumb\"");
+	/* libv4l2 converts through the single-planar API only, into one
+	 * contiguous buffer per frame. */
+	const bool libv4l2 = c.memory == CaptureConfig::Memory::Libv4l2;
+	if (libv4l2 && c.api == CaptureConfig::Api::MultiPlanar)
+		return fail(keyOf(*table, "api")->source(), path + ".api",
+			    "memory = \"libv4l2\" converts through the single-planar API only; "
+			    "use api = \"single-planar\" or \"auto\"");
+	if (libv4l2 && source.nonContiguous)
+		return fail(keyOf(*table, "format")->source(), path + ".format",
+			    quote(fourccToString(c.format->v4l2Mplane)) +
+				    " is a one-buffer-per-plane fourcc; memory = \"libv4l2\" "
+				    "delivers one contiguous buffer per frame");
+
+	/* Both take their buffers from a pool: DMABUF capture imports them,
+	 * libv4l2 emulation copies every frame into them. */
+	const bool pooled = c.memory == CaptureConfig::Memory::Dmabuf || libv4l2;
+	return onlyWith(*table, path, "pool", pooled, "memory = \"dmabuf\" or \"libv4l2\"") &&
+	       onlyWith(*table, path, "pool_card", pooled && c.pool == CaptureConfig::Pool::Dumb,
+			"memory = \"dmabuf\" or \"libv4l2\", and pool = \"dumb\"");
 }
 
 bool ConfigReader::readMode(const toml::key &key, const toml::node &value, const std::string &path,
@@ -875,8 +890,9 @@ Result<PipelineConfig> ConfigReader::read(const toml::table &root)
 	/* A dumb-buffer pool defaults to the display's card: buffers allocated
 	 * by the card that scans them out always import there. */
 	CaptureConfig &c = config.source.v4l2;
-	if (c.memory == CaptureConfig::Memory::Dmabuf && c.pool == CaptureConfig::Pool::Dumb &&
-	    c.poolCard.empty()) {
+	const bool pooled = c.memory == CaptureConfig::Memory::Dmabuf ||
+			    c.memory == CaptureConfig::Memory::Libv4l2;
+	if (pooled && c.pool == CaptureConfig::Pool::Dumb && c.poolCard.empty()) {
 		for (const SinkConfig &sink : config.sinks) {
 			if (sink.type == SinkConfig::Type::Kms) {
 				c.poolCard = sink.kms.card;
@@ -885,8 +901,11 @@ Result<PipelineConfig> ConfigReader::read(const toml::table &root)
 		}
 		if (c.poolCard.empty()) {
 			fail(root.get("source")->source(), "source.pool_card",
-			     "required with memory = \"dmabuf\" and pool = \"dumb\" when no kms "
-			     "sink names a card");
+			     "required with memory = \"" +
+				     std::string(c.memory == CaptureConfig::Memory::Libv4l2
+							 ? "libv4l2"
+							 : "dmabuf") +
+				     "\" and pool = \"dumb\" when no kms sink names a card");
 			return takeError();
 		}
 	}

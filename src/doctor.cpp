@@ -82,6 +82,11 @@ std::string sourceMemory(const CaptureConfig &c)
 		       (c.pool == CaptureConfig::Pool::Dumb ? "dumb buffers of " + c.poolCard
 							    : std::string("dma-heap")) +
 		       ", imported by the device (V4L2_MEMORY_DMABUF)";
+	case CaptureConfig::Memory::Libv4l2:
+		return "libv4l2's own buffers, then copied by the CPU into dma-bufs from the " +
+		       std::string(c.pool == CaptureConfig::Pool::Dumb
+					   ? "dumb buffers of " + c.poolCard
+					   : "dma-heap");
 	}
 	return "?";
 }
@@ -131,16 +136,37 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			       formatList(facts.source.formats));
 	bool offered = std::find(facts.source.formats.begin(), facts.source.formats.end(),
 				 format) != facts.source.formats.end();
-	if (!offered) {
+	bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
+	/* What libv4lconvert can make from Bayer, MJPEG and YUV a device gives:
+	 * its destination formats. */
+	bool emulated = false;
+	for (const char *name : {"BGR888", "RGB888", "YUV420", "YVU420"})
+		emulated = emulated || format == formatByName(name);
+	if (!offered && !(libv4l2 && emulated)) {
 		std::string line = "source: " + facts.source.name + " does not capture " +
 				   std::string(format->name);
+		if (!libv4l2 && emulated)
+			line += "; libv4l2 (memory = \"libv4l2\") could emulate it, with a CPU "
+				"copy of every frame";
 		impossible(line + "; set format to one it offers");
 		return report;
 	}
-	report.lines.push_back("source: captures " + std::string(format->name) + " " +
+	std::string captures = "source: captures " + std::string(format->name) + " " +
 			       std::to_string(capture.width) + "x" +
-			       std::to_string(capture.height) + " into " + sourceMemory(capture) +
-			       ": no copy");
+			       std::to_string(capture.height) + " into " + sourceMemory(capture);
+	if (libv4l2) {
+		report.lines.push_back(
+			captures + ": NOT zero-copy: " +
+			(offered ? "libv4l2 passes the device's native " +
+					   std::string(format->name) + " through, "
+				 : "libv4l2 converts the device's native format to " +
+					   std::string(format->name) + " in user space, ") +
+			"and every frame is copied by the CPU into a dma-buf the sinks can "
+			"import (counted as source_copies). Use memory = \"mmap\" or \"dmabuf\" "
+			"with a format the device offers to avoid it");
+	} else {
+		report.lines.push_back(captures + ": no copy");
+	}
 
 	/* The stages, in order: each sees the format the one before left. */
 	bool converted = false;
@@ -213,7 +239,9 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 	}
 
 	if (report.verdict != DoctorVerdict::Impossible)
-		report.verdict = converted ? DoctorVerdict::Conversion : DoctorVerdict::ZeroCopy;
+		report.verdict = libv4l2     ? DoctorVerdict::Copy
+				 : converted ? DoctorVerdict::Conversion
+					     : DoctorVerdict::ZeroCopy;
 	return report;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "src/pipeline_builder.h"
 
+#include <cerrno>
+
 #include "drm/card.h"
 #include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
@@ -10,9 +12,13 @@
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
+#include "src/build_config.h"
 #include "src/dma_heap_allocator.h"
 #include "src/udmabuf_allocator.h"
 #include "v4l2/capture_source.h"
+#if PRIMECAM_HAVE_LIBV4L2
+#include "v4l2/libv4l2_source.h"
+#endif
 
 namespace primecam {
 
@@ -108,8 +114,17 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 	PipelineParts parts;
 
 	const CaptureConfig &capture = config.source.v4l2;
+	const bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
+#if !PRIMECAM_HAVE_LIBV4L2
+	/* The config is valid whatever the build; this binary cannot run it. */
+	if (libv4l2)
+		return Error{ENOTSUP, config.file + ": source.memory = \"libv4l2\": this primecam "
+						    "was built without libv4l2 (meson "
+						    "-Dlibv4l2=enabled)"};
+#endif
+	/* DMABUF capture imports the pool's buffers; libv4l2 copies into them. */
 	std::optional<BufferAllocator> allocator;
-	if (capture.memory == CaptureConfig::Memory::Dmabuf) {
+	if (capture.memory == CaptureConfig::Memory::Dmabuf || libv4l2) {
 		Result<BufferAllocator> pool = capture.pool == CaptureConfig::Pool::Dumb
 						       ? makeDumbAllocator(capture.poolCard)
 						       : makeDmaHeapAllocator("system");
@@ -118,9 +133,16 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 				     config.file + ": source.pool: " + pool.error().message};
 		allocator = std::move(*pool);
 	}
-	auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
-	source->setNonContiguous(config.source.nonContiguous);
-	parts.source = std::move(source);
+#if PRIMECAM_HAVE_LIBV4L2
+	if (libv4l2) {
+		parts.source = std::make_unique<Libv4l2Source>(capture, std::move(allocator));
+	} else
+#endif
+	{
+		auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
+		source->setNonContiguous(config.source.nonContiguous);
+		parts.source = std::move(source);
+	}
 
 	for (size_t i = 0; i < config.stages.size(); ++i) {
 		Result<std::unique_ptr<Stage>> stage = buildStage(config, i, parts.notes);

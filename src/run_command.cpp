@@ -90,7 +90,14 @@ Result<void> RunSession::setUp()
 		fprintf(stderr, "primecam: %s\n", note.c_str());
 	engine_ = std::make_unique<Engine>(*loop_, std::move(parts->source),
 					   std::move(parts->stages), std::move(parts->sinks));
-	return engine_->configure();
+	Result<void> configured = engine_->configure();
+	if (!configured)
+		return configured;
+	/* Once, before streaming: a path that copies says so even when
+	 * nobody reads the stats. */
+	for (const std::string &note : engine_->source().notes())
+		fprintf(stderr, "primecam: note: %s\n", note.c_str());
+	return {};
 }
 
 Result<void> RunSession::stream()

@@ -99,6 +99,8 @@ std::string statsJson(const RunReport &report)
 		{"captured", stats.captured},
 		{"capture_errors", stats.captureErrors},
 		{"sequence_gaps", stats.sequenceGaps},
+		{"source_copies", stats.sourceCopies},
+		{"source_dropped", stats.sourceDropped},
 		{"duration_s", duration},
 		{"fps", fps},
 		{"copies", stats.copies()},

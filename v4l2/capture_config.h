@@ -19,7 +19,8 @@ struct CaptureConfig {
 	};
 	enum class Memory {
 		Mmap,
-		Dmabuf
+		Dmabuf,
+		Libv4l2
 	};
 	enum class Pool {
 		Dumb,
@@ -37,10 +38,14 @@ struct CaptureConfig {
 	double fps = 0;
 	uint32_t buffers = 4;
 	/* mmap: the device allocates, primecam exports (VIDIOC_EXPBUF);
-	 * dmabuf: primecam allocates from `pool` and the device imports. */
+	 * dmabuf: primecam allocates from `pool` and the device imports;
+	 * libv4l2: libv4l2 emulates `format` (which the device itself may not
+	 * offer) and every frame is copied into buffers from `pool`: never
+	 * zero-copy, and counted. */
 	Memory memory = Memory::Mmap;
 	Pool pool = Pool::Dumb;
-	/* For Pool::Dumb: the card (path or driver) to allocate on. */
+	/* Where Dmabuf and Libv4l2 buffers come from. For Pool::Dumb: the card (path or driver) to
+	 * allocate on. */
 	std::string poolCard;
 	/* V4L2 controls set by name before streaming, in this order: a
 	 * camera's exposure or test pattern, vivid's "Timestamp Source". */

@@ -2,7 +2,6 @@
 #include "v4l2/capture_source.h"
 
 #include <cerrno>
-#include <cinttypes>
 #include <cstdio>
 
 #include <libdrm/drm_fourcc.h>
@@ -11,69 +10,15 @@
 #include "base/event_loop.h"
 #include "base/pixel_format.h"
 #include "pipeline/stats.h"
+#include "v4l2/capture_node.h"
 
 namespace primecam {
 
 namespace {
 
-constexpr uint32_t kCaptureCaps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE;
-
-const char *apiName(CaptureConfig::Api api)
-{
-	switch (api) {
-	case CaptureConfig::Api::SinglePlanar:
-		return "single-planar";
-	case CaptureConfig::Api::MultiPlanar:
-		return "multi-planar";
-	case CaptureConfig::Api::Auto:
-		break;
-	}
-	return "";
-}
-
-/* The capture APIs a node offers, for messages: "single-planar",
- * "multi-planar" or "single- and multi-planar". */
-std::string nodeApis(uint32_t caps)
-{
-	bool single = caps & V4L2_CAP_VIDEO_CAPTURE;
-	bool multi = caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE;
-	if (single && multi)
-		return "single- and multi-planar";
-	if (multi)
-		return "multi-planar";
-	if (single)
-		return "single-planar";
-	return "no video capture";
-}
-
-std::string hex(uint32_t value)
-{
-	char text[16];
-	std::snprintf(text, sizeof(text), "0x%08" PRIx32, value);
-	return text;
-}
-
 std::string sizeText(uint32_t width, uint32_t height)
 {
 	return std::to_string(width) + "x" + std::to_string(height);
-}
-
-/* Picks the node's API for the config: an explicit API must exist on the
- * node; Auto keeps the node's own (single-planar when it has both). */
-Result<void> selectApi(VideoDevice &dev, CaptureConfig::Api api)
-{
-	if (!(dev.caps() & kCaptureCaps))
-		return Error::fromErrno(
-			ENODEV, dev.describe() + " is not a video capture node (device caps " +
-					hex(dev.caps()) + ")");
-	/* Buffers move by QBUF/DQBUF only; read() would copy every frame. */
-	if (!(dev.caps() & V4L2_CAP_STREAMING))
-		return Error::fromErrno(ENOTSUP, dev.describe() +
-							 " cannot stream (no V4L2_CAP_STREAMING); "
-							 "read() I/O would copy every frame");
-	if (api == CaptureConfig::Api::Auto)
-		return {};
-	return dev.useMultiplanar(api == CaptureConfig::Api::MultiPlanar);
 }
 
 } /* namespace */
@@ -224,53 +169,11 @@ Result<void> V4l2Source::configure()
 
 Result<void> V4l2Source::openDevice()
 {
-	const std::string &name = config_.device;
-	if (name.empty())
-		return Error::fromErrno(EINVAL, "v4l2 source: no device given (a path such as "
-						"/dev/video0, or a driver name such as vivid)");
-
-	if (name.find('/') != std::string::npos) {
-		Result<VideoDevice> dev = VideoDevice::open(name);
-		if (!dev)
-			return std::move(dev).error();
-		Result<void> ok = selectApi(*dev, config_.api);
-		if (!ok)
-			return ok;
-		device_ = std::move(*dev);
-		return {};
-	}
-
-	/*
-	 * A driver name: its first capture node that speaks the API asked for.
-	 * vivid's instances show why the API matters: with multiplanar=1,2 the
-	 * first instance's capture node is single-planar and the second's
-	 * multi-planar, both "vivid".
-	 */
-	uint32_t need = config_.api == CaptureConfig::Api::MultiPlanar
-				? V4L2_CAP_VIDEO_CAPTURE_MPLANE
-			: config_.api == CaptureConfig::Api::SinglePlanar ? V4L2_CAP_VIDEO_CAPTURE
-									  : kCaptureCaps;
-	std::string seen;
-	for (const std::string &node : VideoDevice::listNodes()) {
-		Result<VideoDevice> dev = VideoDevice::open(node);
-		if (!dev || !(dev->caps() & kCaptureCaps))
-			continue;
-		if (dev->driver() == name && (dev->caps() & need) &&
-		    (dev->caps() & V4L2_CAP_STREAMING)) {
-			Result<void> ok = selectApi(*dev, config_.api);
-			if (!ok)
-				return ok;
-			device_ = std::move(*dev);
-			return {};
-		}
-		seen += (seen.empty() ? "" : ", ") + dev->describe() + " " + nodeApis(dev->caps());
-	}
-	std::string api = config_.api == CaptureConfig::Api::Auto
-				  ? ""
-				  : std::string(apiName(config_.api)) + " ";
-	return Error::fromErrno(
-		ENODEV, "no " + api + "video capture node of driver \"" + name +
-				"\"; capture nodes present: " + (seen.empty() ? "none" : seen));
+	Result<VideoDevice> dev = openCaptureNode(config_.device, config_.api);
+	if (!dev)
+		return std::move(dev).error();
+	device_ = std::move(*dev);
+	return {};
 }
 
 Result<uint32_t> V4l2Source::chooseFourcc() const

@@ -68,4 +68,8 @@ TEST(PipelineStats, CopiesAddUpOverSinksAndSinkReferencesStayValid)
 	stats.sinks.back().copies = 2;
 	EXPECT_EQ(stats.copies(), 5u);
 	EXPECT_EQ(stats.sinks.front().name, "a");
+	/* A copying source's copies count too; its drops are not copies. */
+	stats.sourceCopies = 7;
+	stats.sourceDropped = 4;
+	EXPECT_EQ(stats.copies(), 12u);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -70,7 +72,7 @@ TEST(ConfigParser, DemoConfigReadsEveryKey)
 TEST(ConfigParser, EveryShippedConfigParses)
 {
 	for (const char *name : {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf",
-				 "vivid-vkms-overlay", "vivid-null"}) {
+				 "vivid-vkms-overlay", "vivid-null", "vivid-bayer-libv4l2-null"}) {
 		std::string path = std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name + ".toml";
 		Result<PipelineConfig> config = loadConfigFile(path);
 		EXPECT_TRUE(config) << config.error().message;
@@ -97,6 +99,13 @@ TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 	EXPECT_EQ(overlay->sinks[0].kms.plane, KmsSinkConfig::Plane::Overlay);
 	EXPECT_EQ(overlay->sinks[0].kms.placement, KmsSinkConfig::Placement::Center);
 	EXPECT_EQ(overlay->sinks[0].kms.mode, "640x480");
+
+	Result<PipelineConfig> bayer = loadConfigFile(dir + "vivid-bayer-libv4l2-null.toml");
+	ASSERT_TRUE(bayer) << bayer.error().message;
+	EXPECT_EQ(bayer->source.v4l2.memory, CaptureConfig::Memory::Libv4l2);
+	EXPECT_EQ(bayer->source.v4l2.pool, CaptureConfig::Pool::DmaHeap);
+	EXPECT_EQ(bayer->source.v4l2.format->name, "RGB888") << "V4L2 BGR24";
+	EXPECT_EQ(bayer->sinks[0].type, SinkConfig::Type::Null);
 
 	Result<PipelineConfig> null = loadConfigFile(dir + "vivid-null.toml");
 	ASSERT_TRUE(null);
@@ -540,12 +549,12 @@ TEST(ConfigParser, DmabufPoolKeys)
 	heapCard.insert(heapCard.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
 	EXPECT_EQ(errorOf(heapCard),
 		  "x.toml:9:1: source.pool_card: only used with memory = "
-		  "\"dmabuf\" and pool = \"dumb\"; remove it or change that key");
+		  "\"dmabuf\" or \"libv4l2\", and pool = \"dumb\"; remove it or change that key");
 
 	std::string mmapPool = kMinimal;
 	mmapPool.insert(mmapPool.find("\n[[sink]]"), "pool = \"dumb\"\n");
 	EXPECT_EQ(errorOf(mmapPool), "x.toml:7:1: source.pool: only used with memory = "
-				     "\"dmabuf\"; remove it or change that key");
+				     "\"dmabuf\" or \"libv4l2\"; remove it or change that key");
 
 	std::string noCard = kMinimal;
 	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"dmabuf\"\n");
@@ -554,8 +563,74 @@ TEST(ConfigParser, DmabufPoolKeys)
 
 	std::string badMemory = kMinimal;
 	badMemory.insert(badMemory.find("\n[[sink]]"), "memory = \"userptr\"\n");
-	EXPECT_EQ(errorOf(badMemory), "x.toml:7:1: source.memory: expected \"mmap\" or "
-				      "\"dmabuf\", got \"userptr\"");
+	EXPECT_EQ(errorOf(badMemory), "x.toml:7:1: source.memory: expected \"mmap\", "
+				      "\"dmabuf\" or \"libv4l2\", got \"userptr\"");
+}
+
+/* memory = "libv4l2": the format is the one libv4l2 emulates, and the pool
+ * keys say where the buffers every frame is copied into come from. */
+TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
+{
+	std::string heap = kMinimal;
+	heap.replace(heap.find("XRGB8888"), 8, "BGR3");
+	heap.insert(heap.find("\n[[sink]]"), "memory = \"libv4l2\"\npool = \"dma-heap\"\n");
+	Result<PipelineConfig> config = parseConfig(heap, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	const CaptureConfig &c = config->source.v4l2;
+	EXPECT_EQ(c.memory, CaptureConfig::Memory::Libv4l2);
+	EXPECT_EQ(c.pool, CaptureConfig::Pool::DmaHeap);
+	/* V4L2 BGR3 (bytes B,G,R) is DRM RGB888. */
+	EXPECT_EQ(c.format->name, "RGB888");
+
+	/* A dumb pool defaults to the kms sink's card, as for dmabuf. */
+	std::string dumb = withKmsSink("");
+	dumb.insert(dumb.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
+	config = parseConfig(dumb, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(config->source.v4l2.poolCard, "vkms");
+
+	std::string noCard = kMinimal;
+	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
+	EXPECT_EQ(errorOf(noCard), "x.toml:1:1: source.pool_card: required with memory = "
+				   "\"libv4l2\" and pool = \"dumb\" when no kms sink names a card");
+
+	std::string card = noCard;
+	card.insert(card.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
+	config = parseConfig(card, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2.poolCard, "vgem");
+}
+
+TEST(ConfigParser, Libv4l2MemoryRefusesWhatLibv4l2CannotDo)
+{
+	std::string mplane = kMinimal;
+	mplane.insert(mplane.find("\n[[sink]]"),
+		      "api = \"multi-planar\"\nmemory = \"libv4l2\"\npool = \"dma-heap\"\n");
+	EXPECT_EQ(errorOf(mplane), "x.toml:7:1: source.api: memory = \"libv4l2\" converts through "
+				   "the single-planar API only; use api = \"single-planar\" or "
+				   "\"auto\"");
+
+	std::string nm12 = kMinimal;
+	nm12.replace(nm12.find("XRGB8888"), 8, "NM12");
+	nm12.insert(nm12.find("\n[[sink]]"), "memory = \"libv4l2\"\npool = \"dma-heap\"\n");
+	EXPECT_EQ(errorOf(nm12), "x.toml:4:1: source.format: \"NM12\" is a one-buffer-per-plane "
+				 "fourcc; memory = \"libv4l2\" delivers one contiguous buffer per "
+				 "frame");
+}
+
+/* configs/README.md documents every memory choice the parser takes. */
+TEST(ConfigParser, ReadmeDocumentsLibv4l2Memory)
+{
+	std::ifstream in(std::string(PRIMECAM_SOURCE_DIR) + "/configs/README.md");
+	ASSERT_TRUE(in.good());
+	std::stringstream text;
+	text << in.rdbuf();
+	const std::string readme = text.str();
+	EXPECT_NE(readme.find("`\"libv4l2\"`"), std::string::npos);
+	EXPECT_NE(readme.find("not zero-copy"), std::string::npos);
+	EXPECT_NE(readme.find("`source_copies`"), std::string::npos);
+	EXPECT_NE(readme.find("vivid-bayer-libv4l2-null.toml"), std::string::npos);
 }
 
 TEST(ConfigParser, ApiChoices)

@@ -111,6 +111,29 @@ TEST(Doctor, AStageThatCannotTakeTheFormatIsImpossible)
 	EXPECT_TRUE(mentions(report, "stage[0] grayscale: cannot take BGR888")) << report.text();
 }
 
+TEST(Doctor, Libv4l2IsACopyAndSaysSo)
+{
+	/* vivid lists Bayer next to the rest; a Bayer-only camera: */
+	DoctorFacts facts = vividAndVkms(0);
+	facts.source.formats = {formatByName("SBGGR8")};
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "BGR888");
+	std::string direct = text + "[[sink]]\ntype = \"null\"\n";
+	DoctorReport report = diagnose(parse(direct), facts);
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "libv4l2 (memory = \"libv4l2\") could emulate it"))
+		<< report.text();
+
+	text.insert(text.find("width"), "memory = \"libv4l2\"\npool = \"dma-heap\"\n");
+	report = diagnose(parse(text + "[[sink]]\ntype = \"null\"\n"), facts);
+	EXPECT_EQ(report.verdict, DoctorVerdict::Copy) << report.text();
+	EXPECT_TRUE(mentions(report, "NOT zero-copy: libv4l2 converts the device's native format "
+				     "to BGR888 in user space"))
+		<< report.text();
+	EXPECT_TRUE(mentions(report, "verdict: not zero-copy: a CPU copy per frame"))
+		<< report.text();
+}
+
 TEST(Doctor, UnreachableDevicesAreReportedNotGuessed)
 {
 	DoctorFacts facts = vividAndVkms();

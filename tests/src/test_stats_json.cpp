@@ -77,6 +77,28 @@ TEST(StatsJson, CarriesEveryCounter)
 	EXPECT_EQ(doc["sinks"][1]["copies"], 3);
 }
 
+/* A copying source (libv4l2 emulation) shows its copies on their own and in
+ * the total: a path that is not zero-copy never reports "copies": 0. */
+TEST(StatsJson, SourceCopiesAreReportedAndInTheTotal)
+{
+	PipelineStats stats = sampleStats();
+	stats.sourceCopies = 97;
+	stats.sourceDropped = 3;
+	RunReport report;
+	report.stats = &stats;
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["source_copies"], 97);
+	EXPECT_EQ(doc["source_dropped"], 3);
+	EXPECT_EQ(doc["copies"], 97 + 3) << "the source's copies plus the null sink's 3";
+
+	/* Zero-copy runs carry the keys too, as 0. */
+	PipelineStats zero = sampleStats();
+	report.stats = &zero;
+	doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["source_copies"], 0);
+	EXPECT_EQ(doc["source_dropped"], 0);
+}
+
 TEST(StatsJson, FailedRunCarriesTheErrorAndZeros)
 {
 	RunReport report;
