@@ -25,26 +25,40 @@ KmsSinkConfig vkms(KmsSinkConfig::Plane plane, KmsSinkConfig::Placement placemen
 	return config;
 }
 
+namespace {
+
+/*
+ * vivid stamps "End of Frame" by default as the fill's start plus 0.9 frame
+ * periods, a simulated read-out time: under emulation the fill is faster
+ * than that, so buffers arrive stamped in the future and capture-to-flip
+ * latency comes out negative. The start of exposure is a real time.
+ */
+CaptureConfig startOfExposure(CaptureConfig capture)
+{
+	capture.controls.emplace_back("Timestamp Source", 1);
+	return capture;
+}
+
+} /* namespace */
+
 Pipeline::Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
 		   std::optional<BufferAllocator> allocator,
 		   std::vector<std::unique_ptr<Stage>> stages)
+	: Pipeline(std::make_unique<V4l2Source>(startOfExposure(std::move(capture)),
+						std::move(allocator)),
+		   display, std::move(stages))
+{}
+
+Pipeline::Pipeline(std::unique_ptr<Source> source, const KmsSinkConfig &display,
+		   std::vector<std::unique_ptr<Stage>> stages)
 {
-	/*
-	 * vivid stamps "End of Frame" by default as the fill's start plus
-	 * 0.9 frame periods, a simulated read-out time: under emulation
-	 * the fill is faster than that, so buffers arrive stamped in the
-	 * future and capture-to-flip latency comes out negative. The
-	 * start of exposure is a real time.
-	 */
-	capture.controls.emplace_back("Timestamp Source", 1);
 	loop = std::move(EventLoop::create()).value();
 	auto kms = std::make_unique<KmsSink>(display);
 	sink = kms.get();
 	std::vector<std::unique_ptr<Sink>> sinks;
 	sinks.push_back(std::move(kms));
-	engine = std::make_unique<Engine>(
-		*loop, std::make_unique<V4l2Source>(capture, std::move(allocator)),
-		std::move(stages), std::move(sinks));
+	engine = std::make_unique<Engine>(*loop, std::move(source), std::move(stages),
+					  std::move(sinks));
 }
 
 Result<void> Pipeline::start()

@@ -32,6 +32,9 @@ struct Pipeline {
 	Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
 		 std::optional<BufferAllocator> allocator = {},
 		 std::vector<std::unique_ptr<Stage>> stages = {});
+	/* Any source (libv4l2) instead of a V4l2Source. */
+	Pipeline(std::unique_ptr<Source> source, const KmsSinkConfig &display,
+		 std::vector<std::unique_ptr<Stage>> stages);
 
 	Result<void> start();
 	/* Runs until `frames` captured frames in all; false on timeout. */

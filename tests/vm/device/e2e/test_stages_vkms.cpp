@@ -16,9 +16,15 @@
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/mapped_buffers.h"
+#include "src/build_config.h"
+#include "src/dma_heap_allocator.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
+#if PRIMECAM_HAVE_LIBV4L2
+#include "tests/vm/device/v4l2/bayer_only_formats.h"
+#include "v4l2/libv4l2_source.h"
+#endif
 
 using namespace primecam;
 using namespace primecam::test;
@@ -186,3 +192,70 @@ TEST(StagesToVkms, InvertedXr24ShowsTheBitwiseInverseOfTheCapturedFrame)
 }
 
 } /* namespace */
+
+#if PRIMECAM_HAVE_LIBV4L2
+namespace {
+
+/*
+ * The libv4l2 compatibility path end to end, on a camera that speaks Bayer
+ * only (vivid made to look like one, see BayerOnlyFormats): libv4l2
+ * debayers to BGR24, primecam copies each frame into a dma-heap buffer
+ * (counted), a stage converts it for vkms, and the display shows libyuv's
+ * conversion of what libv4l2 delivered.
+ */
+TEST(StagesToVkms, BayerThroughLibv4l2ConvertedForVkms)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	Result<BufferAllocator> heap = makeDmaHeapAllocator();
+	ASSERT_TRUE(heap) << heap.error().message;
+	Result<BufferAllocator> dumb = makeDumbAllocator("vkms");
+	ASSERT_TRUE(dumb) << dumb.error().message;
+
+	CaptureConfig capture = vivid("BGR3"); /* V4L2 BGR24: DRM RGB888 */
+	capture.memory = CaptureConfig::Memory::Libv4l2;
+	capture.pool = CaptureConfig::Pool::DmaHeap;
+	capture.controls.emplace_back("Timestamp Source", 1);
+	auto source = std::make_unique<Libv4l2Source>(capture, std::move(*heap));
+	Libv4l2Source *libv4l2 = source.get();
+
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto tap = std::make_unique<TapStage>();
+	TapStage *tapped = tap.get();
+	stages.push_back(std::move(tap));
+	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
+	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncoding{}, std::move(*dumb), 4));
+	Pipeline p(std::move(source), vkms(), std::move(stages));
+	{
+		BayerOnlyFormats bayerOnly;
+		ASSERT_TRUE(p.engine->configure()) << p.error();
+	}
+	ASSERT_EQ(fourccToString(libv4l2->deviceFourcc()), "BA81");
+	ASSERT_TRUE(p.engine->start()) << p.error();
+	ASSERT_TRUE(p.runTo(30)) << p.error();
+
+	const PipelineStats &stats = p.engine->stats();
+	EXPECT_EQ(stats.sourceCopies, stats.captured) << "every frame is a counted copy";
+	EXPECT_EQ(stats.copies(), stats.captured);
+	EXPECT_EQ(stats.stages.at(1).conversions, stats.stages.at(1).processed);
+	expectSyncPairs(stats, {1, 2});
+
+	auto image = p.sink->captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	ASSERT_TRUE(p.sink->activeFrame());
+	uint64_t shown = p.sink->activeFrame().metadata().sequence;
+	const std::vector<uint8_t> *captured = tapped->frame(shown);
+	ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
+	std::vector<uint8_t> src(*captured);
+	std::vector<uint8_t> expected(640 * 4 * 480);
+	ImageView in{formatByName("RGB888"), 640, 480, {}};
+	in.planes[0] = {src.data(), tapped->stride()};
+	ImageView out{&xrgb, 640, 480, {}};
+	out.planes[0] = {expected.data(), 640 * 4};
+	ASSERT_EQ(convertImage(in, out), 0);
+	std::string first;
+	EXPECT_EQ(compareXrgb(*image, 0, 0, expected, 640 * 4, 640, 480, &first), 0u)
+		<< "frame " << shown << ": " << first;
+}
+
+} /* namespace */
+#endif
