@@ -52,7 +52,7 @@ precision highp float;
 precision highp int;
 uniform highp sampler2D tex0;
 uniform highp sampler2D tex1;
-uniform int layout;
+uniform int frameLayout;
 uniform bool swap;
 uniform mat3 yuvMatrix;
 uniform vec3 yuvOffset;
@@ -61,13 +61,13 @@ in vec2 uv;
 out vec4 color;
 void main() {
 	ivec2 p = ivec2(floor(uv * size));
-	if (layout == 0) {
+	if (frameLayout == 0) {
 		vec4 c = texelFetch(tex0, p, 0);
 		color = vec4(swap ? c.bgr : c.rgb, 1.0);
 		return;
 	}
 	vec3 yuv;
-	if (layout == 1) {
+	if (frameLayout == 1) {
 		vec4 t = texelFetch(tex0, ivec2(p.x / 2, p.y), 0);
 		float y0 = swap ? t.r : t.b;
 		float y1 = swap ? t.b : t.r;
@@ -85,7 +85,7 @@ const char *kFragmentShaderExternal = R"(#version 300 es
 #extension GL_OES_EGL_image_external_essl3 : require
 precision highp float;
 uniform samplerExternalOES tex0;
-uniform int layout;
+uniform int frameLayout;
 uniform bool swap;
 in vec2 uv;
 out vec4 color;
@@ -215,7 +215,7 @@ Result<void> FrameRenderer::buildProgram()
 	}
 	program_ = std::move(program);
 	vao_ = GlVertexArray::create();
-	locLayout_ = glGetUniformLocation(program_.get(), "layout");
+	locLayout_ = glGetUniformLocation(program_.get(), "frameLayout");
 	locSwap_ = glGetUniformLocation(program_.get(), "swap");
 	return {};
 }
@@ -491,9 +491,23 @@ Result<void> FrameRenderer::upload(const FrameBuffer &buffer)
 
 Result<bool> FrameRenderer::draw(const FrameBuffer &buffer)
 {
+	return drawTextures(buffer, true);
+}
+
+Result<void> FrameRenderer::warmUp(const FrameBuffer &buffer)
+{
+	Result<bool> drawn = drawTextures(buffer, false);
+	if (!drawn)
+		return std::move(drawn).error();
+	glFinish();
+	return {};
+}
+
+Result<bool> FrameRenderer::drawTextures(const FrameBuffer &buffer, bool fresh)
+{
 	const Textures *textures = &uploaded_;
 	if (uploading_) {
-		Result<void> ret = upload(buffer);
+		Result<void> ret = fresh ? upload(buffer) : Result<void>();
 		if (!ret)
 			return std::move(ret).error();
 	} else {
@@ -534,7 +548,7 @@ Result<bool> FrameRenderer::draw(const FrameBuffer &buffer)
 	if (GLenum error = glGetError(); error != GL_NO_ERROR)
 		return Error{EIO, "drawing buffer " + std::to_string(buffer.index) + ": " +
 					  glErrorText(error)};
-	return uploading_;
+	return uploading_ && fresh;
 }
 
 } /* namespace primecam */

@@ -44,6 +44,10 @@ public:
 	/* Draws buffer over the current viewport of the bound framebuffer.
 	 * Returns true when the frame was uploaded (a copy). */
 	Result<bool> draw(const FrameBuffer &buffer);
+	/* Draws buffer without uploading it: at configure, so that the
+	 * shader's first-draw compilation (seconds on llvmpipe under
+	 * emulation) does not stall the first frame. */
+	Result<void> warmUp(const FrameBuffer &buffer);
 	/* Destroys every texture and EGLImage (with the buffers). */
 	void clear();
 
@@ -79,6 +83,7 @@ private:
 	Result<Textures> import(const FrameBuffer &buffer);
 	Result<void> prepareUpload(std::span<const FrameBuffer> buffers);
 	Result<void> upload(const FrameBuffer &buffer);
+	Result<bool> drawTextures(const FrameBuffer &buffer, bool fresh);
 	/* Why this pool must be uploaded; empty when it can be imported. */
 	std::string importRefusal(std::span<const FrameBuffer> buffers) const;
 

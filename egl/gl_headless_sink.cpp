@@ -73,6 +73,11 @@ Result<void> GlHeadlessSink::configure(std::span<const FrameBuffer> buffers)
 		return Error{EIO, describe() + ": framebuffer object incomplete (status 0x" +
 					  std::to_string(status) + ")"};
 
+	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
+	ret = renderer_->warmUp(buffers.front());
+	if (!ret)
+		return Error{ret.error().code, describe() + ": " + ret.error().message};
+
 	/* Never silent: a copy instead of zero-copy is said once, here, and
 	 * counted per frame in the stats. */
 	if (renderer_->uploading() && !announced_) {
