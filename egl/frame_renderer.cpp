@@ -146,17 +146,7 @@ std::string glErrorText(GLenum error)
 
 bool FrameRenderer::canDraw(const PixelFormatInfo &format)
 {
-	switch (format.drm) {
-	case DRM_FORMAT_XRGB8888:
-	case DRM_FORMAT_ARGB8888:
-	case DRM_FORMAT_XBGR8888:
-	case DRM_FORMAT_ABGR8888:
-	case DRM_FORMAT_YUYV:
-	case DRM_FORMAT_NV12:
-		return true;
-	default:
-		return false;
-	}
+	return glCanDraw(format);
 }
 
 FrameRenderer::BufferKey FrameRenderer::keyOf(const FrameBuffer &buffer)

@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
+#include "base/pixel_format.h"
 #include "pipeline/stages/image_convert.h"
 
 namespace primecam {
@@ -33,5 +35,17 @@ struct GlSinkConfig {
 	Texture texture = Texture::Texture2D;
 	Import import = Import::Auto;
 };
+
+/* Whether GL sinks draw this format (by its DRM name): what FrameRenderer
+ * has shaders for. Here, and not in egl/, so the doctor knows it in builds
+ * without EGL too. */
+inline bool glCanDraw(const PixelFormatInfo &format)
+{
+	for (std::string_view name :
+	     {"XRGB8888", "ARGB8888", "XBGR8888", "ABGR8888", "YUYV", "NV12"})
+		if (format.name == name)
+			return true;
+	return false;
+}
 
 } /* namespace primecam */

@@ -70,7 +70,7 @@ TEST(ConfigParser, DemoConfigReadsEveryKey)
 TEST(ConfigParser, EveryShippedConfigParses)
 {
 	for (const char *name : {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf",
-				 "vivid-vkms-overlay", "vivid-null"}) {
+				 "vivid-vkms-overlay", "vivid-null", "vivid-gl-headless"}) {
 		std::string path = std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name + ".toml";
 		Result<PipelineConfig> config = loadConfigFile(path);
 		EXPECT_TRUE(config) << config.error().message;
@@ -79,6 +79,15 @@ TEST(ConfigParser, EveryShippedConfigParses)
 
 TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 {
+	Result<PipelineConfig> gl = loadConfigFile(std::string(PRIMECAM_SOURCE_DIR) +
+						   "/configs/vivid-gl-headless.toml");
+	ASSERT_TRUE(gl) << gl.error().message;
+	EXPECT_EQ(gl->sinks.at(0).type, SinkConfig::Type::GlHeadless);
+	EXPECT_EQ(gl->sinks[0].gl.card, "vkms");
+	/* captured into the GL card's own buffers: the import that is real */
+	EXPECT_EQ(gl->source.v4l2.memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(gl->source.v4l2.poolCard, "vkms");
+
 	std::string dir = std::string(PRIMECAM_SOURCE_DIR) + "/configs/";
 	Result<PipelineConfig> mplane = loadConfigFile(dir + "vivid-vkms-mplane.toml");
 	ASSERT_TRUE(mplane);
