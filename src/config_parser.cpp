@@ -211,6 +211,7 @@ private:
 	bool readStage(const toml::table &table, const std::string &path, StageConfig &stage);
 	bool readSink(const toml::table &table, const std::string &path, SinkConfig &sink);
 	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms);
+	bool readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
 		      std::string &mode);
 
@@ -695,18 +696,98 @@ bool ConfigReader::readKmsSink(const toml::table &table, const std::string &path
 	return true;
 }
 
+bool ConfigReader::readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl)
+{
+	const KeyRule rules[] = {
+		{"type", [](const toml::key &, const toml::node &) { return true; }},
+		{"platform",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".platform", {"gbm", "surfaceless"});
+			 if (i)
+				 gl.platform = static_cast<GlSinkConfig::Platform>(*i);
+			 return i.has_value();
+		 }},
+		{"card",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto s = string(k, v, path + ".card");
+			 if (s)
+				 gl.card = *s;
+			 return s.has_value();
+		 }},
+		{"width",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".width", 1, kMaxDimension);
+			 if (n)
+				 gl.width = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
+		{"height",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".height", 1, kMaxDimension);
+			 if (n)
+				 gl.height = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
+		{"matrix",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
+			 if (i)
+				 gl.encoding.matrix = static_cast<YuvMatrix>(*i);
+			 return i.has_value();
+		 }},
+		{"range",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".range", {"limited", "full"});
+			 if (i)
+				 gl.encoding.range = static_cast<YuvRange>(*i);
+			 return i.has_value();
+		 }},
+		{"texture",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".texture", {"2d", "external"});
+			 if (i)
+				 gl.texture = static_cast<GlSinkConfig::Texture>(*i);
+			 return i.has_value();
+		 }},
+		{"import",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".import", {"auto", "upload"});
+			 if (i)
+				 gl.import = static_cast<GlSinkConfig::Import>(*i);
+			 return i.has_value();
+		 }},
+	};
+	if (!readTable(table, path, "a gl-headless [[sink]]", rules))
+		return false;
+	bool gbm = gl.platform == GlSinkConfig::Platform::Gbm;
+	if (gbm && !require(table, path, "card",
+			    "platform = \"gbm\" renders on a card: a path such as "
+			    "\"/dev/dri/card0\" or a driver name"))
+		return false;
+	if (!onlyWith(table, path, "card", gbm, "platform = \"gbm\""))
+		return false;
+	/* A size is both or neither: half of one is a typo, not a default. */
+	if (table.contains("width") != table.contains("height"))
+		return require(table, path, table.contains("width") ? "height" : "width",
+			       "width and height go together");
+	return true;
+}
+
 bool ConfigReader::readSink(const toml::table &table, const std::string &path, SinkConfig &sink)
 {
-	if (!require(table, path, "type", "\"kms\" or \"null\""))
+	if (!require(table, path, "type", "\"kms\", \"gl-headless\" or \"null\""))
 		return false;
 	const toml::key &typeKey = *keyOf(table, "type");
-	auto type = choice(typeKey, *table.get("type"), path + ".type", {"kms", "null"});
+	auto type =
+		choice(typeKey, *table.get("type"), path + ".type", {"kms", "null", "gl-headless"});
 	if (!type)
 		return false;
 	sink.type = static_cast<SinkConfig::Type>(*type);
 
 	if (sink.type == SinkConfig::Type::Kms)
 		return readKmsSink(table, path, sink.kms);
+	if (sink.type == SinkConfig::Type::GlHeadless)
+		return readGlSink(table, path, sink.gl);
 
 	const KeyRule rules[] = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},
@@ -899,13 +980,20 @@ Result<PipelineConfig> ConfigReader::read(const toml::table &root)
 				break;
 			}
 		}
+		/* Else a GL sink's card: its own buffers are the ones GL imports
+		 * for real on every driver (see egl/egl_display.h). */
+		for (const SinkConfig &sink : config.sinks) {
+			if (c.poolCard.empty() && sink.type == SinkConfig::Type::GlHeadless &&
+			    !sink.gl.card.empty())
+				c.poolCard = sink.gl.card;
+		}
 		if (c.poolCard.empty()) {
 			fail(root.get("source")->source(), "source.pool_card",
 			     "required with memory = \"" +
 				     std::string(c.memory == CaptureConfig::Memory::Libv4l2
 							 ? "libv4l2"
 							 : "dmabuf") +
-				     "\" and pool = \"dumb\" when no kms sink names a card");
+				     "\" and pool = \"dumb\" when no kms or gl sink names a card");
 			return takeError();
 		}
 	}

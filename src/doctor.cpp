@@ -6,6 +6,9 @@
 
 #include "drm/card.h"
 #include "drm/kms_resources.h"
+#ifdef PRIMECAM_HAVE_EGL
+#include "egl/egl_display.h"
+#endif
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/luma_stage.h"
@@ -201,6 +204,7 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 	}
 
 	/* The sinks: each must take the format the chain ends with. */
+	bool copies = false;
 	for (size_t i = 0; i < facts.sinks.size() && i < config.sinks.size(); ++i) {
 		const DoctorFacts::Sink &sink = facts.sinks[i];
 		std::string name = "sink[" + std::to_string(i) + "] " + sink.name;
@@ -210,6 +214,53 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 		}
 		if (sink.takesAnything) {
 			report.lines.push_back(name + ": takes any format, no copy");
+			continue;
+		}
+		if (sink.gl) {
+			const GlSinkConfig &gl = config.sinks[i].gl;
+			if (!glCanDraw(*format)) {
+				impossible(
+					name + ": GL cannot draw " + std::string(format->name) +
+					"; it takes XRGB8888, ARGB8888, XBGR8888, ABGR8888, YUYV "
+					"and NV12");
+				continue;
+			}
+			/* The card's own dumb buffers, captured into directly. */
+			bool ownBuffers =
+				!converted && capture.memory == CaptureConfig::Memory::Dmabuf &&
+				capture.pool == CaptureConfig::Pool::Dumb && !sink.glCard.empty() &&
+				facts.source.poolCard == sink.glCard;
+			std::string upload = ": uploads every frame from a CPU mapping "
+					     "(SYNC-bracketed, counted as copies): ";
+			if (gl.import == GlSinkConfig::Import::Upload) {
+				report.lines.push_back(name + upload + "import = \"upload\"");
+				copies = true;
+			} else if (!sink.glImport) {
+				report.lines.push_back(
+					name + upload +
+					"EGL offers no EGL_EXT_image_dma_buf_import");
+				copies = true;
+			} else if (sink.glSoftware && !ownBuffers) {
+				report.lines.push_back(
+					name + upload +
+					"Mesa's software rasterizer (kms_swrast) reads imports "
+					"through dumb-buffer mappings, which the kernel refuses "
+					"for "
+					"foreign dma-bufs (the first draw would crash); capture "
+					"into " +
+					(sink.glCard.empty() ? std::string("the GL card")
+							     : sink.glCard) +
+					"'s own buffers (memory = \"dmabuf\", pool = \"dumb\") "
+					"for zero-copy");
+				copies = true;
+			} else {
+				report.lines.push_back(
+					name + ": imports each buffer once as EGLImage" +
+					(std::string(format->name) == "NV12" ? "s (R8 + GR88)"
+									     : "") +
+					" and draws " + std::string(format->name) +
+					(format->yuv ? " -> RGB in its shader" : "") + ": no copy");
+			}
 			continue;
 		}
 		bool takes =
@@ -239,7 +290,7 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 	}
 
 	if (report.verdict != DoctorVerdict::Impossible)
-		report.verdict = libv4l2     ? DoctorVerdict::Copy
+		report.verdict = libv4l2 || copies ? DoctorVerdict::Copy
 				 : converted ? DoctorVerdict::Conversion
 					     : DoctorVerdict::ZeroCopy;
 	return report;
@@ -274,11 +325,47 @@ DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
 		}
 	}
 
+	const CaptureConfig &capture = config.source.v4l2;
+	if (capture.memory == CaptureConfig::Memory::Dmabuf &&
+	    capture.pool == CaptureConfig::Pool::Dumb) {
+		Result<Card> pool = Card::openByName(capture.poolCard);
+		if (pool)
+			facts.source.poolCard = pool->path();
+	}
 	for (const SinkConfig &sinkConfig : config.sinks) {
 		DoctorFacts::Sink &sink = facts.sinks.emplace_back();
 		if (sinkConfig.type == SinkConfig::Type::Null) {
 			sink.name = "null";
 			sink.takesAnything = true;
+			continue;
+		}
+		if (sinkConfig.type == SinkConfig::Type::GlHeadless) {
+			const GlSinkConfig &gl = sinkConfig.gl;
+			sink.gl = true;
+			sink.name = std::string("gl-headless ") +
+				    (gl.platform == GlSinkConfig::Platform::Gbm ? "gbm " + gl.card
+										: "surfaceless");
+#ifdef PRIMECAM_HAVE_EGL
+			Result<std::unique_ptr<EglDisplay>> display =
+				EglDisplay::open(gl.platform == GlSinkConfig::Platform::Gbm
+							 ? EglDisplay::Platform::Gbm
+							 : EglDisplay::Platform::Surfaceless,
+						 gl.card);
+			if (!display) {
+				sink.error = display.error().message;
+				continue;
+			}
+			const EglCaps &caps = (*display)->caps();
+			sink.name = "gl-headless " + (*display)->describe() + " (" + caps.renderer +
+				    ")";
+			sink.glImport = caps.dmaBufImport;
+			sink.glSoftware = caps.softwareRenderer;
+			sink.glCard = gl.platform == GlSinkConfig::Platform::Gbm
+					      ? (*display)->card().path()
+					      : caps.deviceFile;
+#else
+			sink.error = "this primecam was built without EGL/GLES/GBM: no GL sinks";
+#endif
 			continue;
 		}
 		const KmsSinkConfig &kms = sinkConfig.kms;

@@ -30,12 +30,18 @@ struct DoctorFacts {
 		std::optional<std::string> error;	      /* the device could not be asked */
 		std::vector<const PixelFormatInfo *> formats; /* offered natively */
 		std::vector<uint32_t> unknownFourccs;	      /* offered, not in primecam's table */
+		std::string poolCard; /* memory = "dmabuf", pool = "dumb": the card's path */
 	};
 	struct Sink {
 		std::string name;		  /* "kms vkms plane primary" */
 		bool takesAnything = false;	  /* null sink */
 		std::optional<std::string> error; /* the card or plane could not be asked */
 		std::vector<uint32_t> drmFormats; /* what the plane(s) scan out */
+		/* GL sinks */
+		bool gl = false;
+		bool glImport = false;	 /* EGL_EXT_image_dma_buf_import offered */
+		bool glSoftware = false; /* Mesa's software rasterizer: foreign dma-bufs crash */
+		std::string glCard;	 /* the card it renders on (a path), if any */
 	};
 
 	Source source;

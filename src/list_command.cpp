@@ -11,6 +11,9 @@
 
 #include "drm/card.h"
 #include "drm/card_report.h"
+#ifdef PRIMECAM_HAVE_EGL
+#include "egl/egl_display.h"
+#endif
 #include "v4l2/device_report.h"
 
 namespace primecam {
@@ -82,6 +85,24 @@ int listCommand()
 		}
 		print(*text);
 	}
+
+	print("\nEGL (GL sinks)\n==============\n");
+#ifdef PRIMECAM_HAVE_EGL
+	/* GBM over every card, then surfaceless: where a GL sink can render,
+	 * with what, and whether it can import dma-bufs. */
+	for (const std::string &path : *paths) {
+		Result<std::unique_ptr<EglDisplay>> display =
+			EglDisplay::open(EglDisplay::Platform::Gbm, path);
+		print(display ? (*display)->summary() + "\n"
+			      : "EGL gbm " + path + ": " + display.error().message + "\n");
+	}
+	Result<std::unique_ptr<EglDisplay>> surfaceless =
+		EglDisplay::open(EglDisplay::Platform::Surfaceless, "");
+	print(surfaceless ? (*surfaceless)->summary() + "\n"
+			  : "EGL surfaceless: " + surfaceless.error().message + "\n");
+#else
+	print("this primecam was built without EGL/GLES/GBM: the gl sinks are unavailable\n");
+#endif
 	fflush(stdout);
 	return status;
 }

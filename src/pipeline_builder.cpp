@@ -6,6 +6,9 @@
 #include "drm/card.h"
 #include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
+#ifdef PRIMECAM_HAVE_EGL
+#include "egl/gl_headless_sink.h"
+#endif
 #include "pipeline/null_sink.h"
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/grayscale_stage.h"
@@ -163,6 +166,20 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 		case SinkConfig::Type::Null:
 			parts.sinks.push_back(std::make_unique<NullSink>());
 			break;
+		case SinkConfig::Type::GlHeadless: {
+#ifdef PRIMECAM_HAVE_EGL
+			auto gl = std::make_unique<GlHeadlessSink>(sinkConfig.gl);
+			if (!parts.firstGl)
+				parts.firstGl = gl.get();
+			parts.sinks.push_back(std::move(gl));
+			break;
+#else
+			return Error{ENOTSUP, config.file +
+						      ": gl-headless: this primecam was built "
+						      "without EGL/GLES/GBM (meson -Degl=enabled "
+						      "with libegl-dev, libgles-dev, libgbm-dev)"};
+#endif
+		}
 		}
 	}
 	return parts;

@@ -14,6 +14,7 @@
 namespace primecam {
 
 class KmsSink;
+class GlHeadlessSink;
 
 /* A pipeline's parts as a config describes them, not configured yet (no
  * device is touched except the card or heap of a dmabuf pool). */
@@ -26,6 +27,8 @@ struct PipelineParts {
 	std::vector<std::string> notes;
 	/* The first kms sink (owned by sinks): where --snapshot comes from. */
 	KmsSink *firstKms = nullptr;
+	/* The first gl-headless sink: --snapshot's source without a kms sink. */
+	GlHeadlessSink *firstGl = nullptr;
 };
 
 /*

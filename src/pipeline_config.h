@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "drm/kms_sink_config.h"
+#include "egl/gl_sink_config.h"
 #include "pipeline/pool_support.h"
 #include "pipeline/stages/image_convert.h"
 #include "v4l2/capture_config.h"
@@ -54,11 +55,13 @@ struct StageConfig {
 struct SinkConfig {
 	enum class Type {
 		Kms,
-		Null
+		Null,
+		GlHeadless
 	};
 
 	Type type = Type::Null;
 	KmsSinkConfig kms; /* for Type::Kms */
+	GlSinkConfig gl;   /* for the GL types */
 };
 
 /* A whole config file, checked: every value is in range and every key known. */

@@ -72,7 +72,8 @@ TEST(ConfigParser, DemoConfigReadsEveryKey)
 TEST(ConfigParser, EveryShippedConfigParses)
 {
 	for (const char *name : {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf",
-				 "vivid-vkms-overlay", "vivid-null", "vivid-bayer-libv4l2-null"}) {
+				 "vivid-vkms-overlay", "vivid-null", "vivid-bayer-libv4l2-null",
+				 "vivid-gl-headless"}) {
 		std::string path = std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name + ".toml";
 		Result<PipelineConfig> config = loadConfigFile(path);
 		EXPECT_TRUE(config) << config.error().message;
@@ -81,6 +82,15 @@ TEST(ConfigParser, EveryShippedConfigParses)
 
 TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 {
+	Result<PipelineConfig> gl = loadConfigFile(std::string(PRIMECAM_SOURCE_DIR) +
+						   "/configs/vivid-gl-headless.toml");
+	ASSERT_TRUE(gl) << gl.error().message;
+	EXPECT_EQ(gl->sinks.at(0).type, SinkConfig::Type::GlHeadless);
+	EXPECT_EQ(gl->sinks[0].gl.card, "vkms");
+	/* captured into the GL card's own buffers: the import that is real */
+	EXPECT_EQ(gl->source.v4l2.memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(gl->source.v4l2.poolCard, "vkms");
+
 	std::string dir = std::string(PRIMECAM_SOURCE_DIR) + "/configs/";
 	Result<PipelineConfig> mplane = loadConfigFile(dir + "vivid-vkms-mplane.toml");
 	ASSERT_TRUE(mplane);
@@ -288,7 +298,8 @@ TEST(ConfigParser, MissingRequiredKeysPointAtTheirTable)
 	EXPECT_EQ(errorOf(kSource),
 		  "x.toml:1:1: sink: no [[sink]] table: a pipeline needs at least one sink");
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "[[sink]]\n"),
-		  "x.toml:10:1: sink[1].type: required key missing (\"kms\" or \"null\")");
+		  "x.toml:10:1: sink[1].type: required key missing (\"kms\", \"gl-headless\" or "
+		  "\"null\")");
 }
 
 /* kSource, the given [[stage]] tables, then a null sink. */
@@ -511,10 +522,61 @@ TEST(ConfigParser, KmsSinkErrors)
 	}
 }
 
+TEST(ConfigParser, GlHeadlessSinkKeys)
+{
+	std::string gl = std::string(kSource) + "[[sink]]\ntype = \"gl-headless\"\n";
+	Result<PipelineConfig> full =
+		parseConfig(gl + "card = \"vkms\"\nwidth = 320\nheight = 240\nmatrix = \"bt709\"\n"
+				 "range = \"full\"\ntexture = \"external\"\nimport = \"upload\"\n",
+			    "x.toml");
+	ASSERT_TRUE(full) << full.error().message;
+	const GlSinkConfig &c = full->sinks.at(0).gl;
+	EXPECT_EQ(full->sinks[0].type, SinkConfig::Type::GlHeadless);
+	EXPECT_EQ(c.platform, GlSinkConfig::Platform::Gbm);
+	EXPECT_EQ(c.card, "vkms");
+	EXPECT_EQ(c.width, 320u);
+	EXPECT_EQ(c.height, 240u);
+	EXPECT_EQ(c.encoding.matrix, YuvMatrix::Bt709);
+	EXPECT_EQ(c.encoding.range, YuvRange::Full);
+	EXPECT_EQ(c.texture, GlSinkConfig::Texture::External);
+	EXPECT_EQ(c.import, GlSinkConfig::Import::Upload);
+
+	Result<PipelineConfig> surfaceless =
+		parseConfig(gl + "platform = \"surfaceless\"\n", "x.toml");
+	ASSERT_TRUE(surfaceless) << surfaceless.error().message;
+	EXPECT_EQ(surfaceless->sinks[0].gl.platform, GlSinkConfig::Platform::Surfaceless);
+	EXPECT_EQ(surfaceless->sinks[0].gl.width, 0u);
+
+	EXPECT_EQ(errorOf(gl),
+		  "x.toml:8:1: sink[0].card: required key missing (platform = \"gbm\" renders on a "
+		  "card: a path such as \"/dev/dri/card0\" or a driver name)");
+	EXPECT_EQ(errorOf(gl + "platform = \"surfaceless\"\ncard = \"vkms\"\n")
+			  .rfind("x.toml:11:1: sink[0].card: ", 0),
+		  0u);
+	EXPECT_EQ(errorOf(gl + "card = \"vkms\"\nwidth = 320\n")
+			  .rfind("x.toml:8:1: sink[0].height", 0),
+		  0u);
+	EXPECT_EQ(errorOf(gl + "card = \"vkms\"\ntexture = \"oes\"\n"),
+		  "x.toml:11:1: sink[0].texture: expected \"2d\" or \"external\", got \"oes\"");
+	EXPECT_EQ(errorOf(gl + "card = \"vkms\"\nplane = \"primary\"\n")
+			  .rfind("x.toml:11:1: sink[0].plane: unknown key", 0),
+		  0u);
+
+	/* A dumb pool without a kms sink defaults to the GL sink's card. */
+	Result<PipelineConfig> pool =
+		parseConfig(std::string(kSource).replace(std::string(kSource).find("width"), 0,
+							 "memory = \"dmabuf\"\npool = \"dumb\"\n") +
+				    "[[sink]]\ntype = \"gl-headless\"\ncard = \"vkms\"\n",
+			    "x.toml");
+	ASSERT_TRUE(pool) << pool.error().message;
+	EXPECT_EQ(pool->source.v4l2.poolCard, "vkms");
+}
+
 TEST(ConfigParser, SinkTypes)
 {
 	EXPECT_EQ(errorOf(std::string(kSource) + "[[sink]]\ntype = \"gl\"\n"),
-		  "x.toml:9:1: sink[0].type: expected \"kms\" or \"null\", got \"gl\"");
+		  "x.toml:9:1: sink[0].type: expected \"kms\", \"null\" or \"gl-headless\", got "
+		  "\"gl\"");
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "card = \"vkms\"\n"),
 		  "x.toml:10:1: sink[0].card: unknown key; a null [[sink]] takes type");
 	EXPECT_EQ(errorOf("sink = [1]\n" + std::string(kSource)),
@@ -558,8 +620,9 @@ TEST(ConfigParser, DmabufPoolKeys)
 
 	std::string noCard = kMinimal;
 	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"dmabuf\"\n");
-	EXPECT_EQ(errorOf(noCard), "x.toml:1:1: source.pool_card: required with memory = "
-				   "\"dmabuf\" and pool = \"dumb\" when no kms sink names a card");
+	EXPECT_EQ(errorOf(noCard),
+		  "x.toml:1:1: source.pool_card: required with memory = "
+		  "\"dmabuf\" and pool = \"dumb\" when no kms or gl sink names a card");
 
 	std::string badMemory = kMinimal;
 	badMemory.insert(badMemory.find("\n[[sink]]"), "memory = \"userptr\"\n");
@@ -593,7 +656,7 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	std::string noCard = kMinimal;
 	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
 	EXPECT_EQ(errorOf(noCard), "x.toml:1:1: source.pool_card: required with memory = "
-				   "\"libv4l2\" and pool = \"dumb\" when no kms sink names a card");
+				   "\"libv4l2\" and pool = \"dumb\" when no kms or gl sink names a card");
 
 	std::string card = noCard;
 	card.insert(card.find("\n[[sink]]"), "pool_card = \"vgem\"\n");

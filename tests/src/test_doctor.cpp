@@ -57,6 +57,55 @@ TEST(Doctor, DirectScanoutIsZeroCopy)
 	EXPECT_TRUE(mentions(report, "verdict: zero-copy")) << report.text();
 }
 
+/* A gl-headless sink on vkms through Mesa's software rasterizer, as the
+ * VM's EGL reports it. */
+DoctorFacts vividAndGl(bool software)
+{
+	DoctorFacts facts = vividAndVkms(0);
+	DoctorFacts::Sink &sink = facts.sinks.emplace_back();
+	sink.name = "gl-headless gbm /dev/dri/card0 (vkms) (llvmpipe)";
+	sink.gl = true;
+	sink.glImport = true;
+	sink.glSoftware = software;
+	sink.glCard = "/dev/dri/card0";
+	return facts;
+}
+
+TEST(Doctor, GlSinksKnowWhereImportIsRealAndWhereFramesAreUploaded)
+{
+	const char gl[] = "[[sink]]\ntype = \"gl-headless\"\ncard = \"vkms\"\n";
+	/* vivid's own buffers on a real GPU: imported */
+	DoctorReport gpu = diagnose(parse(std::string(kVividYuyv) + gl), vividAndGl(false));
+	EXPECT_EQ(gpu.verdict, DoctorVerdict::ZeroCopy) << gpu.text();
+	EXPECT_TRUE(mentions(gpu, "imports each buffer once as EGLImage and draws YUYV -> RGB"))
+		<< gpu.text();
+
+	/* the same on kms_swrast: foreign buffers would crash, so uploaded */
+	DoctorReport swrast = diagnose(parse(std::string(kVividYuyv) + gl), vividAndGl(true));
+	EXPECT_EQ(swrast.verdict, DoctorVerdict::Copy) << swrast.text();
+	EXPECT_TRUE(mentions(swrast, "uploads every frame")) << swrast.text();
+	EXPECT_TRUE(mentions(swrast, "pool = \"dumb\"")) << swrast.text();
+
+	/* captured into the card's own dumb buffers: imported for real */
+	std::string dumb = std::string(kVividYuyv) + "memory = \"dmabuf\"\npool = \"dumb\"\n";
+	DoctorFacts own = vividAndGl(true);
+	own.source.poolCard = "/dev/dri/card0";
+	DoctorReport real = diagnose(parse(dumb + gl), own);
+	EXPECT_EQ(real.verdict, DoctorVerdict::ZeroCopy) << real.text();
+
+	/* import = "upload" is a copy by request */
+	DoctorReport asked = diagnose(parse(std::string(kVividYuyv) + gl + "import = \"upload\"\n"),
+				      vividAndGl(false));
+	EXPECT_EQ(asked.verdict, DoctorVerdict::Copy) << asked.text();
+
+	/* a format without a shader */
+	std::string bgr = kVividYuyv;
+	bgr.replace(bgr.find("YUYV"), 4, "BGR888");
+	DoctorReport none = diagnose(parse(bgr + gl), vividAndGl(false));
+	EXPECT_EQ(none.verdict, DoctorVerdict::Impossible) << none.text();
+	EXPECT_TRUE(mentions(none, "GL cannot draw BGR888")) << none.text();
+}
+
 TEST(Doctor, YuyvToVkmsWithoutAConversionIsImpossibleAndSaysTheFix)
 {
 	DoctorReport report = diagnose(parse(std::string(kVividYuyv) + kKmsSink), vividAndVkms());

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "egl/gl_objects.h"
+#include "egl/gl_sink_config.h"
+#include "pipeline/frame.h"
+#include "pipeline/stages/mapped_buffers.h"
+
+namespace primecam {
+
+class EglDisplay;
+
+/*
+ * Draws frames with GLES, for every GL sink: each buffer of the source is
+ * imported once at configure (EGL_EXT_image_dma_buf_import -> EGLImage ->
+ * texture, cached by buffer identity) and drawing a frame only binds its
+ * textures. YUV is converted by our own shader, so that the matrix and
+ * range are the ones the config names and the result matches libyuv's:
+ * YUYV is imported as an ARGB8888 image of half the width (one texel per
+ * pixel pair), NV12 as an R8 image (Y) plus a GR88 image (CbCr), because
+ * Mesa's two-plane NV12 import gives black output without an error.
+ *
+ * Where import is not offered, refused, or known to crash (see
+ * EglCaps::softwareRenderer), every frame is uploaded from a CPU mapping
+ * made once at configure, bracketed by DMA_BUF_IOCTL_SYNC: a copy, which
+ * the caller counts and announces.
+ */
+class FrameRenderer
+{
+public:
+	explicit FrameRenderer(const EglDisplay &display) : display_(display) {}
+
+	/* Tears down an earlier configuration, then imports (or maps) every
+	 * buffer; refuses a format it cannot draw, naming the ones it can. */
+	Result<void> configure(std::span<const FrameBuffer> buffers, const GlSinkConfig &config);
+	/* Draws buffer over the current viewport of the bound framebuffer.
+	 * Returns true when the frame was uploaded (a copy). */
+	Result<bool> draw(const FrameBuffer &buffer);
+	/* Draws buffer without uploading it: at configure, so that the
+	 * shader's first-draw compilation (seconds on llvmpipe under
+	 * emulation) does not stall the first frame. */
+	Result<void> warmUp(const FrameBuffer &buffer);
+	/* Destroys every texture and EGLImage (with the buffers). */
+	void clear();
+
+	bool uploading() const { return uploading_; }
+	/* Why frames are uploaded, or how they are imported. */
+	const std::string &pathNote() const { return pathNote_; }
+	/* EGLImages alive now, and made since construction. */
+	size_t imageCount() const;
+	uint64_t imagesCreated() const { return imagesCreated_; }
+
+	/* The formats draw() handles. */
+	static bool canDraw(const PixelFormatInfo &format);
+
+private:
+	enum class Layout {
+		Rgb,  /* 32-bit RGB, sampled as is */
+		Yuyv, /* Y0 Cb Y1 Cr: one RGBA texel per pixel pair */
+		Nv12  /* Y plane + interleaved CbCr plane */
+	};
+	struct BufferKey {
+		std::array<BufferId, 3> ids{};
+		std::array<uint32_t, 3> offsets{};
+		auto operator<=>(const BufferKey &) const = default;
+	};
+	/* The textures of one buffer (imported), or of the upload. */
+	struct Textures {
+		std::array<EglImage, 2> images;
+		std::array<GlTexture, 2> textures;
+	};
+
+	static BufferKey keyOf(const FrameBuffer &buffer);
+	Result<void> buildProgram();
+	Result<Textures> import(const FrameBuffer &buffer);
+	Result<void> prepareUpload(std::span<const FrameBuffer> buffers);
+	Result<void> upload(const FrameBuffer &buffer);
+	Result<bool> drawTextures(const FrameBuffer &buffer, bool fresh);
+	/* Why this pool must be uploaded; empty when it can be imported. */
+	std::string importRefusal(std::span<const FrameBuffer> buffers) const;
+
+	const EglDisplay &display_;
+	GlSinkConfig config_;
+	Layout layout_ = Layout::Rgb;
+	unsigned target_ = 0; /* GL_TEXTURE_2D or GL_TEXTURE_EXTERNAL_OES */
+	uint32_t width_ = 0;
+	uint32_t height_ = 0;
+
+	GlProgram program_;
+	GlVertexArray vao_;
+	int locLayout_ = -1;
+	int locSwap_ = -1;
+
+	bool uploading_ = false;
+	std::string pathNote_;
+	std::map<BufferKey, Textures> imported_;
+	Textures uploaded_;
+	MappedBuffers maps_;
+	uint64_t imagesCreated_ = 0;
+};
+
+} /* namespace primecam */

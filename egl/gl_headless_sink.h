@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/event_loop.h"
+#include "base/image.h"
+#include "base/unique_fd.h"
+#include "egl/egl_display.h"
+#include "egl/frame_renderer.h"
+#include "egl/gl_sink_config.h"
+#include "pipeline/sink.h"
+
+namespace primecam {
+
+/*
+ * Frames drawn with GLES into a framebuffer object, without a window: for
+ * CI and for processing. The frame stays held until the GPU has finished
+ * with it (see GlHeadlessSink::render()); a frame that arrives while the
+ * GPU is still busy waits, and a newer one replaces it (DisplayBehind), so
+ * the sink never stalls capture.
+ */
+class GlHeadlessSink : public Sink
+{
+public:
+	explicit GlHeadlessSink(GlSinkConfig config);
+	~GlHeadlessSink() override;
+	GlHeadlessSink(const GlHeadlessSink &) = delete;
+	GlHeadlessSink &operator=(const GlHeadlessSink &) = delete;
+
+	/* "gl-headless gbm vkms (/dev/dri/card0) 640x480" */
+	std::string describe() const override;
+	/* Opens the EGL display (once), imports every buffer (or prepares the
+	 * upload, announcing it once on stderr) and makes the FBO. */
+	Result<void> configure(std::span<const FrameBuffer> buffers) override;
+	Result<void> start(EventLoop &loop, SinkStats &stats) override;
+	int consume(FrameRef frame) override;
+	/* Waits for the frame in flight (glFinish) and releases every frame. */
+	void stop() override;
+	const std::optional<Error> &lastError() const override { return lastError_; }
+
+	/* What the FBO holds now (the last frame drawn): XBGR8888, top row first. */
+	Result<Image> readPixels();
+
+	const EglDisplay *display() const { return display_.get(); }
+	const FrameRenderer *renderer() const { return renderer_.get(); }
+	/* The frame whose drawing finished last. */
+	uint64_t lastSequence() const { return lastSequence_; }
+
+private:
+	/* 0 or -errno (lastError() says why) */
+	int render(FrameRef frame);
+	void onGpuDone();
+	/* Polls the EGL_KHR_fence_sync fence (timer). */
+	void pollFence();
+	void finishInFlight();
+	int fail(const Error &error);
+
+	GlSinkConfig config_;
+	/* Declared first: destroyed last, after every GL object below. */
+	std::unique_ptr<EglDisplay> display_;
+	std::unique_ptr<FrameRenderer> renderer_;
+	GlRenderbuffer colour_;
+	GlFramebuffer fbo_;
+	uint32_t width_ = 0;
+	uint32_t height_ = 0;
+	bool announced_ = false;
+
+	EventLoop *loop_ = nullptr;
+	SinkStats *stats_ = nullptr;
+	FrameRef inFlight_;
+	FrameMetadata inFlightMeta_;
+	bool busy_ = false;
+	EGLSyncKHR sync_ = EGL_NO_SYNC_KHR;
+	UniqueFd fenceFd_;
+	std::optional<EventLoop::TimerId> pollTimer_;
+	FrameRef waiting_;
+	uint64_t lastSequence_ = 0;
+	std::optional<Error> lastError_;
+};
+
+} /* namespace primecam */

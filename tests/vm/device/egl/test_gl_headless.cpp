@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vivid -> gl-headless (and -> kms at once) on real drivers: EGL on GBM over
+ * vkms with Mesa's llvmpipe (kms_swrast). What the FBO holds is checked
+ * against what vivid captured: byte for byte for RGB, within 2 levels of
+ * libyuv's conversion for YUV. llvmpipe under emulation is slow (seconds for
+ * eglInitialize and each shader's first draw), so runs are tens of frames.
+ */
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "drm/dumb_allocator.h"
+#include "egl/egl_display.h"
+#include "egl/gl_headless_sink.h"
+#include "pipeline/stages/frame_sync.h"
+#include "pipeline/stages/image_convert.h"
+#include "pipeline/stages/mapped_buffers.h"
+#include "tests/vm/device/device_test.h"
+#include "tests/vm/device/device_util.h"
+#include "tests/vm/device/e2e/e2e_pipeline.h"
+#include "tests/vm/device/v4l2/v4l2_test_helpers.h"
+#include "v4l2/capture_source.h"
+
+using namespace primecam;
+using namespace primecam::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/* Keeps a copy of each of the last input frames (every plane), by
+ * sequence: the test instrument of test_stages_vkms.cpp, for any layout. */
+class TapStage : public Stage
+{
+public:
+	/* GL under emulation draws one frame in 4 or 5 captured: room for
+	 * the frame in flight when capture stops. */
+	static constexpr size_t kSlots = 32;
+	struct Slot {
+		uint64_t sequence = UINT64_MAX;
+		std::vector<uint8_t> bytes;
+	};
+
+	std::string describe() const override { return "tap"; }
+	Kind kind() const override { return Kind::Analysis; }
+	Result<void> configure(std::span<const FrameBuffer> input) override
+	{
+		layout_ = input.front();
+		size_t size = 0;
+		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
+			size = std::max<size_t>(
+				size,
+				layout_.planes[p].offset +
+					static_cast<size_t>(layout_.planes[p].stride) *
+						layout_.format->planeHeight(p, layout_.height));
+		for (Slot &slot : slots_)
+			slot.bytes.resize(size);
+		return maps_.map(input, Mapping::Read);
+	}
+	int process(const FrameBuffer &in, const FrameMetadata &metadata, const FrameBuffer *,
+		    StageWork &work) override
+	{
+		FrameSync sync;
+		int ret = sync.begin(in, CpuAccess::Mode::Read, work, sync_);
+		if (ret < 0)
+			return ret;
+		ImageView view = maps_.view(in);
+		std::lock_guard<std::mutex> lock(mutex_);
+		Slot &slot = slots_[metadata.sequence % kSlots];
+		/* planes of one contiguous buffer: copy from plane 0's start */
+		const uint8_t *base = view.planes[0].data - in.planes[0].offset;
+		std::memcpy(slot.bytes.data(), base, slot.bytes.size());
+		slot.sequence = metadata.sequence;
+		return sync.end();
+	}
+
+	/* The input of frame `sequence` as an image view, if still kept. */
+	std::optional<ImageView> frame(uint64_t sequence)
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		Slot &slot = slots_[sequence % kSlots];
+		if (slot.sequence != sequence)
+			return std::nullopt;
+		ImageView view{layout_.format, layout_.width, layout_.height, {}};
+		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
+			view.planes[p] = {slot.bytes.data() + layout_.planes[p].offset,
+					  layout_.planes[p].stride};
+		return view;
+	}
+
+private:
+	MappedBuffers maps_;
+	FrameBuffer layout_;
+	std::array<Slot, kSlots> slots_;
+	std::mutex mutex_;
+};
+
+CaptureConfig vivid(const char *format, bool dumbPool)
+{
+	CaptureConfig capture;
+	capture.device = "vivid";
+	capture.api = CaptureConfig::Api::SinglePlanar;
+	capture.format = formatByName(format);
+	capture.width = 640;
+	capture.height = 480;
+	capture.fps = 25;
+	capture.buffers = 4;
+	capture.controls.emplace_back("Timestamp Source", 1);
+	if (dumbPool) {
+		capture.memory = CaptureConfig::Memory::Dmabuf;
+		capture.pool = CaptureConfig::Pool::Dumb;
+		capture.poolCard = "vkms";
+	}
+	return capture;
+}
+
+GlSinkConfig glOnVkms()
+{
+	GlSinkConfig config;
+	config.platform = GlSinkConfig::Platform::Gbm;
+	config.card = "vkms";
+	return config;
+}
+
+/* vivid -> tap -> the given sinks, on one loop. */
+struct GlPipeline {
+	std::unique_ptr<EventLoop> loop;
+	std::unique_ptr<Engine> engine;
+	TapStage *tap = nullptr;
+	GlHeadlessSink *gl = nullptr;
+	KmsSink *kms = nullptr;
+
+	GlPipeline(const CaptureConfig &capture, bool withKms = false,
+		   GlSinkConfig glConfig = glOnVkms())
+	{
+		loop = std::move(EventLoop::create()).value();
+		std::optional<BufferAllocator> allocator;
+		if (capture.memory == CaptureConfig::Memory::Dmabuf)
+			allocator = std::move(makeDumbAllocator("vkms")).value();
+		std::vector<std::unique_ptr<Stage>> stages;
+		auto t = std::make_unique<TapStage>();
+		tap = t.get();
+		stages.push_back(std::move(t));
+		std::vector<std::unique_ptr<Sink>> sinks;
+		if (withKms) {
+			auto k = std::make_unique<KmsSink>(test::vkms());
+			kms = k.get();
+			sinks.push_back(std::move(k));
+		}
+		auto g = std::make_unique<GlHeadlessSink>(glConfig);
+		gl = g.get();
+		sinks.push_back(std::move(g));
+		engine = std::make_unique<Engine>(
+			*loop, std::make_unique<V4l2Source>(capture, std::move(allocator)),
+			std::move(stages), std::move(sinks));
+	}
+	Result<void> start()
+	{
+		Result<void> ret = engine->configure();
+		return ret ? engine->start() : ret;
+	}
+	bool runTo(uint64_t frames)
+	{
+		engine->setFrameLimit(frames);
+		bool timedOut = false;
+		auto watchdog = loop->addTimer(120s, 0s, [&] {
+			timedOut = true;
+			loop->exit(2);
+		});
+		int code = loop->run();
+		if (!timedOut && watchdog)
+			loop->cancelTimer(*watchdog);
+		return code == 0 && !timedOut;
+	}
+	std::string error() const
+	{
+		return engine->error() ? engine->error()->message : std::string("(no error)");
+	}
+	const SinkStats &glStats() const { return engine->stats().sinks.back(); }
+};
+
+bool haveGlDevices()
+{
+	return haveDevices();
+}
+
+/* The standard's R'G'B' of one Y'CbCr sample (BT.601 limited), rounded. */
+std::array<int, 3> bt601Limited(int y, int u, int v)
+{
+	double ys = (y - 16) * 255.0 / 219.0;
+	double cb = (u - 128) * 255.0 / 224.0;
+	double cr = (v - 128) * 255.0 / 224.0;
+	double r = ys + 1.402 * cr;
+	double g = ys - 0.344136 * cb - 0.714136 * cr;
+	double b = ys + 1.772 * cb;
+	auto q = [](double x) { return static_cast<int>(std::lround(std::clamp(x, 0.0, 255.0))); };
+	return {q(r), q(g), q(b)};
+}
+
+struct YuvCheck {
+	size_t overTolerance = 0;
+	int maxRedGreenVsLibyuv = 0;
+	int maxBlueVsLibyuv = 0;
+	int maxBlueVsFormula = 0;
+	std::string first;
+};
+
+/*
+ * GL output (bytes R, G, B, X) against libyuv's conversion of the captured
+ * frame: red and green within 2 of libyuv; blue within 2 of the standard's
+ * formula, because libyuv 1857's limited-range blue is itself up to 2.4
+ * levels short of it for BT.601 (tests/pipeline/test_image_convert.cpp).
+ */
+YuvCheck compareYuv(const Image &gl, const ImageView &captured)
+{
+	std::vector<uint8_t> libyuv(static_cast<size_t>(captured.width) * 4 * captured.height);
+	ImageView out{formatByName("XBGR8888"), captured.width, captured.height, {}};
+	out.planes[0] = {libyuv.data(), captured.width * 4};
+	YuvCheck check;
+	if (convertImage(captured, out) != 0) {
+		check.overTolerance = SIZE_MAX;
+		check.first = "libyuv refused the conversion";
+		return check;
+	}
+	bool nv12 = captured.format->name == "NV12";
+	for (uint32_t y = 0; y < captured.height; ++y) {
+		for (uint32_t x = 0; x < captured.width; ++x) {
+			int Y, U, V;
+			if (nv12) {
+				Y = captured.planes[0].data[y * captured.planes[0].stride + x];
+				const uint8_t *c = captured.planes[1].data +
+						   (y / 2) * captured.planes[1].stride +
+						   (x / 2) * 2;
+				U = c[0];
+				V = c[1];
+			} else {
+				const uint8_t *p = captured.planes[0].data +
+						   y * captured.planes[0].stride + (x / 2) * 4;
+				Y = p[(x & 1) * 2];
+				U = p[1];
+				V = p[3];
+			}
+			std::array<int, 3> formula = bt601Limited(Y, U, V);
+			const uint8_t *g = gl.data.data() + y * gl.stride + x * 4;
+			const uint8_t *l = libyuv.data() + y * captured.width * 4 + x * 4;
+			int dr = std::abs(g[0] - l[0]), dg = std::abs(g[1] - l[1]);
+			int dbl = std::abs(g[2] - l[2]), dbf = std::abs(g[2] - formula[2]);
+			check.maxRedGreenVsLibyuv = std::max({check.maxRedGreenVsLibyuv, dr, dg});
+			check.maxBlueVsLibyuv = std::max(check.maxBlueVsLibyuv, dbl);
+			check.maxBlueVsFormula = std::max(check.maxBlueVsFormula, dbf);
+			if (dr > 2 || dg > 2 || dbf > 2) {
+				if (!check.overTolerance++)
+					check.first =
+						"(" + std::to_string(x) + "," + std::to_string(y) +
+						") YUV " + std::to_string(Y) + "," +
+						std::to_string(U) + "," + std::to_string(V) +
+						": GL " + std::to_string(g[0]) + "," +
+						std::to_string(g[1]) + "," + std::to_string(g[2]) +
+						" libyuv " + std::to_string(l[0]) + "," +
+						std::to_string(l[1]) + "," + std::to_string(l[2]);
+			}
+		}
+	}
+	return check;
+}
+
+/* GL output (R, G, B, X) against captured XRGB8888 (B, G, R, X): exact. */
+size_t compareRgb(const Image &gl, const ImageView &captured, std::string *first)
+{
+	size_t diffs = 0;
+	for (uint32_t y = 0; y < captured.height; ++y) {
+		for (uint32_t x = 0; x < captured.width; ++x) {
+			const uint8_t *g = gl.data.data() + y * gl.stride + x * 4;
+			const uint8_t *c =
+				captured.planes[0].data + y * captured.planes[0].stride + x * 4;
+			if (g[0] != c[2] || g[1] != c[1] || g[2] != c[0]) {
+				if (!diffs++ && first)
+					*first = "(" + std::to_string(x) + "," + std::to_string(y) +
+						 ")";
+			}
+		}
+	}
+	return diffs;
+}
+
+/* Stops the pipeline (the frame in flight finishes) and reads the FBO. */
+void readBack(GlPipeline &p, Image &image, std::optional<ImageView> &captured)
+{
+	p.engine->stop();
+	Result<Image> read = p.gl->readPixels();
+	ASSERT_TRUE(read) << read.error().message;
+	image = std::move(*read);
+	uint64_t shown = p.gl->lastSequence();
+	captured = p.tap->frame(shown);
+	ASSERT_TRUE(captured) << "frame " << shown << " no longer kept";
+}
+
+TEST(GlDisplay, GbmOnVkmsAndSurfacelessOfferDmaBufImport)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	Result<std::unique_ptr<EglDisplay>> gbm =
+		EglDisplay::open(EglDisplay::Platform::Gbm, "vkms");
+	ASSERT_TRUE(gbm) << gbm.error().message;
+	const EglCaps &caps = (*gbm)->caps();
+	RecordProperty("gbm", (*gbm)->summary());
+	printf("%s\n", (*gbm)->summary().c_str());
+	EXPECT_TRUE(caps.dmaBufImport);
+	EXPECT_TRUE(caps.dmaBufModifiers);
+	/* Mesa 22.3 in the VM: kms_swrast over the card, llvmpipe renders */
+	EXPECT_TRUE(caps.softwareRenderer) << caps.renderer;
+	EXPECT_EQ((*gbm)->card().driver(), "vkms");
+	gbm->reset();
+
+	Result<std::unique_ptr<EglDisplay>> surfaceless =
+		EglDisplay::open(EglDisplay::Platform::Surfaceless, "");
+	ASSERT_TRUE(surfaceless) << surfaceless.error().message;
+	printf("%s\n", (*surfaceless)->summary().c_str());
+	EXPECT_TRUE((*surfaceless)->caps().dmaBufImport);
+}
+
+TEST(GlHeadless, Xrgb8888InVkmsDumbBuffersIsImportedOnceAndDrawnExactly)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	GlPipeline p(vivid("XRGB8888", true));
+	{
+		Result<void> started = p.start();
+		ASSERT_TRUE(started) << started.error().message;
+	}
+	EXPECT_FALSE(p.gl->renderer()->uploading()) << p.gl->renderer()->pathNote();
+	/* 300 frames: EGLImages are made at configure, never per frame */
+	ASSERT_TRUE(p.runTo(300)) << p.error();
+
+	const SinkStats &stats = p.glStats();
+	EXPECT_GE(stats.displayed, 3u);
+	EXPECT_EQ(stats.copies, 0u);
+	EXPECT_EQ(p.engine->stats().copies(), 0u);
+	/* one EGLImage per buffer, made at configure, none per frame */
+	EXPECT_EQ(p.gl->renderer()->imagesCreated(), 4u);
+	EXPECT_EQ(p.gl->renderer()->imageCount(), 4u);
+	printf("gl-headless XRGB8888 zero-copy: %llu received, %llu drawn, %llu dropped\n",
+	       static_cast<unsigned long long>(stats.received),
+	       static_cast<unsigned long long>(stats.displayed),
+	       static_cast<unsigned long long>(stats.droppedTotal()));
+
+	Image image;
+	std::optional<ImageView> captured;
+	readBack(p, image, captured);
+	if (HasFatalFailure())
+		return;
+	std::string first;
+	EXPECT_EQ(compareRgb(image, *captured, &first), 0u) << "first difference at " << first;
+}
+
+void yuvTest(const char *format, bool dumbPool)
+{
+	GlPipeline p(vivid(format, dumbPool));
+	{
+		Result<void> started = p.start();
+		ASSERT_TRUE(started) << started.error().message;
+	}
+	EXPECT_EQ(p.gl->renderer()->uploading(), !dumbPool) << p.gl->renderer()->pathNote();
+	ASSERT_TRUE(p.runTo(60)) << p.error();
+	Image image;
+	std::optional<ImageView> captured;
+	readBack(p, image, captured);
+	if (::testing::Test::HasFatalFailure())
+		return;
+	/* after stop(): the frame in flight is counted as drawn */
+	const SinkStats &stats = p.glStats();
+	EXPECT_GE(stats.displayed, 3u);
+	if (dumbPool) {
+		EXPECT_EQ(stats.copies, 0u);
+		/* NV12: an R8 and a GR88 image per buffer */
+		EXPECT_EQ(p.gl->renderer()->imagesCreated(),
+			  std::string_view(format) == "NV12" ? 8u : 4u);
+	} else {
+		EXPECT_EQ(stats.copies, stats.displayed);
+	}
+
+	YuvCheck check = compareYuv(image, *captured);
+	printf("%s %s: max |GL - libyuv| R,G %d, B %d; max |GL - formula| B %d\n", format,
+	       dumbPool ? "imported" : "uploaded", check.maxRedGreenVsLibyuv, check.maxBlueVsLibyuv,
+	       check.maxBlueVsFormula);
+	EXPECT_EQ(check.overTolerance, 0u) << check.first;
+}
+
+TEST(GlHeadless, YuyvInVkmsDumbBuffersMatchesLibyuvsConversion)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	yuvTest("YUYV", true);
+}
+
+TEST(GlHeadless, Nv12InVkmsDumbBuffersMatchesLibyuvsConversion)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	yuvTest("NV12", true);
+}
+
+TEST(GlHeadless, ForeignYuyvBuffersAreUploadedCountedAndStillRight)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	yuvTest("YUYV", false);
+}
+
+/*
+ * vivid's own buffers (VIDIOC_EXPBUF) are foreign to vkms: kms_swrast would
+ * import them and crash at the first draw. The sink must see that, upload
+ * instead, count every upload and say why.
+ */
+TEST(GlHeadless, ForeignExpbufBuffersAreUploadedNotImported)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	GlPipeline p(vivid("XRGB8888", false));
+	{
+		Result<void> started = p.start();
+		ASSERT_TRUE(started) << started.error().message;
+	}
+	ASSERT_TRUE(p.gl->renderer()->uploading());
+	EXPECT_NE(p.gl->renderer()->pathNote().find("was not allocated there"), std::string::npos)
+		<< p.gl->renderer()->pathNote();
+	EXPECT_EQ(p.gl->renderer()->imagesCreated(), 0u);
+	ASSERT_TRUE(p.runTo(60)) << p.error();
+	Image image;
+	std::optional<ImageView> captured;
+	readBack(p, image, captured);
+	if (HasFatalFailure())
+		return;
+	const SinkStats &stats = p.glStats();
+	EXPECT_GE(stats.displayed, 3u);
+	EXPECT_EQ(stats.copies, stats.displayed);
+	EXPECT_EQ(p.engine->stats().copies(), stats.copies);
+
+	std::string first;
+	EXPECT_EQ(compareRgb(image, *captured, &first), 0u) << "first difference at " << first;
+}
+
+/*
+ * One stream to kms and gl-headless at once, from dumb buffers on vkms
+ * (the one pool both import for real): both show frames, neither copies,
+ * and what each shows is the frame vivid captured for it. A buffer goes
+ * back to capture only after both released it: vivid would otherwise
+ * overwrite a frame one of them still shows, and the comparisons of the
+ * frame on screen (writeback) and in the FBO would fail.
+ */
+TEST(GlFanOut, KmsAndGlHeadlessShowTheSameStreamWithoutCopies)
+{
+	PRIMECAM_NEED_DEVICE(haveGlDevices(), "vivid and vkms");
+	GlPipeline p(vivid("XRGB8888", true), true);
+	{
+		Result<void> started = p.start();
+		ASSERT_TRUE(started) << started.error().message;
+	}
+	ASSERT_TRUE(p.runTo(50)) << p.error();
+	const PipelineStats &stats = p.engine->stats();
+	ASSERT_EQ(stats.sinks.size(), 2u);
+	EXPECT_GT(stats.sinks[0].displayed, 20u) << stats.sinks[0].name;
+	EXPECT_GE(stats.sinks[1].displayed, 3u) << stats.sinks[1].name;
+	EXPECT_EQ(stats.copies(), 0u);
+
+	Result<Image> shown = p.kms->captureWriteback();
+	ASSERT_TRUE(shown) << shown.error().message;
+	uint64_t kmsSequence = p.kms->activeFrame().metadata().sequence;
+	std::optional<ImageView> onScreen = p.tap->frame(kmsSequence);
+	ASSERT_TRUE(onScreen) << "frame " << kmsSequence << " no longer kept";
+	std::vector<uint8_t> bytes(onScreen->planes[0].data,
+				   onScreen->planes[0].data + onScreen->planes[0].stride * 480);
+	EXPECT_EQ(compareXrgb(*shown, 0, 0, bytes, onScreen->planes[0].stride, 640, 480), 0u);
+
+	Image image;
+	std::optional<ImageView> captured;
+	readBack(p, image, captured);
+	if (HasFatalFailure())
+		return;
+	std::string first;
+	EXPECT_EQ(compareRgb(image, *captured, &first), 0u) << "first difference at " << first;
+}
+
+} /* namespace */
