@@ -4,6 +4,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "pipeline/frame.h"
@@ -31,6 +32,10 @@ public:
 
 	/* "vivid (/dev/video0) XRGB8888 640x480" */
 	virtual std::string describe() const = 0;
+	/* What the device changed from what was asked (libcamera adjusting a
+	 * size), one line each, valid after configure(); empty when it gave
+	 * exactly what the config asked for. */
+	virtual std::vector<std::string> adjustments() const { return {}; }
 
 	/* Opens the device, sets the format, allocates and exports buffers. */
 	virtual Result<void> configure() = 0;

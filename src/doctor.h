@@ -30,6 +30,8 @@ struct DoctorFacts {
 		std::optional<std::string> error;	      /* the device could not be asked */
 		std::vector<const PixelFormatInfo *> formats; /* offered natively */
 		std::vector<uint32_t> unknownFourccs;	      /* offered, not in primecam's table */
+		/* What the device would change (libcamera rounding a size). */
+		std::vector<std::string> notes;
 	};
 	struct Sink {
 		std::string name;		  /* "kms vkms plane primary" */

@@ -11,6 +11,10 @@
 
 #include "drm/card.h"
 #include "drm/card_report.h"
+#include "src/build_config.h"
+#if PRIMECAM_HAVE_LIBCAMERA
+#include "camera/camera_report.h"
+#endif
 #include "v4l2/device_report.h"
 
 namespace primecam {
@@ -54,6 +58,13 @@ int listCommand()
 	int status = 0;
 	print("V4L2 capture nodes\n==================\n");
 	print(describeVideoNodes());
+
+	print("\nlibcamera cameras\n=================\n");
+#if PRIMECAM_HAVE_LIBCAMERA
+	print(describeCameras());
+#else
+	print("the libcamera source is unavailable: this primecam was built without libcamera\n");
+#endif
 
 	print("\nDRM cards\n=========\n");
 	Result<std::vector<std::string>> paths = cardPaths();

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "src/pipeline_builder.h"
 
+#include "src/build_config.h"
+#if PRIMECAM_HAVE_LIBCAMERA
+#include "camera/libcamera_source.h"
+#endif
+
 #include "drm/card.h"
 #include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
@@ -15,6 +20,13 @@
 #include "v4l2/capture_source.h"
 
 namespace primecam {
+
+#if !PRIMECAM_HAVE_LIBCAMERA
+bool libcameraAvailable()
+{
+	return false;
+}
+#endif
 
 namespace {
 
@@ -101,11 +113,19 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 		*stage.format, stage.encoding, std::move(*allocator), stage.buffers));
 }
 
-} /* namespace */
-
-Result<PipelineParts> buildPipeline(const PipelineConfig &config)
+Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 {
-	PipelineParts parts;
+	if (config.source.type == SourceConfig::Type::Libcamera) {
+#if PRIMECAM_HAVE_LIBCAMERA
+		return std::unique_ptr<Source>(
+			std::make_unique<LibcameraSource>(config.source.libcamera));
+#else
+		return Error{ENOTSUP, config.file +
+					      ": source.type: the libcamera source is unavailable: "
+					      "this primecam was built without libcamera (Meson "
+					      "feature libcamera; Debian package libcamera-dev)"};
+#endif
+	}
 
 	const CaptureConfig &capture = config.source.v4l2;
 	std::optional<BufferAllocator> allocator;
@@ -120,7 +140,19 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 	}
 	auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
 	source->setNonContiguous(config.source.nonContiguous);
-	parts.source = std::move(source);
+	return std::unique_ptr<Source>(std::move(source));
+}
+
+} /* namespace */
+
+Result<PipelineParts> buildPipeline(const PipelineConfig &config)
+{
+	PipelineParts parts;
+
+	Result<std::unique_ptr<Source>> source = buildSource(config);
+	if (!source)
+		return std::move(source).error();
+	parts.source = std::move(*source);
 
 	for (size_t i = 0; i < config.stages.size(); ++i) {
 		Result<std::unique_ptr<Stage>> stage = buildStage(config, i, parts.notes);

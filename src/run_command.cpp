@@ -90,7 +90,12 @@ Result<void> RunSession::setUp()
 		fprintf(stderr, "primecam: %s\n", note.c_str());
 	engine_ = std::make_unique<Engine>(*loop_, std::move(parts->source),
 					   std::move(parts->stages), std::move(parts->sinks));
-	return engine_->configure();
+	Result<void> configured = engine_->configure();
+	/* The device gave something else than asked (libcamera rounds sizes):
+	 * the user learns it here, not from a puzzling display. */
+	for (const std::string &line : engine_->source().adjustments())
+		fprintf(stderr, "primecam: %s: %s\n", options_.configPath.c_str(), line.c_str());
+	return configured;
 }
 
 Result<void> RunSession::stream()
@@ -180,7 +185,9 @@ int RunSession::execute()
 		engine_->stop();
 		source = engine_->source().describe();
 	} else if (config_) {
-		source = config_->source.v4l2.device;
+		source = config_->source.type == SourceConfig::Type::Libcamera
+				 ? "libcamera " + config_->source.libcamera.camera
+				 : config_->source.v4l2.device;
 	}
 
 	if (ret && snapshot_) {
