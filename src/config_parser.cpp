@@ -389,24 +389,6 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 				 source.type = static_cast<SourceConfig::Type>(*i);
 			 return i.has_value();
 		 }},
-		{"camera",
-		 [&](const toml::key &k, const toml::node &v) {
-			 /* An index is written as a number (camera = 0) or as
-			  * its text; both reach the source as text. */
-			 if (v.is_integer()) {
-				 auto n = integer(k, v, path + ".camera", 0, 1023);
-				 if (n)
-					 camera = std::to_string(*n);
-				 return n.has_value();
-			 }
-			 if (!v.is_string())
-				 return fail(k.source(), path + ".camera",
-					     "expected a camera id (a string, as `primecam list` "
-					     "prints it) or an index, got " +
-						     describeValue(v));
-			 camera = string(k, v, path + ".camera");
-			 return camera.has_value();
-		 }},
 		{"device",
 		 [&](const toml::key &k, const toml::node &v) {
 			 auto s = string(k, v, path + ".device");
@@ -531,6 +513,24 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 				 c.controls.emplace_back(name.str(), number);
 			 }
 			 return true;
+		 }},
+		{"camera",
+		 [&](const toml::key &k, const toml::node &v) {
+			 /* An index is written as a number (camera = 0) or as
+			  * its text; both reach the source as text. */
+			 if (v.is_integer()) {
+				 auto n = integer(k, v, path + ".camera", 0, 1023);
+				 if (n)
+					 camera = std::to_string(*n);
+				 return n.has_value();
+			 }
+			 if (!v.is_string())
+				 return fail(k.source(), path + ".camera",
+					     "expected a camera id (a string, as `primecam list` "
+					     "prints it) or an index, got " +
+						     describeValue(v));
+			 camera = string(k, v, path + ".camera");
+			 return camera.has_value();
 		 }},
 	};
 	if (!readTable(*table, path, "[source]", rules))
