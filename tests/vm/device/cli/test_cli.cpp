@@ -644,17 +644,11 @@ TEST(CliList, ListsVividNodesAndTheVkmsCard)
 }
 
 #if PRIMECAM_HAVE_LIBCAMERA
-/* vimc's media device: libcamera's vimc pipeline handler drives it. */
+/* vimc's platform device: libcamera's vimc pipeline handler drives it. */
 bool haveVimc()
 {
-	for (int i = 0; i < 16; ++i) {
-		std::string model =
-			readFile("/sys/class/media/media" + std::to_string(i) + "/model");
-		if (model.find("VIMC") != std::string::npos ||
-		    model.find("vimc") != std::string::npos)
-			return true;
-	}
-	return false;
+	struct stat st;
+	return stat("/sys/bus/platform/devices/vimc.0", &st) == 0;
 }
 
 TEST(CliRun, VimcThroughLibcameraIsConvertedForVkmsAndSnapshotted)
