@@ -37,6 +37,11 @@ public:
 	 * Empty for a zero-copy source. */
 	virtual std::vector<std::string> notes() const { return {}; }
 
+	/* What the device changed from what was asked (libcamera adjusting a
+	 * size), one line each, valid after configure(); empty when it gave
+	 * exactly what the config asked for. */
+	virtual std::vector<std::string> adjustments() const { return {}; }
+
 	/* Opens the device, sets the format, allocates and exports buffers. */
 	virtual Result<void> configure() = 0;
 	/* Every buffer a frame can arrive in; valid after configure(). */

@@ -204,6 +204,8 @@ private:
 				     std::initializer_list<std::string_view> choices);
 
 	bool readSource(const toml::key &key, const toml::node &node, SourceConfig &source);
+	bool finishLibcameraSource(const toml::table &table, const std::string &path,
+				   const std::optional<std::string> &camera, SourceConfig &source);
 	bool readSinks(const toml::key &key, const toml::node &node,
 		       std::vector<SinkConfig> &sinks);
 	bool readStages(const toml::key &key, const toml::node &node,
@@ -375,14 +377,18 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 			    "expected a table ([source]), got " + describeValue(node));
 
 	/* The type decides which keys the table takes. */
-	if (!require(*table, path, "type", "type = \"v4l2\""))
+	if (!require(*table, path, "type", "type = \"v4l2\" or \"libcamera\""))
 		return false;
 
 	CaptureConfig &c = source.v4l2;
+	std::optional<std::string> camera;
 	const KeyRule rules[] = {
 		{"type",
 		 [&](const toml::key &k, const toml::node &v) {
-			 return choice(k, v, path + ".type", {"v4l2"}).has_value();
+			 auto i = choice(k, v, path + ".type", {"v4l2", "libcamera"});
+			 if (i)
+				 source.type = static_cast<SourceConfig::Type>(*i);
+			 return i.has_value();
 		 }},
 		{"device",
 		 [&](const toml::key &k, const toml::node &v) {
@@ -509,8 +515,31 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 			 }
 			 return true;
 		 }},
+		{"camera",
+		 [&](const toml::key &k, const toml::node &v) {
+			 /* An index is written as a number (camera = 0) or as
+			  * its text; both reach the source as text. */
+			 if (v.is_integer()) {
+				 auto n = integer(k, v, path + ".camera", 0, 1023);
+				 if (n)
+					 camera = std::to_string(*n);
+				 return n.has_value();
+			 }
+			 if (!v.is_string())
+				 return fail(k.source(), path + ".camera",
+					     "expected a camera id (a string, as `primecam list` "
+					     "prints it) or an index, got " +
+						     describeValue(v));
+			 camera = string(k, v, path + ".camera");
+			 return camera.has_value();
+		 }},
 	};
 	if (!readTable(*table, path, "[source]", rules))
+		return false;
+
+	if (source.type == SourceConfig::Type::Libcamera)
+		return finishLibcameraSource(*table, path, camera, source);
+	if (!onlyWith(*table, path, "camera", false, "type = \"libcamera\""))
 		return false;
 
 	if (!require(*table, path, "device", "a path such as \"/dev/video0\" or a driver name") ||
@@ -544,6 +573,42 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 	return onlyWith(*table, path, "pool", pooled, "memory = \"dmabuf\" or \"libv4l2\"") &&
 	       onlyWith(*table, path, "pool_card", pooled && c.pool == CaptureConfig::Pool::Dumb,
 			"memory = \"dmabuf\" or \"libv4l2\", and pool = \"dumb\"");
+}
+
+bool ConfigReader::finishLibcameraSource(const toml::table &table, const std::string &path,
+					 const std::optional<std::string> &camera,
+					 SourceConfig &source)
+{
+	/* libcamera chooses the device nodes, the buffer memory and the
+	 * rate: the V4L2 keys have no meaning here, and a key that silently
+	 * did nothing would mislead. */
+	for (std::string_view key :
+	     {"device", "api", "fps", "memory", "pool", "pool_card", "controls"})
+		if (!onlyWith(table, path, key, false, "type = \"v4l2\""))
+			return false;
+	if (!require(table, path, "format", "such as \"BGR888\"") ||
+	    !require(table, path, "width", "") || !require(table, path, "height", ""))
+		return false;
+
+	const CaptureConfig &c = source.v4l2;
+	if (source.nonContiguous)
+		return fail(keyOf(table, "format")->source(), path + ".format",
+			    quote(fourccToString(c.format->v4l2Mplane)) +
+				    " is a V4L2 one-buffer-per-plane fourcc; libcamera names "
+				    "formats by DRM fourcc (\"" +
+				    std::string(c.format->name) + "\")");
+	if (!c.format->drm)
+		return fail(keyOf(table, "format")->source(), path + ".format",
+			    std::string(c.format->name) +
+				    " has no DRM fourcc, and libcamera names its formats by "
+				    "DRM fourcc; `primecam list` shows what a camera offers");
+	LibcameraConfig &lc = source.libcamera;
+	lc.camera = camera.value_or("");
+	lc.format = c.format;
+	lc.width = c.width;
+	lc.height = c.height;
+	lc.buffers = c.buffers;
+	return true;
 }
 
 bool ConfigReader::readMode(const toml::key &key, const toml::node &value, const std::string &path,

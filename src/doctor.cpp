@@ -13,7 +13,11 @@
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
+#include "src/build_config.h"
 #include "src/config_parser.h"
+#if PRIMECAM_HAVE_LIBCAMERA
+#include "camera/camera_report.h"
+#endif
 #include "v4l2/capture_source.h"
 
 namespace primecam {
@@ -75,8 +79,12 @@ bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format)
 }
 
 /* The memory the frames are in, as the source delivers them. */
-std::string sourceMemory(const CaptureConfig &c)
+std::string sourceMemory(const SourceConfig &source)
 {
+	if (source.type == SourceConfig::Type::Libcamera)
+		return "libcamera's FrameBuffers (dma-bufs from its FrameBufferAllocator, "
+		       "imported as they are)";
+	const CaptureConfig &c = source.v4l2;
 	switch (c.memory) {
 	case CaptureConfig::Memory::Mmap:
 		return "driver buffers exported as dma-bufs (VIDIOC_EXPBUF)";
@@ -127,8 +135,7 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 		report.lines.push_back(std::move(line));
 		report.verdict = DoctorVerdict::Impossible;
 	};
-	const CaptureConfig &capture = config.source.v4l2;
-	const PixelFormatInfo *format = capture.format;
+	const PixelFormatInfo *format = sourceFormat(config.source);
 
 	/* The source. */
 	if (facts.source.error) {
@@ -139,7 +146,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			       formatList(facts.source.formats));
 	bool offered = std::find(facts.source.formats.begin(), facts.source.formats.end(),
 				 format) != facts.source.formats.end();
-	bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
+	bool libv4l2 = config.source.type == SourceConfig::Type::V4l2 &&
+		       config.source.v4l2.memory == CaptureConfig::Memory::Libv4l2;
 	/* What libv4lconvert can make from Bayer, MJPEG and YUV a device gives:
 	 * its destination formats. */
 	bool emulated = false;
@@ -155,8 +163,9 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 		return report;
 	}
 	std::string captures = "source: captures " + std::string(format->name) + " " +
-			       std::to_string(capture.width) + "x" +
-			       std::to_string(capture.height) + " into " + sourceMemory(capture);
+			       std::to_string(sourceWidth(config.source)) + "x" +
+			       std::to_string(sourceHeight(config.source)) + " into " +
+			       sourceMemory(config.source);
 	if (libv4l2) {
 		report.lines.push_back(
 			captures + ": NOT zero-copy: " +
@@ -170,6 +179,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 	} else {
 		report.lines.push_back(captures + ": no copy");
 	}
+	for (const std::string &note : facts.source.notes)
+		report.lines.push_back("source: " + note);
 
 	/* The stages, in order: each sees the format the one before left. */
 	bool converted = false;
@@ -226,8 +237,10 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 				continue;
 			}
 			/* The card's own dumb buffers, captured into directly. */
+			const CaptureConfig &capture = config.source.v4l2;
 			bool ownBuffers =
-				!converted && capture.memory == CaptureConfig::Memory::Dmabuf &&
+				!converted && config.source.type == SourceConfig::Type::V4l2 &&
+				capture.memory == CaptureConfig::Memory::Dmabuf &&
 				capture.pool == CaptureConfig::Pool::Dumb && !sink.glCard.empty() &&
 				facts.source.poolCard == sink.glCard;
 			std::string upload = ": uploads every frame from a CPU mapping "
@@ -285,53 +298,84 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 		}
 		if (fix)
 			line += "; add [[stage]] type = \"convert\" format = \"" +
-				std::string(fix->name) + "\" before the sinks";
+				std::string(fix->name) +
+				"\" before the sinks (a CPU conversion "
+				"with libyuv; primecam has no GL conversion path yet)";
 		impossible(line);
 	}
 
 	if (report.verdict != DoctorVerdict::Impossible)
 		report.verdict = libv4l2 || copies ? DoctorVerdict::Copy
-				 : converted ? DoctorVerdict::Conversion
-					     : DoctorVerdict::ZeroCopy;
+				 : converted	   ? DoctorVerdict::Conversion
+						   : DoctorVerdict::ZeroCopy;
 	return report;
 }
 
-DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
-{
-	DoctorFacts facts;
+namespace {
 
-	V4l2Source source(config.source.v4l2);
+void gatherCameraFacts([[maybe_unused]] const LibcameraConfig &config, DoctorFacts::Source &facts)
+{
+#if PRIMECAM_HAVE_LIBCAMERA
+	Result<CameraProbe> probe = probeCamera(config);
+	if (!probe) {
+		facts.error = probe.error().message;
+		return;
+	}
+	const CameraInfo &camera = probe->camera;
+	facts.name = "libcamera \"" + camera.id + "\"" +
+		     (camera.model.empty() ? std::string() : " (" + camera.model + ")");
+	/* The viewfinder stream's formats: what configure() will ask for. */
+	for (const CameraInfo::StreamFormat &f : camera.formats) {
+		if (f.format)
+			facts.formats.push_back(f.format);
+		else
+			facts.unknownFourccs.push_back(f.fourcc);
+	}
+	if (probe->adjustment)
+		facts.notes.push_back(*probe->adjustment + "; the display must fit that size");
+#else
+	facts.error = "the libcamera source is unavailable: this primecam was built without "
+		      "libcamera (Meson feature libcamera; Debian package libcamera-dev)";
+#endif
+}
+
+void gatherV4l2Facts(const CaptureConfig &capture, DoctorFacts::Source &facts)
+{
+	if (capture.memory == CaptureConfig::Memory::Dmabuf &&
+	    capture.pool == CaptureConfig::Pool::Dumb) {
+		Result<Card> pool = Card::openByName(capture.poolCard);
+		if (pool)
+			facts.poolCard = pool->path();
+	}
+
+	V4l2Source source(capture);
 	Result<void> probed = source.probe();
 	if (!probed) {
-		facts.source.error = probed.error().message;
+		facts.error = probed.error().message;
 	} else {
-		facts.source.name = source.device()->describe();
+		facts.name = source.device()->describe();
 		Result<std::vector<FormatDescription>> formats = source.device()->enumFormats();
 		if (!formats) {
-			facts.source.error = formats.error().message;
+			facts.error = formats.error().message;
 		} else {
 			for (const FormatDescription &d : *formats) {
 				/* Aliases (BGR4 and XR24 are both XRGB8888)
 				 * would list a format twice. */
 				const PixelFormatInfo *f = formatByV4l2(d.fourcc);
-				auto &known = facts.source.formats;
+				auto &known = facts.formats;
 				if (f && std::find(known.begin(), known.end(), f) == known.end())
 					known.push_back(f);
 				else if (f)
 					continue;
 				else
-					facts.source.unknownFourccs.push_back(d.fourcc);
+					facts.unknownFourccs.push_back(d.fourcc);
 			}
 		}
 	}
+}
 
-	const CaptureConfig &capture = config.source.v4l2;
-	if (capture.memory == CaptureConfig::Memory::Dmabuf &&
-	    capture.pool == CaptureConfig::Pool::Dumb) {
-		Result<Card> pool = Card::openByName(capture.poolCard);
-		if (pool)
-			facts.source.poolCard = pool->path();
-	}
+void gatherSinkFacts(const PipelineConfig &config, DoctorFacts &facts)
+{
 	for (const SinkConfig &sinkConfig : config.sinks) {
 		DoctorFacts::Sink &sink = facts.sinks.emplace_back();
 		if (sinkConfig.type == SinkConfig::Type::Null) {
@@ -408,6 +452,20 @@ DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
 		if (!any)
 			sink.error = "no such plane on " + card->describe();
 	}
+}
+
+} /* namespace */
+
+DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
+{
+	DoctorFacts facts;
+
+	if (config.source.type == SourceConfig::Type::Libcamera) {
+		gatherCameraFacts(config.source.libcamera, facts.source);
+	} else {
+		gatherV4l2Facts(config.source.v4l2, facts.source);
+	}
+	gatherSinkFacts(config, facts);
 	return facts;
 }
 

@@ -31,6 +31,8 @@ struct DoctorFacts {
 		std::vector<const PixelFormatInfo *> formats; /* offered natively */
 		std::vector<uint32_t> unknownFourccs;	      /* offered, not in primecam's table */
 		std::string poolCard; /* memory = "dmabuf", pool = "dumb": the card's path */
+		/* What the device would change (libcamera rounding a size). */
+		std::vector<std::string> notes;
 	};
 	struct Sink {
 		std::string name;		  /* "kms vkms plane primary" */

@@ -14,6 +14,10 @@
 #ifdef PRIMECAM_HAVE_EGL
 #include "egl/egl_display.h"
 #endif
+#include "src/build_config.h"
+#if PRIMECAM_HAVE_LIBCAMERA
+#include "camera/camera_report.h"
+#endif
 #include "v4l2/device_report.h"
 
 namespace primecam {
@@ -57,6 +61,13 @@ int listCommand()
 	int status = 0;
 	print("V4L2 capture nodes\n==================\n");
 	print(describeVideoNodes());
+
+	print("\nlibcamera cameras\n=================\n");
+#if PRIMECAM_HAVE_LIBCAMERA
+	print(describeCameras());
+#else
+	print("the libcamera source is unavailable: this primecam was built without libcamera\n");
+#endif
 
 	print("\nDRM cards\n=========\n");
 	Result<std::vector<std::string>> paths = cardPaths();

@@ -22,8 +22,18 @@
 #if PRIMECAM_HAVE_LIBV4L2
 #include "v4l2/libv4l2_source.h"
 #endif
+#if PRIMECAM_HAVE_LIBCAMERA
+#include "camera/libcamera_source.h"
+#endif
 
 namespace primecam {
+
+#if !PRIMECAM_HAVE_LIBCAMERA
+bool libcameraAvailable()
+{
+	return false;
+}
+#endif
 
 namespace {
 
@@ -110,11 +120,19 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 		*stage.format, stage.encoding, std::move(*allocator), stage.buffers));
 }
 
-} /* namespace */
-
-Result<PipelineParts> buildPipeline(const PipelineConfig &config)
+Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 {
-	PipelineParts parts;
+	if (config.source.type == SourceConfig::Type::Libcamera) {
+#if PRIMECAM_HAVE_LIBCAMERA
+		return std::unique_ptr<Source>(
+			std::make_unique<LibcameraSource>(config.source.libcamera));
+#else
+		return Error{ENOTSUP, config.file +
+					      ": source.type: the libcamera source is unavailable: "
+					      "this primecam was built without libcamera (Meson "
+					      "feature libcamera; Debian package libcamera-dev)"};
+#endif
+	}
 
 	const CaptureConfig &capture = config.source.v4l2;
 	const bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
@@ -137,15 +155,25 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 		allocator = std::move(*pool);
 	}
 #if PRIMECAM_HAVE_LIBV4L2
-	if (libv4l2) {
-		parts.source = std::make_unique<Libv4l2Source>(capture, std::move(allocator));
-	} else
+	if (libv4l2)
+		return std::unique_ptr<Source>(
+			std::make_unique<Libv4l2Source>(capture, std::move(allocator)));
 #endif
-	{
-		auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
-		source->setNonContiguous(config.source.nonContiguous);
-		parts.source = std::move(source);
-	}
+	auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
+	source->setNonContiguous(config.source.nonContiguous);
+	return std::unique_ptr<Source>(std::move(source));
+}
+
+} /* namespace */
+
+Result<PipelineParts> buildPipeline(const PipelineConfig &config)
+{
+	PipelineParts parts;
+
+	Result<std::unique_ptr<Source>> source = buildSource(config);
+	if (!source)
+		return std::move(source).error();
+	parts.source = std::move(*source);
 
 	for (size_t i = 0; i < config.stages.size(); ++i) {
 		Result<std::unique_ptr<Stage>> stage = buildStage(config, i, parts.notes);

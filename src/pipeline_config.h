@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "camera/libcamera_config.h"
 #include "drm/kms_sink_config.h"
 #include "egl/gl_sink_config.h"
 #include "pipeline/pool_support.h"
@@ -16,16 +17,32 @@ namespace primecam {
 /* A config file's [source] table (see configs/README.md). */
 struct SourceConfig {
 	enum class Type {
-		V4l2
+		V4l2,
+		Libcamera
 	};
 
 	Type type = Type::V4l2;
-	CaptureConfig v4l2;
+	CaptureConfig v4l2;	   /* for Type::V4l2 */
+	LibcameraConfig libcamera; /* for Type::Libcamera */
 	/* The format was named by a V4L2 one-buffer-per-colour-plane fourcc
 	 * ("NM12" for NV12M): CaptureConfig keeps only the format's row, so
 	 * this goes to V4l2Source::setNonContiguous(). */
 	bool nonContiguous = false;
 };
+
+/* The source's format and size, whichever its type. */
+inline const PixelFormatInfo *sourceFormat(const SourceConfig &s)
+{
+	return s.type == SourceConfig::Type::Libcamera ? s.libcamera.format : s.v4l2.format;
+}
+inline uint32_t sourceWidth(const SourceConfig &s)
+{
+	return s.type == SourceConfig::Type::Libcamera ? s.libcamera.width : s.v4l2.width;
+}
+inline uint32_t sourceHeight(const SourceConfig &s)
+{
+	return s.type == SourceConfig::Type::Libcamera ? s.libcamera.height : s.v4l2.height;
+}
 
 /* One [[stage]] table, in chain order. */
 struct StageConfig {

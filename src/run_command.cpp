@@ -103,6 +103,10 @@ Result<void> RunSession::setUp()
 	 * nobody reads the stats. */
 	for (const std::string &note : engine_->source().notes())
 		fprintf(stderr, "primecam: note: %s\n", note.c_str());
+	/* The device gave something else than asked (libcamera rounds sizes):
+	 * the user learns it here, not from a puzzling display. */
+	for (const std::string &line : engine_->source().adjustments())
+		fprintf(stderr, "primecam: %s: %s\n", options_.configPath.c_str(), line.c_str());
 	return {};
 }
 
@@ -198,7 +202,9 @@ int RunSession::execute()
 		engine_->stop();
 		source = engine_->source().describe();
 	} else if (config_) {
-		source = config_->source.v4l2.device;
+		source = config_->source.type == SourceConfig::Type::Libcamera
+				 ? "libcamera " + config_->source.libcamera.camera
+				 : config_->source.v4l2.device;
 	}
 
 	if (ret && snapshot_) {

@@ -73,7 +73,7 @@ TEST(ConfigParser, EveryShippedConfigParses)
 {
 	for (const char *name : {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf",
 				 "vivid-vkms-overlay", "vivid-null", "vivid-bayer-libv4l2-null",
-				 "vivid-gl-headless"}) {
+				 "vivid-gl-headless", "vimc-libcamera-vkms"}) {
 		std::string path = std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name + ".toml";
 		Result<PipelineConfig> config = loadConfigFile(path);
 		EXPECT_TRUE(config) << config.error().message;
@@ -201,7 +201,8 @@ TEST(ConfigParser, UnknownKeysAreErrorsAtTheirLine)
 	text.insert(text.find("height"), "  widht = 640\n");
 	EXPECT_EQ(errorOf(text),
 		  "x.toml:6:3: source.widht: unknown key; [source] takes type, device, api, "
-		  "format, width, height, fps, buffers, memory, pool, pool_card and controls (did "
+		  "format, width, height, fps, buffers, memory, pool, pool_card, controls and "
+		  "camera (did "
 		  "you mean width?)");
 
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "colour = \"blue\"\n"),
@@ -287,7 +288,9 @@ TEST(ConfigParser, MissingRequiredKeysPointAtTheirTable)
 
 	text = kMinimal;
 	text.erase(text.find("type = \"v4l2\"\n"), 14);
-	EXPECT_EQ(errorOf(text), "x.toml:1:1: source.type: required key missing (type = \"v4l2\")");
+	EXPECT_EQ(errorOf(text),
+		  "x.toml:1:1: source.type: required key missing (type = \"v4l2\" or "
+		  "\"libcamera\")");
 
 	EXPECT_EQ(errorOf(std::string(kSource) + "[[sink]]\ntype = \"kms\"\n"),
 		  "x.toml:8:1: sink[0].card: required key missing (a path such as "
@@ -655,8 +658,9 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 
 	std::string noCard = kMinimal;
 	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
-	EXPECT_EQ(errorOf(noCard), "x.toml:1:1: source.pool_card: required with memory = "
-				   "\"libv4l2\" and pool = \"dumb\" when no kms or gl sink names a card");
+	EXPECT_EQ(errorOf(noCard),
+		  "x.toml:1:1: source.pool_card: required with memory = "
+		  "\"libv4l2\" and pool = \"dumb\" when no kms or gl sink names a card");
 
 	std::string card = noCard;
 	card.insert(card.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
@@ -741,6 +745,125 @@ TEST(ConfigParser, LoadConfigFileNamesTheFileAndErrno)
 	config = loadConfigFile("/");
 	ASSERT_FALSE(config);
 	EXPECT_EQ(config.error().code, EISDIR);
+}
+
+const char kLibcamera[] = R"([source]
+type = "libcamera"
+camera = "platform/vimc.0 Sensor B"
+format = "BGR888"
+width = 636
+height = 480
+buffers = 6
+
+[[sink]]
+type = "null"
+)";
+
+TEST(ConfigParser, LibcameraSourceReadsEveryKey)
+{
+	Result<PipelineConfig> config = parseConfig(kLibcamera, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.type, SourceConfig::Type::Libcamera);
+	const LibcameraConfig &c = config->source.libcamera;
+	EXPECT_EQ(c.camera, "platform/vimc.0 Sensor B");
+	ASSERT_NE(c.format, nullptr);
+	EXPECT_EQ(c.format->name, "BGR888");
+	EXPECT_EQ(c.width, 636u);
+	EXPECT_EQ(c.height, 480u);
+	EXPECT_EQ(c.buffers, 6u);
+	EXPECT_EQ(sourceFormat(config->source), c.format);
+	EXPECT_EQ(sourceWidth(config->source), 636u);
+	EXPECT_EQ(sourceHeight(config->source), 480u);
+}
+
+TEST(ConfigParser, LibcameraCameraIsOptionalAndTakesAnIndex)
+{
+	std::string text = kLibcamera;
+	text.erase(text.find("camera = "), text.find("format") - text.find("camera = "));
+	Result<PipelineConfig> config = parseConfig(text, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.libcamera.camera, "");
+	EXPECT_EQ(config->source.libcamera.buffers, 6u);
+
+	text = kLibcamera;
+	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "1");
+	config = parseConfig(text, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.libcamera.camera, "1");
+
+	text = kLibcamera;
+	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "-1");
+	EXPECT_EQ(errorOf(text),
+		  "x.toml:3:1: source.camera: expected an integer from 0 to 1023, got -1");
+	text = kLibcamera;
+	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "true");
+	EXPECT_EQ(errorOf(text), "x.toml:3:1: source.camera: expected a camera id (a string, as "
+				 "`primecam list` prints it) or an index, got true");
+}
+
+TEST(ConfigParser, LibcameraSourceRefusesV4l2KeysAndV4l2RefusesCamera)
+{
+	std::string text = kLibcamera;
+	text.insert(text.find("buffers"), "fps = 30\n");
+	EXPECT_EQ(errorOf(text), "x.toml:7:1: source.fps: only used with type = \"v4l2\"; remove "
+				 "it or change that key");
+	text = kLibcamera;
+	text.insert(text.find("format"), "device = \"vimc\"\n");
+	EXPECT_EQ(errorOf(text), "x.toml:4:1: source.device: only used with type = \"v4l2\"; "
+				 "remove it or change that key");
+	text = kLibcamera;
+	text.insert(text.find("[[sink]]"), "[source.controls]\nbrightness = 1\n");
+	EXPECT_NE(errorOf(text).find("source.controls: only used with type = \"v4l2\""),
+		  std::string::npos)
+		<< errorOf(text);
+
+	text = kMinimal;
+	text.insert(text.find("width"), "camera = 0\n");
+	EXPECT_EQ(errorOf(text), "x.toml:5:1: source.camera: only used with type = "
+				 "\"libcamera\"; remove it or change that key");
+}
+
+TEST(ConfigParser, LibcameraSourceNeedsFormatSizeAndDrmFourcc)
+{
+	std::string text = kLibcamera;
+	text.erase(text.find("width = 636\n"), 12);
+	EXPECT_EQ(errorOf(text), "x.toml:1:1: source.width: required key missing");
+
+	text = kLibcamera;
+	text.erase(text.find("format = \"BGR888\"\n"), 18);
+	EXPECT_EQ(errorOf(text),
+		  "x.toml:1:1: source.format: required key missing (such as \"BGR888\")");
+
+	text = kLibcamera;
+	text.replace(text.find("\"BGR888\""), 8, "\"SBGGR8\"");
+	EXPECT_EQ(errorOf(text), "x.toml:4:1: source.format: SBGGR8 has no DRM fourcc, and "
+				 "libcamera names its formats by DRM fourcc; `primecam list` "
+				 "shows what a camera offers");
+
+	text = kLibcamera;
+	text.replace(text.find("\"BGR888\""), 8, "\"NM12\"");
+	EXPECT_EQ(errorOf(text), "x.toml:4:1: source.format: \"NM12\" is a V4L2 "
+				 "one-buffer-per-plane fourcc; libcamera names formats by DRM "
+				 "fourcc (\"NV12\")");
+
+	text = kLibcamera;
+	text.replace(text.find("\"libcamera\""), 11, "\"gstreamer\"");
+	EXPECT_EQ(errorOf(text), "x.toml:2:1: source.type: expected \"v4l2\" or \"libcamera\", "
+				 "got \"gstreamer\"");
+}
+
+TEST(ConfigParser, TheVimcConfigConvertsBgr888ForVkms)
+{
+	Result<PipelineConfig> config = loadConfigFile(std::string(PRIMECAM_SOURCE_DIR) +
+						       "/configs/vimc-libcamera-vkms.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.type, SourceConfig::Type::Libcamera);
+	EXPECT_EQ(config->source.libcamera.format->name, "BGR888");
+	ASSERT_EQ(config->stages.size(), 1u);
+	EXPECT_EQ(config->stages[0].type, StageConfig::Type::Convert);
+	EXPECT_EQ(config->stages[0].format->name, "XRGB8888");
+	ASSERT_EQ(config->sinks.size(), 1u);
+	EXPECT_EQ(config->sinks[0].kms.card, "vkms");
 }
 
 } /* namespace */

@@ -197,5 +197,55 @@ TEST(Doctor, UnreachableDevicesAreReportedNotGuessed)
 	EXPECT_TRUE(mentions(report, "source: no video capture node")) << report.text();
 }
 
+const char kVimcBgr[] = R"([source]
+type = "libcamera"
+camera = "platform/vimc.0 Sensor B"
+format = "BGR888"
+width = 640
+height = 480
+)";
+
+/* vimc through libcamera: its viewfinder stream's formats. */
+DoctorFacts vimcAndVkms()
+{
+	DoctorFacts facts = vividAndVkms();
+	facts.source = {};
+	facts.source.name = "libcamera \"platform/vimc.0 Sensor B\" (Sensor B)";
+	facts.source.formats = {formatByName("BGR888"), formatByName("RGB888")};
+	facts.source.notes = {"libcamera adjusts 640x480 to 636x480; the display must fit that "
+			      "size"};
+	return facts;
+}
+
+TEST(Doctor, LibcameraBgr888ToVkmsNeedsTheConvertStageAndSaysSo)
+{
+	DoctorReport report = diagnose(parse(std::string(kVimcBgr) + kKmsSink), vimcAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible) << report.text();
+	EXPECT_TRUE(mentions(report, "offers BGR888, RGB888")) << report.text();
+	EXPECT_TRUE(mentions(report, "libcamera's FrameBuffers")) << report.text();
+	EXPECT_TRUE(mentions(report, "cannot scan out BGR888")) << report.text();
+	EXPECT_TRUE(mentions(report, "add [[stage]] type = \"convert\" format = \"XRGB8888\""))
+		<< report.text();
+}
+
+TEST(Doctor, LibcameraThroughTheConvertStageNamesTheConversionAndTheAdjustment)
+{
+	std::string text = std::string(kVimcBgr) + "[[stage]]\ntype = \"convert\"\n" + kKmsSink;
+	DoctorReport report = diagnose(parse(text), vimcAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::Conversion) << report.text();
+	EXPECT_TRUE(mentions(report, "stage[0] convert: converts BGR888 -> XRGB8888 with libyuv"))
+		<< report.text();
+	EXPECT_TRUE(mentions(report, "libcamera adjusts 640x480 to 636x480")) << report.text();
+}
+
+TEST(Doctor, LibcameraFormatTheCameraDoesNotOfferIsImpossible)
+{
+	std::string text = kVimcBgr;
+	text.replace(text.find("BGR888"), 6, "NV12");
+	DoctorReport report = diagnose(parse(text + kKmsSink), vimcAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	EXPECT_TRUE(mentions(report, "does not capture NV12")) << report.text();
+}
+
 } /* namespace */
 } /* namespace primecam */

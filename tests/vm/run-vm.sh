@@ -2,7 +2,7 @@
 # Runs one command inside the primecam test VM and exits with its status.
 #
 #   tests/vm/run-vm.sh [--out DIR] [--timeout SECONDS] [--append "kernel args"]
-#                      [--mem 2G] -- COMMAND [ARGS...]
+#                      [--mem 2G] [--no-udev] -- COMMAND [ARGS...]
 #
 # The VM boots the project's test kernel (build-kernel.sh) under QEMU with
 # software emulation, with the host's root file system read-only over 9p and
@@ -10,8 +10,9 @@
 # binaries in the caller's current directory and writes results where the host
 # sees them. Its environment: PATH, HOME=/tmp, PRIMECAM_IN_VM=1,
 # PRIMECAM_REQUIRE_DEVICES=1, PRIMECAM_OUT=DIR and every PRIMECAM_* / GTEST_*
-# variable of the caller. PRIMECAM_VM_KERNEL=/path/bzImage boots that kernel
-# instead of the one build-kernel.sh builds.
+# variable of the caller. A udev daemon runs in the guest (libcamera needs
+# its database to find vimc) unless --no-udev. PRIMECAM_VM_KERNEL=/path/bzImage
+# boots that kernel instead of the one build-kernel.sh builds.
 #
 # Output: the guest console (the command's stdout and stderr, merged) on
 # stdout, also saved to DIR/.vm/console.log; the guest's kernel log in
@@ -24,7 +25,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/apt-ensure.sh"
 
 usage() {
-	echo 'usage: tests/vm/run-vm.sh [--out DIR] [--timeout SECONDS] [--append "kernel args"] [--mem 2G] -- COMMAND [ARGS...]' >&2
+	echo 'usage: tests/vm/run-vm.sh [--out DIR] [--timeout SECONDS] [--append "kernel args"] [--mem 2G] [--no-udev] -- COMMAND [ARGS...]' >&2
 	exit 2
 }
 
@@ -32,6 +33,7 @@ out=
 timeout_s=900
 append=
 mem=2G
+udev=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--append=*) append=${1#*=}; shift ;;
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--mem=*) mem=${1#*=}; shift ;;
+	--no-udev) udev=0; shift ;;
 	--) shift; break ;;
 	-h | --help) usage ;;
 	*) echo "run-vm: unknown option '$1' (the command goes after --)" >&2; usage ;;
@@ -95,6 +98,26 @@ cwd=$(pwd -P)
 	# The guest's /tmp, /run and /dev/shm are fresh tmpfs: a host directory
 	# under them is not visible in the VM.
 	echo "cd $(sq "$cwd") || { echo 'run-vm: the current directory is not visible in the VM' >&2; exit 125; }"
+	# libcamera finds cameras through udev's database (libudev lists only
+	# devices udev has initialized), and the guest boots without a udev
+	# daemon: start one on the fresh tmpfs /run and have it process the
+	# media and video4linux devices, which takes about a second under TCG.
+	# SYSTEMD_IGNORE_CHROOT: udevadm refuses to act in a chroot otherwise.
+	# Only udev's own commands see it; the test command does not.
+	if [ "$udev" = 1 ]; then
+		cat <<-'EOS'
+		if [ -x /lib/systemd/systemd-udevd ]; then
+			SYSTEMD_IGNORE_CHROOT=1 /lib/systemd/systemd-udevd --daemon --resolve-names=never ||
+				{ echo 'run-vm: systemd-udevd did not start' >&2; exit 125; }
+			SYSTEMD_IGNORE_CHROOT=1 udevadm trigger --action=add \
+				--subsystem-match=media --subsystem-match=video4linux
+			SYSTEMD_IGNORE_CHROOT=1 udevadm settle --timeout=60 ||
+				echo 'run-vm: warning: udevadm settle timed out' >&2
+		else
+			echo 'run-vm: no systemd-udevd (Debian package udev): libcamera will find no camera' >&2
+		fi
+		EOS
+	fi
 	printf 'exec'
 	for arg in "$@"; do
 		printf ' %s' "$(sq "$arg")"

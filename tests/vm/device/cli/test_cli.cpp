@@ -643,5 +643,104 @@ TEST(CliList, ListsVividNodesAndTheVkmsCard)
 								 << out;
 }
 
+#if PRIMECAM_HAVE_LIBCAMERA
+/* vimc's platform device: libcamera's vimc pipeline handler drives it. */
+bool haveVimc()
+{
+	struct stat st;
+	return stat("/sys/bus/platform/devices/vimc.0", &st) == 0;
+}
+
+TEST(CliRun, VimcThroughLibcameraIsConvertedForVkmsAndSnapshotted)
+{
+	PRIMECAM_NEED_DEVICE(haveVimc(), "the vimc media device");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/vimc.json", png = outDir() + "/vimc.png";
+	Program run("vimc", {"run", config("vimc-libcamera-vkms.toml"), "--frames", "30", "--stats",
+			     stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(300s), 0) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	EXPECT_NE(doc["source"].get<std::string>().find("platform/vimc.0 Sensor B"),
+		  std::string::npos)
+		<< doc.dump(2);
+	EXPECT_EQ(doc["captured"], 30) << doc.dump(2);
+	EXPECT_EQ(doc["copies"], 0) << doc.dump(2);
+	ASSERT_EQ(doc["stages"].size(), 1u) << doc.dump(2);
+	const nlohmann::json &stage = doc["stages"][0];
+	EXPECT_NE(stage["name"].get<std::string>().find("convert BGR888 -> XRGB8888"),
+		  std::string::npos)
+		<< stage["name"];
+	EXPECT_EQ(doc["conversions"], stage["processed"]) << doc.dump(2);
+	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u) << doc.dump(2);
+
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	/* vimc's test pattern, centred: more than black and one colour. */
+	EXPECT_GE(coloursIn(*image, 2, 0, 638, 480).size(), 4u);
+}
+
+TEST(CliRun, LibcameraSaysWhatItAdjustedAndStopsCleanlyOnSigint)
+{
+	PRIMECAM_NEED_DEVICE(haveVimc(), "the vimc media device");
+
+	std::string path = outDir() + "/vimc-null-640.toml";
+	std::ofstream(path) << "[source]\ntype = \"libcamera\"\ncamera = 0\nformat = \"BGR888\"\n"
+			       "width = 640\nheight = 480\n\n[[sink]]\ntype = \"null\"\n";
+	std::string stats = outDir() + "/vimc-sigint.json";
+	unlink(stats.c_str());
+	Program run("vimc-sigint", {"run", path, "--stats", stats});
+	ASSERT_TRUE(run.started());
+	auto deadline = std::chrono::steady_clock::now() + 60s;
+	while (!run.blocks(SIGINT) && std::chrono::steady_clock::now() < deadline)
+		std::this_thread::sleep_for(20ms);
+	ASSERT_TRUE(run.blocks(SIGINT)) << "primecam never blocked SIGINT: " << run.err();
+	std::this_thread::sleep_for(4s);
+	ASSERT_EQ(kill(run.pid(), SIGINT), 0);
+	ASSERT_EQ(run.wait(60s), 0) << run.err();
+	EXPECT_NE(run.err().find("libcamera adjusted 640x480 to 636x480"), std::string::npos)
+		<< run.err();
+
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["interrupted_by"], "SIGINT") << doc.dump(2);
+	EXPECT_FALSE(doc.contains("error")) << doc.dump(2);
+	EXPECT_GT(doc["captured"].get<uint64_t>(), 0u) << doc.dump(2);
+	EXPECT_EQ(doc["sequence_gaps"], 0) << doc.dump(2);
+
+	/* The camera was released: another process can take it at once. */
+	Program again("vimc-again", {"run", path, "--frames", "3"});
+	EXPECT_EQ(again.wait(120s), 0) << again.err();
+}
+
+TEST(CliList, ListsTheVimcCameraThroughLibcamera)
+{
+	PRIMECAM_NEED_DEVICE(haveVimc(), "the vimc media device");
+	Program list("list-libcamera", {"list"});
+	ASSERT_EQ(list.wait(60s), 0) << list.err();
+	for (const char *expected : {"libcamera cameras", "0: \"platform/vimc.0 Sensor B\"",
+				     "model \"Sensor B\"", "BGR888 48x48-4096x2160", "RGB888"})
+		EXPECT_NE(list.out().find(expected), std::string::npos) << expected << " missing:\n"
+									<< list.out();
+}
+
+TEST(CliDoctor, NamesTheConversionThatGetsVimcOntoVkms)
+{
+	PRIMECAM_NEED_DEVICE(haveVimc(), "the vimc media device");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	Program doctor("doctor-vimc", {"doctor", config("vimc-libcamera-vkms.toml")});
+	ASSERT_EQ(doctor.wait(60s), 0) << doctor.out() << doctor.err();
+	for (const char *expected :
+	     {"source: libcamera \"platform/vimc.0 Sensor B\" (Sensor B) offers BGR888",
+	      "libcamera's FrameBuffers",
+	      "stage[0] convert: converts BGR888 -> XRGB8888 with libyuv",
+	      "scans out XRGB8888 directly", "verdict: one CPU conversion"})
+		EXPECT_NE(doctor.out().find(expected), std::string::npos)
+			<< expected << " missing:\n"
+			<< doctor.out();
+}
+#endif
+
 } /* namespace */
 } /* namespace primecam */
