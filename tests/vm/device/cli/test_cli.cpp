@@ -166,16 +166,23 @@ public:
 		}
 	}
 
-	/* Whether the program blocks signo yet (/proc/PID/status SigBlk):
-	 * then it has routed the signal to its event loop. */
+	/*
+	 * Whether the program blocks signo yet (/proc/PID/status SigBlk):
+	 * then it has routed the signal to its event loop. Only once it is
+	 * primecam (Name:): between fork and exec the child still has this
+	 * test process's mask, which may block the signal too.
+	 */
 	bool blocks(int signo) const
 	{
 		std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
 		std::string line;
+		bool execed = false;
 		while (std::getline(status, line)) {
+			if (line.rfind("Name:", 0) == 0)
+				execed = line.find("primecam") != std::string::npos;
 			if (line.rfind("SigBlk:", 0) == 0) {
 				unsigned long long mask = strtoull(line.c_str() + 7, nullptr, 16);
-				return mask & (1ull << (signo - 1));
+				return execed && (mask & (1ull << (signo - 1)));
 			}
 		}
 		return false;
