@@ -19,6 +19,9 @@
 #include "drm/card.h"
 #include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
+#ifdef PRIMECAM_HAVE_EGL
+#include "egl/gl_headless_sink.h"
+#endif
 #include "pipeline/engine.h"
 #include "pipeline/null_sink.h"
 #include "pipeline/stages/convert_stage.h"
@@ -255,3 +258,83 @@ TEST(Libcamera, AnAdjustedSizeIsReportedAndTheIndexSelectsTheCamera)
 }
 
 } /* namespace */
+
+#ifdef PRIMECAM_HAVE_EGL
+namespace {
+
+/*
+ * vimc through libcamera to the GPU: GL draws no 24-bit RGB (EGL refuses
+ * BG24/RG24), so the convert stage writes XRGB8888 into dumb buffers of
+ * vkms, the card the EGL display is on, and those import for real (Mesa's
+ * kms_swrast cannot draw foreign dma-bufs). The FBO then holds exactly
+ * libyuv's conversion of the frame libcamera delivered.
+ */
+TEST(LibcameraToGl, Bgr888ConvertedIsDrawnExactlyWithoutCopies)
+{
+	PRIMECAM_NEED_DEVICE(haveVimc(), "vimc through libcamera");
+	PRIMECAM_NEED_DEVICE(Card::openByDriver("vkms").ok(), "the vkms card");
+	Result<BufferAllocator> dumb = makeDumbAllocator("vkms");
+	ASSERT_TRUE(dumb) << dumb.error().message;
+	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
+
+	auto loop = std::move(EventLoop::create()).value();
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto tap = std::make_unique<TapStage>();
+	TapStage *tapped = tap.get();
+	stages.push_back(std::move(tap));
+	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncoding{}, std::move(*dumb), 4));
+	GlSinkConfig glConfig;
+	glConfig.platform = GlSinkConfig::Platform::Gbm;
+	glConfig.card = "vkms";
+	auto glSink = std::make_unique<GlHeadlessSink>(glConfig);
+	GlHeadlessSink *gl = glSink.get();
+	std::vector<std::unique_ptr<Sink>> sinks;
+	sinks.push_back(std::move(glSink));
+	Engine engine(*loop, std::make_unique<LibcameraSource>(vimc()), std::move(stages),
+		      std::move(sinks));
+	Result<void> ok = engine.configure();
+	ASSERT_TRUE(ok) << ok.error().message;
+	ok = engine.start();
+	ASSERT_TRUE(ok) << ok.error().message;
+
+	/* llvmpipe under emulation draws a few frames a second: tens suffice. */
+	const PipelineStats &stats = engine.stats();
+	ASSERT_TRUE(runUntil(*loop,
+			     [&] { return engine.error() || stats.sinks.front().displayed >= 10; }))
+		<< "drawn " << stats.sinks.front().displayed << " of " << stats.captured;
+	ASSERT_FALSE(engine.error()) << engine.error()->message;
+	engine.stop();
+	EXPECT_EQ(stats.copies(), 0u) << "vkms's own dumb buffers must import, not upload";
+	EXPECT_EQ(stats.sequenceGaps, 0u);
+
+	Result<Image> drawn = gl->readPixels();
+	ASSERT_TRUE(drawn) << drawn.error().message;
+	uint64_t shown = gl->lastSequence();
+	const std::vector<uint8_t> *captured = tapped->frame(shown);
+	ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
+	std::vector<uint8_t> src(*captured);
+	std::vector<uint8_t> expected(636 * 4 * 480);
+	ImageView in{formatByName("BGR888"), 636, 480, {}};
+	in.planes[0] = {src.data(), tapped->stride()};
+	ImageView out{&xrgb, 636, 480, {}};
+	out.planes[0] = {expected.data(), 636 * 4};
+	ASSERT_EQ(convertImage(in, out), 0);
+
+	/* The FBO is R, G, B, A bytes; the conversion B, G, R, X. */
+	ASSERT_GE(drawn->width, 636u);
+	ASSERT_GE(drawn->height, 480u);
+	size_t diffs = 0;
+	std::string first;
+	for (uint32_t y = 0; y < 480; ++y) {
+		for (uint32_t x = 0; x < 636; ++x) {
+			const uint8_t *g = drawn->data.data() + y * drawn->stride + x * 4;
+			const uint8_t *e = expected.data() + (y * 636 + x) * 4;
+			if ((g[0] != e[2] || g[1] != e[1] || g[2] != e[0]) && !diffs++)
+				first = "(" + std::to_string(x) + "," + std::to_string(y) + ")";
+		}
+	}
+	EXPECT_EQ(diffs, 0u) << "frame " << shown << ", first difference at " << first;
+}
+
+} /* namespace */
+#endif
