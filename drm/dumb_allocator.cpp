@@ -17,6 +17,7 @@ Result<BufferAllocator> makeDumbAllocator(const std::string &cardName)
 	auto shared = std::make_shared<Card>(std::move(*card));
 
 	BufferAllocator alloc;
+	alloc.kind = PoolKind::Dumb;
 	alloc.name = "dumb buffers on " + shared->path() + " (" + shared->driver() + ")";
 	alloc.allocate = [shared](size_t size) -> Result<DmaBuf> {
 		/* A dumb buffer is sized in pixels: ask for 4096-byte rows of

@@ -3,10 +3,12 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "base/dma_buf.h"
 #include "base/result.h"
+#include "pipeline/pool_support.h"
 
 namespace primecam {
 
@@ -20,6 +22,9 @@ namespace primecam {
 struct BufferAllocator {
 	std::string name;
 	std::function<Result<DmaBuf>(size_t size)> allocate;
+	/* Which kind of memory, when known: importers that are known to refuse
+	 * it (poolRefusal) say so before the first buffer is queued. */
+	std::optional<PoolKind> kind;
 };
 
 } /* namespace primecam */

@@ -470,7 +470,7 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 		 }},
 		{"pool",
 		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".pool", {"dumb", "dma-heap"});
+			 auto i = choice(k, v, path + ".pool", {"dumb", "dma-heap", "udmabuf"});
 			 if (i)
 				 c.pool = static_cast<CaptureConfig::Pool>(*i);
 			 return i.has_value();

@@ -17,6 +17,7 @@ Result<BufferAllocator> makeDmaHeapAllocator(std::string_view heap)
 	auto shared = std::make_shared<DmaHeap>(std::move(opened).value());
 	BufferAllocator allocator;
 	allocator.name = shared->describe();
+	allocator.kind = PoolKind::DmaHeap;
 	allocator.allocate = [shared](size_t size) { return shared->allocate(size); };
 	return allocator;
 }

@@ -90,14 +90,16 @@ std::string sourceMemory(const SourceConfig &source)
 		return "driver buffers exported as dma-bufs (VIDIOC_EXPBUF)";
 	case CaptureConfig::Memory::Dmabuf:
 		return std::string("dma-bufs from the ") +
-		       (c.pool == CaptureConfig::Pool::Dumb ? "dumb buffers of " + c.poolCard
-							    : std::string("dma-heap")) +
+		       (c.pool == CaptureConfig::Pool::Dumb	 ? "dumb buffers of " + c.poolCard
+			: c.pool == CaptureConfig::Pool::DmaHeap ? std::string("dma-heap")
+								 : std::string("udmabuf pool")) +
 		       ", imported by the device (V4L2_MEMORY_DMABUF)";
 	case CaptureConfig::Memory::Libv4l2:
 		return "libv4l2's own buffers, then copied by the CPU into dma-bufs from the " +
 		       std::string(c.pool == CaptureConfig::Pool::Dumb
 					   ? "dumb buffers of " + c.poolCard
-					   : "dma-heap");
+				   : c.pool == CaptureConfig::Pool::DmaHeap ? "dma-heap"
+									    : "udmabuf pool");
 	}
 	return "?";
 }

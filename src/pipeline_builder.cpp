@@ -46,6 +46,19 @@ std::string driverOf(const std::string &card)
 	return opened ? opened->driver() : std::string();
 }
 
+/* Refuses a pool kind that a kms sink's card is known not to scan out. */
+Result<void> sinksAccept(const PipelineConfig &config, PoolKind kind, const std::string &path)
+{
+	for (const SinkConfig &sink : config.sinks) {
+		if (sink.type != SinkConfig::Type::Kms)
+			continue;
+		std::string driver = driverOf(sink.kms.card);
+		if (auto why = poolRefusal(kind, PoolConsumer::KmsScanout, driver))
+			return Error{ENOTSUP, config.file + ": " + path + ".pool: " + *why};
+	}
+	return {};
+}
+
 /* The pool of a converting stage, chosen for the sinks when the config
  * does not say. */
 Result<BufferAllocator> stagePool(const PipelineConfig &config, const StageConfig &stage,
@@ -78,13 +91,9 @@ Result<BufferAllocator> stagePool(const PipelineConfig &config, const StageConfi
 		card = kms->kms.card;
 	}
 
-	for (const SinkConfig &sink : config.sinks) {
-		if (sink.type != SinkConfig::Type::Kms)
-			continue;
-		std::string driver = driverOf(sink.kms.card);
-		if (auto why = poolRefusal(kind, PoolConsumer::KmsScanout, driver))
-			return Error{ENOTSUP, config.file + ": " + path + ".pool: " + *why};
-	}
+	Result<void> accepted = sinksAccept(config, kind, path);
+	if (!accepted)
+		return std::move(accepted).error();
 
 	Result<BufferAllocator> allocator = kind == PoolKind::Dumb ? makeDumbAllocator(card)
 					    : kind == PoolKind::DmaHeap
@@ -146,9 +155,21 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 	/* DMABUF capture imports the pool's buffers; libv4l2 copies into them. */
 	std::optional<BufferAllocator> allocator;
 	if (capture.memory == CaptureConfig::Memory::Dmabuf || libv4l2) {
+		/* The source's frames go to the sinks as they are, unless a
+		 * converting stage comes first. */
+		bool direct = true;
+		for (const StageConfig &stage : config.stages)
+			direct = direct && stage.type != StageConfig::Type::Convert;
+		if (capture.pool == CaptureConfig::Pool::Udmabuf && direct) {
+			Result<void> accepted = sinksAccept(config, PoolKind::Udmabuf, "source");
+			if (!accepted)
+				return std::move(accepted).error();
+		}
 		Result<BufferAllocator> pool = capture.pool == CaptureConfig::Pool::Dumb
 						       ? makeDumbAllocator(capture.poolCard)
-						       : makeDmaHeapAllocator("system");
+					       : capture.pool == CaptureConfig::Pool::DmaHeap
+						       ? makeDmaHeapAllocator("system")
+						       : makeUdmabufAllocator();
 		if (!pool)
 			return Error{pool.error().code,
 				     config.file + ": source.pool: " + pool.error().message};

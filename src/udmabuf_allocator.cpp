@@ -19,6 +19,7 @@ Result<BufferAllocator> makeUdmabufAllocator()
 
 	BufferAllocator allocator;
 	allocator.name = "udmabufs (/dev/udmabuf)";
+	allocator.kind = PoolKind::Udmabuf;
 	allocator.allocate = [](size_t size) -> Result<DmaBuf> {
 		Result<Udmabuf> buf = Udmabuf::allocate(size);
 		if (!buf)

@@ -24,7 +24,8 @@ struct CaptureConfig {
 	};
 	enum class Pool {
 		Dumb,
-		DmaHeap
+		DmaHeap,
+		Udmabuf
 	};
 
 	/* A path ("/dev/video0") or a driver name ("vivid"); a driver name picks

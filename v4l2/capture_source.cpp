@@ -114,6 +114,13 @@ Result<void> V4l2Source::configure()
 	Result<void> ok = openDevice();
 	if (!ok)
 		return ok;
+	/* Memory the driver is known to refuse: say why now, not with the
+	 * EFAULT of the first QBUF. */
+	if (config_.memory == CaptureConfig::Memory::Dmabuf && allocator_->kind) {
+		if (auto why = poolRefusal(*allocator_->kind, PoolConsumer::V4l2Capture,
+					   device_->driver()))
+			return Error::fromErrno(ENOTSUP, device_->describe() + ": " + *why);
+	}
 	Result<uint32_t> fourcc = chooseFourcc();
 	if (!fourcc)
 		return std::move(fourcc).error();

@@ -610,6 +610,12 @@ TEST(ConfigParser, DmabufPoolKeys)
 	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::DmaHeap);
 	EXPECT_EQ(config->source.v4l2.poolCard, "");
 
+	std::string udmabuf = dmabuf;
+	udmabuf.insert(udmabuf.find("\n[[sink]]"), "pool = \"udmabuf\"\n");
+	config = parseConfig(udmabuf, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::Udmabuf);
+
 	std::string heapCard = heap;
 	heapCard.insert(heapCard.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
 	EXPECT_EQ(errorOf(heapCard),

@@ -611,6 +611,41 @@ TEST(CliRun, BadConfigFailsNamingFileAndLine)
 	EXPECT_EQ(doc["captured"], 0);
 }
 
+TEST(CliRun, UdmabufPoolsAreRefusedUpFrontWhereTheDriversCannotUseThem)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	/* vivid capturing into udmabufs, to a null sink: vivid's refusal. */
+	std::string text = readFile(config("vivid-null.toml"));
+	text.insert(text.find("\n[source.controls]"), "\nmemory = \"dmabuf\"\npool = \"udmabuf\"");
+	std::string path = outDir() + "/udmabuf-null.toml";
+	std::ofstream(path) << text;
+	Program capture("udmabuf-null", {"run", path, "--frames", "5"});
+	EXPECT_EQ(capture.wait(60s), 1) << capture.err();
+	EXPECT_NE(capture.err().find("(vivid): vivid cannot capture into udmabuf buffers "
+				     "(VIDIOC_QBUF fails with EFAULT on Linux 6.1)"),
+		  std::string::npos)
+		<< capture.err();
+
+	/* The same pool for vkms to scan out: vkms's refusal, before any
+	 * device is opened. */
+	text = readFile(config("vivid-vkms-dmabuf.toml"));
+	size_t pool = text.find("pool = \"dumb\"");
+	size_t card = text.find("pool_card = ");
+	ASSERT_TRUE(pool != std::string::npos && card != std::string::npos);
+	text.erase(card, text.find('\n', card) - card);
+	text.replace(pool, 13, "pool = \"udmabuf\"");
+	path = outDir() + "/udmabuf-vkms.toml";
+	std::ofstream(path) << text;
+	Program scanout("udmabuf-vkms", {"run", path, "--frames", "5"});
+	EXPECT_EQ(scanout.wait(60s), 1) << scanout.err();
+	EXPECT_NE(scanout.err().find(path + ": source.pool: vkms cannot scan out udmabuf buffers"),
+		  std::string::npos)
+		<< scanout.err();
+}
+
 TEST(CliRun, MissingConfigAndSnapshotWithoutKmsSinkAreErrors)
 {
 	ASSERT_EQ(access(primecamBinary().c_str(), X_OK), 0) << primecamBinary();
