@@ -212,7 +212,10 @@ private:
 			std::vector<StageConfig> &stages);
 	bool readStage(const toml::table &table, const std::string &path, StageConfig &stage);
 	bool readSink(const toml::table &table, const std::string &path, SinkConfig &sink);
-	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms);
+	/* gl: for a gl-kms [[sink]], which also takes the GL keys and where
+	 * width/height are the rendered size. */
+	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms,
+			 GlSinkConfig *gl = nullptr);
 	bool readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
 		      std::string &mode);
@@ -652,9 +655,9 @@ bool ConfigReader::readMode(const toml::key &key, const toml::node &value, const
 }
 
 bool ConfigReader::readKmsSink(const toml::table &table, const std::string &path,
-			       KmsSinkConfig &kms)
+			       KmsSinkConfig &kms, GlSinkConfig *gl)
 {
-	const KeyRule rules[] = {
+	std::vector<KeyRule> rules = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},
 		{"card",
 		 [&](const toml::key &k, const toml::node &v) {
@@ -744,11 +747,54 @@ bool ConfigReader::readKmsSink(const toml::table &table, const std::string &path
 			 return readMode(k, v, path + ".mode", kms.mode);
 		 }},
 	};
-	if (!readTable(table, path, "a kms [[sink]]", rules) ||
+	if (gl) {
+		rules.push_back(
+			{"matrix", [&](const toml::key &k, const toml::node &v) {
+				 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
+				 if (i)
+					 gl->encoding.matrix = static_cast<YuvMatrix>(*i);
+				 return i.has_value();
+			 }});
+		rules.push_back(
+			{"range", [&](const toml::key &k, const toml::node &v) {
+				 auto i = choice(k, v, path + ".range", {"limited", "full"});
+				 if (i)
+					 gl->encoding.range = static_cast<YuvRange>(*i);
+				 return i.has_value();
+			 }});
+		rules.push_back(
+			{"import", [&](const toml::key &k, const toml::node &v) {
+				 auto i = choice(k, v, path + ".import", {"auto", "upload"});
+				 if (i)
+					 gl->import = static_cast<GlSinkConfig::Import>(*i);
+				 return i.has_value();
+			 }});
+	}
+	if (!readTable(table, path, gl ? "a gl-kms [[sink]]" : "a kms [[sink]]", rules) ||
 	    !require(table, path, "card", "a path such as \"/dev/dri/card0\" or a driver name"))
 		return false;
 
 	bool rect = kms.placement == KmsSinkConfig::Placement::Rect;
+	if (gl) {
+		/* GL renders on the display's card, and draws at the size it
+		 * scans out: width and height are the rendered output (and, for
+		 * a rect, its size on the screen), both or neither. */
+		gl->platform = GlSinkConfig::Platform::Gbm;
+		gl->card = kms.card;
+		gl->width = kms.width;
+		gl->height = kms.height;
+		for (std::string_view key : {"x", "y"})
+			if (!onlyWith(table, path, key, rect, "placement = \"rect\""))
+				return false;
+		if (table.contains("width") != table.contains("height"))
+			return require(table, path, table.contains("width") ? "height" : "width",
+				       "width and height go together");
+		if (rect && !require(table, path, "width", "placement = \"rect\" needs a size"))
+			return false;
+		if (!rect)
+			kms.width = kms.height = 0;
+		return true;
+	}
 	for (std::string_view key : {"x", "y", "width", "height"}) {
 		if (!onlyWith(table, path, key, rect, "placement = \"rect\""))
 			return false;
@@ -840,11 +886,11 @@ bool ConfigReader::readGlSink(const toml::table &table, const std::string &path,
 
 bool ConfigReader::readSink(const toml::table &table, const std::string &path, SinkConfig &sink)
 {
-	if (!require(table, path, "type", "\"kms\", \"gl-headless\" or \"null\""))
+	if (!require(table, path, "type", "\"kms\", \"gl-headless\", \"gl-kms\" or \"null\""))
 		return false;
 	const toml::key &typeKey = *keyOf(table, "type");
-	auto type =
-		choice(typeKey, *table.get("type"), path + ".type", {"kms", "null", "gl-headless"});
+	auto type = choice(typeKey, *table.get("type"), path + ".type",
+			   {"kms", "null", "gl-headless", "gl-kms"});
 	if (!type)
 		return false;
 	sink.type = static_cast<SinkConfig::Type>(*type);
@@ -853,6 +899,8 @@ bool ConfigReader::readSink(const toml::table &table, const std::string &path, S
 		return readKmsSink(table, path, sink.kms);
 	if (sink.type == SinkConfig::Type::GlHeadless)
 		return readGlSink(table, path, sink.gl);
+	if (sink.type == SinkConfig::Type::GlKms)
+		return readKmsSink(table, path, sink.kms, &sink.gl);
 
 	const KeyRule rules[] = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},
@@ -1040,7 +1088,8 @@ Result<PipelineConfig> ConfigReader::read(const toml::table &root)
 			    c.memory == CaptureConfig::Memory::Libv4l2;
 	if (pooled && c.pool == CaptureConfig::Pool::Dumb && c.poolCard.empty()) {
 		for (const SinkConfig &sink : config.sinks) {
-			if (sink.type == SinkConfig::Type::Kms) {
+			if (sink.type == SinkConfig::Type::Kms ||
+			    sink.type == SinkConfig::Type::GlKms) {
 				c.poolCard = sink.kms.card;
 				break;
 			}

@@ -231,6 +231,14 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 		}
 		if (sink.gl) {
 			const GlSinkConfig &gl = config.sinks[i].gl;
+			/* gl-kms: what GL draws is the display's own XRGB8888
+			 * buffers, which the plane scans out as they are. */
+			const std::string scanout =
+				config.sinks[i].type == SinkConfig::Type::GlKms
+					? "; GL draws it (a GPU pass, scaled to the output) into "
+					  "the "
+					  "display's own XRGB8888 buffers, which KMS scans out"
+					: "";
 			if (!glCanDraw(*format)) {
 				impossible(
 					name + ": GL cannot draw " + std::string(format->name) +
@@ -248,12 +256,13 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			std::string upload = ": uploads every frame from a CPU mapping "
 					     "(SYNC-bracketed, counted as copies): ";
 			if (gl.import == GlSinkConfig::Import::Upload) {
-				report.lines.push_back(name + upload + "import = \"upload\"");
+				report.lines.push_back(name + upload + "import = \"upload\"" +
+						       scanout);
 				copies = true;
 			} else if (!sink.glImport) {
 				report.lines.push_back(
 					name + upload +
-					"EGL offers no EGL_EXT_image_dma_buf_import");
+					"EGL offers no EGL_EXT_image_dma_buf_import" + scanout);
 				copies = true;
 			} else if (sink.glSoftware && !ownBuffers) {
 				report.lines.push_back(
@@ -266,7 +275,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 					(sink.glCard.empty() ? std::string("the GL card")
 							     : sink.glCard) +
 					"'s own buffers (memory = \"dmabuf\", pool = \"dumb\") "
-					"for zero-copy");
+					"for zero-copy" +
+					scanout);
 				copies = true;
 			} else {
 				report.lines.push_back(
@@ -274,7 +284,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 					(std::string(format->name) == "NV12" ? "s (R8 + GR88)"
 									     : "") +
 					" and draws " + std::string(format->name) +
-					(format->yuv ? " -> RGB in its shader" : "") + ": no copy");
+					(format->yuv ? " -> RGB in its shader" : "") + scanout +
+					(scanout.empty() ? ": no copy" : ": no CPU copy"));
 			}
 			continue;
 		}
@@ -385,10 +396,14 @@ void gatherSinkFacts(const PipelineConfig &config, DoctorFacts &facts)
 			sink.takesAnything = true;
 			continue;
 		}
-		if (sinkConfig.type == SinkConfig::Type::GlHeadless) {
+		if (sinkConfig.type == SinkConfig::Type::GlHeadless ||
+		    sinkConfig.type == SinkConfig::Type::GlKms) {
 			const GlSinkConfig &gl = sinkConfig.gl;
+			const std::string type = sinkConfig.type == SinkConfig::Type::GlKms
+							 ? "gl-kms"
+							 : "gl-headless";
 			sink.gl = true;
-			sink.name = std::string("gl-headless ") +
+			sink.name = type + " " +
 				    (gl.platform == GlSinkConfig::Platform::Gbm ? "gbm " + gl.card
 										: "surfaceless");
 #ifdef PRIMECAM_HAVE_EGL
@@ -402,8 +417,8 @@ void gatherSinkFacts(const PipelineConfig &config, DoctorFacts &facts)
 				continue;
 			}
 			const EglCaps &caps = (*display)->caps();
-			sink.name = "gl-headless " + (*display)->describe() + " (" + caps.renderer +
-				    ")";
+			sink.name =
+				type + " " + (*display)->describe() + " (" + caps.renderer + ")";
 			sink.glImport = caps.dmaBufImport;
 			sink.glSoftware = caps.softwareRenderer;
 			sink.glCard = gl.platform == GlSinkConfig::Platform::Gbm

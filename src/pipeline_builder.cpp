@@ -8,6 +8,7 @@
 #include "drm/kms_sink.h"
 #ifdef PRIMECAM_HAVE_EGL
 #include "egl/gl_headless_sink.h"
+#include "egl/gl_kms_sink.h"
 #endif
 #include "pipeline/null_sink.h"
 #include "pipeline/stages/convert_stage.h"
@@ -215,6 +216,21 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 		case SinkConfig::Type::Null:
 			parts.sinks.push_back(std::make_unique<NullSink>());
 			break;
+		case SinkConfig::Type::GlKms: {
+#ifdef PRIMECAM_HAVE_EGL
+			auto gl = std::make_unique<GlKmsSink>(sinkConfig.kms, sinkConfig.gl);
+			/* --snapshot: the writeback of what its display shows. */
+			if (!parts.firstKms)
+				parts.firstKms = &gl->kms();
+			parts.sinks.push_back(std::move(gl));
+			break;
+#else
+			return Error{ENOTSUP, config.file +
+						      ": gl-kms: this primecam was built "
+						      "without EGL/GLES/GBM (meson -Degl=enabled "
+						      "with libegl-dev, libgles-dev, libgbm-dev)"};
+#endif
+		}
 		case SinkConfig::Type::GlHeadless: {
 #ifdef PRIMECAM_HAVE_EGL
 			auto gl = std::make_unique<GlHeadlessSink>(sinkConfig.gl);

@@ -25,7 +25,8 @@ struct PipelineParts {
 	/* What the builder chose on the user's behalf (a stage's pool), one
 	 * line each, for the run to print. */
 	std::vector<std::string> notes;
-	/* The first kms sink (owned by sinks): where --snapshot comes from. */
+	/* The first kms sink (owned by sinks), or the display of the first
+	 * gl-kms sink (owned by it): where --snapshot comes from. */
 	KmsSink *firstKms = nullptr;
 	/* The first gl-headless sink: --snapshot's source without a kms sink. */
 	GlHeadlessSink *firstGl = nullptr;

@@ -73,11 +73,12 @@ struct SinkConfig {
 	enum class Type {
 		Kms,
 		Null,
-		GlHeadless
+		GlHeadless,
+		GlKms /* GL draws into the card's buffers, KMS scans them out */
 	};
 
 	Type type = Type::Null;
-	KmsSinkConfig kms; /* for Type::Kms */
+	KmsSinkConfig kms; /* for Type::Kms and Type::GlKms */
 	GlSinkConfig gl;   /* for the GL types */
 };
 

@@ -73,7 +73,7 @@ TEST(ConfigParser, EveryShippedConfigParses)
 {
 	for (const char *name : {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf",
 				 "vivid-vkms-overlay", "vivid-null", "vivid-bayer-libv4l2-null",
-				 "vivid-gl-headless", "vimc-libcamera-vkms"}) {
+				 "vivid-gl-headless", "vivid-gl-kms", "vimc-libcamera-vkms"}) {
 		std::string path = std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name + ".toml";
 		Result<PipelineConfig> config = loadConfigFile(path);
 		EXPECT_TRUE(config) << config.error().message;
@@ -92,6 +92,17 @@ TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 	EXPECT_EQ(gl->source.v4l2.poolCard, "vkms");
 
 	std::string dir = std::string(PRIMECAM_SOURCE_DIR) + "/configs/";
+	Result<PipelineConfig> glKms = loadConfigFile(dir + "vivid-gl-kms.toml");
+	ASSERT_TRUE(glKms) << glKms.error().message;
+	EXPECT_EQ(glKms->sinks.at(0).type, SinkConfig::Type::GlKms);
+	EXPECT_EQ(glKms->sinks[0].kms.card, "vkms");
+	EXPECT_EQ(glKms->sinks[0].kms.mode, "640x480");
+	EXPECT_EQ(glKms->source.v4l2.format, formatByName("YUYV"));
+	/* the display card's own buffers, which GL imports for real */
+	EXPECT_EQ(glKms->source.v4l2.memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(glKms->source.v4l2.pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(glKms->source.v4l2.poolCard, "vkms");
+
 	Result<PipelineConfig> mplane = loadConfigFile(dir + "vivid-vkms-mplane.toml");
 	ASSERT_TRUE(mplane);
 	EXPECT_EQ(mplane->source.v4l2.api, CaptureConfig::Api::MultiPlanar);
@@ -301,8 +312,8 @@ TEST(ConfigParser, MissingRequiredKeysPointAtTheirTable)
 	EXPECT_EQ(errorOf(kSource),
 		  "x.toml:1:1: sink: no [[sink]] table: a pipeline needs at least one sink");
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "[[sink]]\n"),
-		  "x.toml:10:1: sink[1].type: required key missing (\"kms\", \"gl-headless\" or "
-		  "\"null\")");
+		  "x.toml:10:1: sink[1].type: required key missing (\"kms\", \"gl-headless\", "
+		  "\"gl-kms\" or \"null\")");
 }
 
 /* kSource, the given [[stage]] tables, then a null sink. */
@@ -575,11 +586,87 @@ TEST(ConfigParser, GlHeadlessSinkKeys)
 	EXPECT_EQ(pool->source.v4l2.poolCard, "vkms");
 }
 
+TEST(ConfigParser, GlKmsSinkKeys)
+{
+	std::string sink = std::string(kSource) + "[[sink]]\ntype = \"gl-kms\"\n";
+	Result<PipelineConfig> full = parseConfig(
+		sink + "card = \"vkms\"\nconnector = \"Virtual-1\"\nplane = \"overlay\"\n"
+		       "placement = \"center\"\nmode = \"1024x768\"\nwidth = 320\nheight = 240\n"
+		       "matrix = \"bt709\"\nrange = \"full\"\nimport = \"upload\"\n",
+		"x.toml");
+	ASSERT_TRUE(full) << full.error().message;
+	const SinkConfig &c = full->sinks.at(0);
+	EXPECT_EQ(c.type, SinkConfig::Type::GlKms);
+	EXPECT_EQ(c.kms.card, "vkms");
+	EXPECT_EQ(c.kms.connector, "Virtual-1");
+	EXPECT_EQ(c.kms.plane, KmsSinkConfig::Plane::Overlay);
+	EXPECT_EQ(c.kms.placement, KmsSinkConfig::Placement::Center);
+	EXPECT_EQ(c.kms.mode, "1024x768");
+	/* the rendered size; not a screen rectangle outside placement = "rect" */
+	EXPECT_EQ(c.gl.width, 320u);
+	EXPECT_EQ(c.gl.height, 240u);
+	EXPECT_EQ(c.kms.width, 0u);
+	EXPECT_EQ(c.gl.platform, GlSinkConfig::Platform::Gbm);
+	EXPECT_EQ(c.gl.card, "vkms");
+	EXPECT_EQ(c.gl.encoding.matrix, YuvMatrix::Bt709);
+	EXPECT_EQ(c.gl.encoding.range, YuvRange::Full);
+	EXPECT_EQ(c.gl.import, GlSinkConfig::Import::Upload);
+
+	/* defaults: full screen at the mode's size (width 0: chosen at start) */
+	Result<PipelineConfig> plain = parseConfig(sink + "card = \"vkms\"\n", "x.toml");
+	ASSERT_TRUE(plain) << plain.error().message;
+	EXPECT_EQ(plain->sinks[0].kms.placement, KmsSinkConfig::Placement::Fullscreen);
+	EXPECT_EQ(plain->sinks[0].gl.width, 0u);
+	EXPECT_EQ(plain->sinks[0].gl.encoding.matrix, YuvMatrix::Bt601);
+	EXPECT_EQ(plain->sinks[0].gl.import, GlSinkConfig::Import::Auto);
+
+	/* rect: width and height are the rendered size and the size on screen */
+	Result<PipelineConfig> rect = parseConfig(
+		sink + "card = \"vkms\"\nplacement = \"rect\"\nx = 10\ny = 20\nwidth = 320\n"
+		       "height = 240\n",
+		"x.toml");
+	ASSERT_TRUE(rect) << rect.error().message;
+	EXPECT_EQ(rect->sinks[0].kms.x, 10);
+	EXPECT_EQ(rect->sinks[0].kms.width, 320u);
+	EXPECT_EQ(rect->sinks[0].gl.width, 320u);
+
+	EXPECT_EQ(errorOf(sink), "x.toml:8:1: sink[0].card: required key missing (a path such as "
+				 "\"/dev/dri/card0\" or a driver name)");
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nwidth = 320\n")
+			  .rfind("x.toml:8:1: sink[0].height", 0),
+		  0u);
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nplacement = \"rect\"\n")
+			  .rfind("x.toml:8:1: sink[0].width", 0),
+		  0u);
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nx = 3\n").rfind("x.toml:11:1: sink[0].x", 0),
+		  0u);
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nmatrix = \"bt2020\"\n"),
+		  "x.toml:11:1: sink[0].matrix: expected \"bt601\" or \"bt709\", got \"bt2020\"");
+	/* GL renders on the display's card: no platform or card of its own */
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nplatform = \"surfaceless\"\n")
+			  .rfind("x.toml:11:1: sink[0].platform: unknown key; a gl-kms [[sink]] "
+				 "takes",
+				 0),
+		  0u);
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\ntexture = \"external\"\n")
+			  .rfind("x.toml:11:1: sink[0].texture: unknown key", 0),
+		  0u);
+
+	/* A dumb pool defaults to the gl-kms sink's card: the display's own. */
+	Result<PipelineConfig> pool =
+		parseConfig(std::string(kSource).replace(std::string(kSource).find("width"), 0,
+							 "memory = \"dmabuf\"\npool = \"dumb\"\n") +
+				    "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\n",
+			    "x.toml");
+	ASSERT_TRUE(pool) << pool.error().message;
+	EXPECT_EQ(pool->source.v4l2.poolCard, "vkms");
+}
+
 TEST(ConfigParser, SinkTypes)
 {
 	EXPECT_EQ(errorOf(std::string(kSource) + "[[sink]]\ntype = \"gl\"\n"),
-		  "x.toml:9:1: sink[0].type: expected \"kms\", \"null\" or \"gl-headless\", got "
-		  "\"gl\"");
+		  "x.toml:9:1: sink[0].type: expected \"kms\", \"null\", \"gl-headless\" or "
+		  "\"gl-kms\", got \"gl\"");
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "card = \"vkms\"\n"),
 		  "x.toml:10:1: sink[0].card: unknown key; a null [[sink]] takes type");
 	EXPECT_EQ(errorOf("sink = [1]\n" + std::string(kSource)),

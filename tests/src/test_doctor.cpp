@@ -106,6 +106,26 @@ TEST(Doctor, GlSinksKnowWhereImportIsRealAndWhereFramesAreUploaded)
 	EXPECT_TRUE(mentions(none, "GL cannot draw BGR888")) << none.text();
 }
 
+TEST(Doctor, GlKmsIsAGpuPassIntoTheDisplaysBuffers)
+{
+	/* vkms cannot scan out YUYV; gl-kms draws it into XRGB8888 buffers */
+	std::string dumb = std::string(kVividYuyv) + "memory = \"dmabuf\"\npool = \"dumb\"\n";
+	const char glKms[] = "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\n";
+	DoctorFacts own = vividAndGl(true);
+	own.sinks[0].name = "gl-kms gbm /dev/dri/card0 (vkms) (llvmpipe)";
+	own.source.poolCard = "/dev/dri/card0";
+	DoctorReport real = diagnose(parse(dumb + glKms), own);
+	EXPECT_EQ(real.verdict, DoctorVerdict::ZeroCopy) << real.text();
+	EXPECT_TRUE(mentions(real, "a GPU pass")) << real.text();
+	EXPECT_TRUE(mentions(real, "display's own XRGB8888 buffers")) << real.text();
+	EXPECT_TRUE(mentions(real, "no CPU copy")) << real.text();
+
+	/* vivid's own buffers on kms_swrast: uploaded, said and counted */
+	DoctorReport swrast = diagnose(parse(std::string(kVividYuyv) + glKms), vividAndGl(true));
+	EXPECT_EQ(swrast.verdict, DoctorVerdict::Copy) << swrast.text();
+	EXPECT_TRUE(mentions(swrast, "uploads every frame")) << swrast.text();
+}
+
 TEST(Doctor, YuyvToVkmsWithoutAConversionIsImpossibleAndSaysTheFix)
 {
 	DoctorReport report = diagnose(parse(std::string(kVividYuyv) + kKmsSink), vividAndVkms());

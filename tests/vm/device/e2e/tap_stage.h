@@ -21,11 +21,14 @@ namespace primecam::test {
 class TapStage : public Stage
 {
 public:
-	static constexpr size_t kSlots = 8;
 	struct Slot {
 		uint64_t sequence = UINT64_MAX;
 		std::vector<uint8_t> bytes;
 	};
+
+	/* slots: how many frames back the display may lag (a GL pass under
+	 * emulation takes several capture intervals). */
+	explicit TapStage(size_t slots = 8) : slots_(slots) {}
 
 	std::string describe() const override { return "tap"; }
 	Kind kind() const override { return Kind::Analysis; }
@@ -46,7 +49,7 @@ public:
 			return ret;
 		ImageView view = maps_.view(in);
 		std::lock_guard<std::mutex> lock(mutex_);
-		Slot &slot = slots_[metadata.sequence % kSlots];
+		Slot &slot = slots_[metadata.sequence % slots_.size()];
 		std::memcpy(slot.bytes.data(), view.planes[0].data, slot.bytes.size());
 		slot.sequence = metadata.sequence;
 		return sync.end();
@@ -56,14 +59,14 @@ public:
 	const std::vector<uint8_t> *frame(uint64_t sequence)
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
-		const Slot &slot = slots_[sequence % kSlots];
+		const Slot &slot = slots_[sequence % slots_.size()];
 		return slot.sequence == sequence ? &slot.bytes : nullptr;
 	}
 	uint32_t stride() const { return stride_; }
 
 private:
 	MappedBuffers maps_;
-	std::array<Slot, kSlots> slots_;
+	std::vector<Slot> slots_;
 	uint32_t stride_ = 0;
 	std::mutex mutex_;
 };

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+#include "egl/gl_kms_sink.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+#include <drm_fourcc.h>
+#include <sys/epoll.h>
+
+#include "drm/card.h"
+#include "drm/dumb_allocator.h"
+#include "drm/kms_output.h"
+#include "drm/kms_resources.h"
+#include "pipeline/stats.h"
+
+namespace primecam {
+
+GlKmsSink::GlKmsSink(KmsSinkConfig kms, GlSinkConfig gl)
+	: kmsConfig_(std::move(kms)), glConfig_(std::move(gl)),
+	  kms_(std::make_unique<KmsSink>(kmsConfig_))
+{
+	/* GL renders on the card that scans out: its own buffers are the ones
+	 * every driver imports for real (see EglCaps::softwareRenderer). */
+	glConfig_.platform = GlSinkConfig::Platform::Gbm;
+	glConfig_.card = kmsConfig_.card;
+}
+
+GlKmsSink::~GlKmsSink()
+{
+	stop();
+	/* The display first: it lets go of the output buffers. */
+	kms_.reset();
+	if (display_ && display_->makeCurrent()) {
+		renderer_.reset();
+		targets_.clear();
+	}
+}
+
+std::string GlKmsSink::describe() const
+{
+	std::string text = "gl-kms";
+	if (width_)
+		text += " " + std::to_string(width_) + "x" + std::to_string(height_);
+	return text + " on " + kms_->describe();
+}
+
+const std::optional<Error> &GlKmsSink::lastError() const
+{
+	return lastError_ ? lastError_ : kms_->lastError();
+}
+
+Result<void> GlKmsSink::chooseSize(std::span<const FrameBuffer> buffers)
+{
+	if (glConfig_.width) {
+		width_ = glConfig_.width;
+		height_ = glConfig_.height;
+		return {};
+	}
+	width_ = buffers.front().width;
+	height_ = buffers.front().height;
+	if (kmsConfig_.placement != KmsSinkConfig::Placement::Fullscreen)
+		return {};
+
+	/* Full screen: draw at the mode's size, so that the plane needs no
+	 * scaling (vkms has none); the mode is chosen as the kms sink would
+	 * for a frame of the input's size. As the display, briefly: only DRM
+	 * master makes the kernel probe a connector, and before any probe
+	 * (first use after boot) it reads as not connected, without modes. */
+	Result<Card> card = Card::openByName(kmsConfig_.card, Card::Role::Display);
+	if (!card)
+		return std::move(card).error();
+	Result<void> atomic = card->enableAtomic(false);
+	if (!atomic)
+		return atomic;
+	Result<KmsResources> res = KmsResources::query(*card);
+	if (!res)
+		return std::move(res).error();
+	KmsOutput::FrameFormat frame{formatByName("XRGB8888"), DRM_FORMAT_MOD_LINEAR, width_,
+				     height_};
+	Result<KmsOutput> output = KmsOutput::select(*res, kmsConfig_, frame, card->describe());
+	if (!output)
+		return std::move(output).error();
+	width_ = output->mode().hdisplay;
+	height_ = output->mode().vdisplay;
+	return {};
+}
+
+Result<void> GlKmsSink::makeTargets()
+{
+	targets_.clear();
+	targets_.resize(pool_->buffers().size());
+	for (const FrameBuffer &buffer : pool_->buffers()) {
+		const FramePlane &plane = buffer.planes[0];
+		std::vector<EGLint> attribs = {
+			EGL_WIDTH,
+			static_cast<EGLint>(buffer.width),
+			EGL_HEIGHT,
+			static_cast<EGLint>(buffer.height),
+			EGL_LINUX_DRM_FOURCC_EXT,
+			static_cast<EGLint>(DRM_FORMAT_XRGB8888),
+			EGL_DMA_BUF_PLANE0_FD_EXT,
+			plane.fd,
+			EGL_DMA_BUF_PLANE0_OFFSET_EXT,
+			static_cast<EGLint>(plane.offset),
+			EGL_DMA_BUF_PLANE0_PITCH_EXT,
+			static_cast<EGLint>(plane.stride),
+		};
+		if (display_->caps().dmaBufModifiers)
+			attribs.insert(attribs.end(),
+				       {EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT,
+					static_cast<EGLint>(plane.modifier & 0xffffffff),
+					EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT,
+					static_cast<EGLint>(plane.modifier >> 32)});
+		attribs.push_back(EGL_NONE);
+		EGLImageKHR made =
+			display_->createImage(display_->display(), EGL_NO_CONTEXT,
+					      EGL_LINUX_DMA_BUF_EXT, nullptr, attribs.data());
+		if (made == EGL_NO_IMAGE_KHR)
+			return Error{ENOTSUP, describe() + ": EGL refused output buffer " +
+						      std::to_string(buffer.index) + " (" +
+						      pool_->describe() +
+						      "): " + eglErrorName(eglGetError())};
+		Target &target = targets_.at(buffer.index);
+		target.image = EglImage(display_.get(), made);
+		target.texture = GlTexture::create();
+		glBindTexture(GL_TEXTURE_2D, target.texture.get());
+		display_->imageTargetTexture(GL_TEXTURE_2D, made);
+		target.fbo = GlFramebuffer::create();
+		glBindFramebuffer(GL_FRAMEBUFFER, target.fbo.get());
+		glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
+				       target.texture.get(), 0);
+		GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+		if (status != GL_FRAMEBUFFER_COMPLETE)
+			return Error{EIO, describe() + ": output buffer " +
+						  std::to_string(buffer.index) +
+						  " cannot be rendered to (framebuffer status 0x" +
+						  std::to_string(status) + ")"};
+	}
+	return {};
+}
+
+Result<void> GlKmsSink::configure(std::span<const FrameBuffer> buffers)
+{
+	if (buffers.empty())
+		return Error{EINVAL, describe() + ": the source has no buffers"};
+	if (!display_) {
+		/* eglInitialize is the slow part (seconds under emulation): once
+		 * per sink, not per configure. */
+		Result<std::unique_ptr<EglDisplay>> display =
+			EglDisplay::open(EglDisplay::Platform::Gbm, kmsConfig_.card);
+		if (!display)
+			return Error{display.error().code, "gl-kms: " + display.error().message};
+		display_ = std::move(*display);
+		renderer_ = std::make_unique<FrameRenderer>(*display_);
+	}
+	Result<void> ret = display_->makeCurrent();
+	if (!ret)
+		return ret;
+	ret = renderer_->configure(buffers, glConfig_);
+	if (!ret)
+		return Error{ret.error().code, describe() + ": " + ret.error().message};
+
+	ret = chooseSize(buffers);
+	if (!ret)
+		return Error{ret.error().code, "gl-kms: " + ret.error().message};
+
+	/* Allocated once, here (and again only if the size changed): the
+	 * display imports each of them once too. */
+	if (!pool_ || pool_->buffers().front().width != width_ ||
+	    pool_->buffers().front().height != height_) {
+		targets_.clear();
+		pool_.reset();
+		Result<BufferAllocator> allocator = makeDumbAllocator(kmsConfig_.card);
+		if (!allocator)
+			return Error{allocator.error().code,
+				     "gl-kms: " + allocator.error().message};
+		Result<std::unique_ptr<BufferPool>> pool = BufferPool::create(
+			*allocator, *formatByName("XRGB8888"), width_, height_, kOutputBuffers);
+		if (!pool)
+			return Error{pool.error().code, "gl-kms: " + pool.error().message};
+		pool_ = std::move(*pool);
+		ret = makeTargets();
+		if (!ret)
+			return ret;
+	}
+
+	ret = kms_->configure(pool_->buffers());
+	if (!ret)
+		return Error{ret.error().code, "gl-kms: " + ret.error().message};
+
+	glBindFramebuffer(GL_FRAMEBUFFER, targets_.front().fbo.get());
+	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
+	ret = renderer_->warmUp(buffers.front());
+	if (!ret)
+		return Error{ret.error().code, describe() + ": " + ret.error().message};
+
+	/* Never silent: a copy instead of zero-copy is said once, here, and
+	 * counted per frame in the stats. */
+	if (renderer_->uploading() && !announced_) {
+		fprintf(stderr, "primecam: %s: %s\n", describe().c_str(),
+			renderer_->pathNote().c_str());
+		announced_ = true;
+	}
+	return {};
+}
+
+Result<void> GlKmsSink::start(EventLoop &loop, SinkStats &stats)
+{
+	/* One account for the sink: the display's flips are what the user
+	 * sees, so displayed and latency come from them. */
+	Result<void> ret = kms_->start(loop, stats);
+	if (!ret)
+		return ret;
+	loop_ = &loop;
+	stats_ = &stats;
+	fatal_ = 0;
+	lastError_.reset();
+	return {};
+}
+
+int GlKmsSink::fail(const Error &error)
+{
+	lastError_ = error;
+	return -error.code;
+}
+
+int GlKmsSink::consume(FrameRef frame)
+{
+	if (fatal_)
+		return fatal_;
+	if (busy_ || pool_->freeCount() == 0) {
+		/* Keep the newest only. The frame that waited never reaches
+		 * the display, whose count of received frames it is not in. */
+		if (waiting_) {
+			++stats_->received;
+			stats_->drop(DropReason::DisplayBehind);
+		}
+		waiting_ = std::move(frame);
+		return 0;
+	}
+	return render(std::move(frame));
+}
+
+int GlKmsSink::render(FrameRef frame)
+{
+	FrameRef output = pool_->acquire(frame.metadata());
+	if (!output) {
+		/* Not with kOutputBuffers buffers; should a display hold more,
+		 * the frame waits for the next consume(). */
+		waiting_ = std::move(frame);
+		return 0;
+	}
+	if (!display_->makeCurrent()) {
+		++stats_->received;
+		stats_->drop(DropReason::SinkError);
+		return fail(Error{EIO, describe() + ": eglMakeCurrent failed"});
+	}
+	glBindFramebuffer(GL_FRAMEBUFFER, targets_.at(output.buffer().index).fbo.get());
+	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
+	glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+	glClear(GL_COLOR_BUFFER_BIT);
+
+	/* Scaled to fit, keeping the aspect ratio: black bars on the sides
+	 * or above and below (the clear above). */
+	const FrameBuffer &in = frame.buffer();
+	uint64_t byWidth = uint64_t{width_} * in.height;
+	uint64_t byHeight = uint64_t{height_} * in.width;
+	uint32_t w = width_, h = height_;
+	if (byWidth > byHeight)
+		w = static_cast<uint32_t>(byHeight / in.height);
+	else if (byWidth < byHeight)
+		h = static_cast<uint32_t>(byWidth / in.width);
+	glViewport(static_cast<GLint>((width_ - w) / 2), static_cast<GLint>((height_ - h) / 2),
+		   static_cast<GLsizei>(w), static_cast<GLsizei>(h));
+
+	Result<bool> drawn = renderer_->draw(in);
+	if (!drawn) {
+		/* A draw that fails (a lost context, a refused upload) fails
+		 * the next one too: stop the pipeline, naming why. */
+		++stats_->received;
+		stats_->drop(DropReason::SinkError);
+		return fail(Error{drawn.error().code, describe() + ": " + drawn.error().message});
+	}
+	if (*drawn) {
+		/* Uploaded: GL copied the pixels already, so the buffer can go
+		 * back to the camera now. */
+		++stats_->copies;
+		frame.reset();
+	}
+	inFlight_ = std::move(frame);
+	outFlight_ = std::move(output);
+	busy_ = true;
+
+	/*
+	 * The output buffer may go to the display, and the input back to the
+	 * camera, only once the GPU has finished the draw. As in
+	 * GlHeadlessSink: a native fence fd watched by the event loop where
+	 * offered; else an EGL_KHR_fence_sync fence polled (timeout 0) every
+	 * millisecond; else glFinish, which blocks the loop for one draw but
+	 * is the only way left to know the GPU is done.
+	 */
+	const EglCaps &caps = display_->caps();
+	EGLDisplay dpy = display_->display();
+	if (caps.nativeFenceSync) {
+		sync_ = display_->createSync(dpy, EGL_SYNC_NATIVE_FENCE_ANDROID, nullptr);
+		glFlush();
+		int fd = sync_ != EGL_NO_SYNC_KHR ? display_->dupNativeFenceFd(dpy, sync_) : -1;
+		if (fd >= 0) {
+			fenceFd_ = UniqueFd(fd);
+			if (loop_->addFd(fd, EPOLLIN, [this](uint32_t) { onGpuDone(); }) == 0)
+				return 0;
+			fenceFd_.reset();
+		}
+		if (sync_ != EGL_NO_SYNC_KHR)
+			display_->destroySync(dpy, sync_);
+		sync_ = EGL_NO_SYNC_KHR;
+	} else if (caps.fenceSync) {
+		sync_ = display_->createSync(dpy, EGL_SYNC_FENCE_KHR, nullptr);
+		glFlush();
+		if (sync_ != EGL_NO_SYNC_KHR) {
+			if (!pollTimer_) {
+				Result<EventLoop::TimerId> timer = loop_->addTimer(
+					std::chrono::milliseconds(1), std::chrono::milliseconds(1),
+					[this] { pollFence(); });
+				if (timer)
+					pollTimer_ = *timer;
+			}
+			if (pollTimer_)
+				return 0;
+			display_->destroySync(dpy, sync_);
+			sync_ = EGL_NO_SYNC_KHR;
+		}
+	}
+	glFinish();
+	onGpuDone();
+	return fatal_;
+}
+
+void GlKmsSink::pollFence()
+{
+	if (sync_ == EGL_NO_SYNC_KHR)
+		return;
+	EGLint status = display_->clientWaitSync(display_->display(), sync_, 0, 0);
+	if (status == EGL_TIMEOUT_EXPIRED_KHR)
+		return;
+	onGpuDone();
+}
+
+void GlKmsSink::finishInFlight()
+{
+	if (fenceFd_.isValid()) {
+		loop_->removeFd(fenceFd_.get());
+		fenceFd_.reset();
+	}
+	if (sync_ != EGL_NO_SYNC_KHR) {
+		display_->destroySync(display_->display(), sync_);
+		sync_ = EGL_NO_SYNC_KHR;
+	}
+	if (pollTimer_) {
+		loop_->cancelTimer(*pollTimer_);
+		pollTimer_.reset();
+	}
+	inFlight_.reset();
+	busy_ = false;
+}
+
+void GlKmsSink::onGpuDone()
+{
+	finishInFlight();
+	/* Drawn: the display takes the output buffer (counting it received,
+	 * and displayed at its page flip). */
+	int ret = kms_->consume(std::move(outFlight_));
+	if (ret < 0) {
+		/* The display is gone for good: the next consume() says so. */
+		fatal_ = ret;
+		waiting_.reset();
+		return;
+	}
+	/* An error here stops nothing by itself: lastError() has it, and the
+	 * next consume() of the same broken draw returns it. */
+	if (waiting_ && pool_->freeCount() > 0)
+		render(std::move(waiting_));
+}
+
+void GlKmsSink::stop()
+{
+	if (busy_) {
+		if (display_ && display_->makeCurrent())
+			glFinish();
+		finishInFlight();
+		outFlight_.reset();
+	}
+	waiting_.reset();
+	kms_->stop();
+	loop_ = nullptr;
+}
+
+} /* namespace primecam */

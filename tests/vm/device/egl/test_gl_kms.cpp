@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vivid YUYV -> gl-kms -> vkms on real drivers: vkms scans out no YUV, so GL
+ * (llvmpipe through kms_swrast on the vkms card) converts each frame into
+ * the display's own XRGB8888 dumb buffers, which vkms then shows. What vkms
+ * shows (its writeback connector) is checked against libyuv's conversion of
+ * the frame vivid captured for it. Tens of frames: llvmpipe under emulation
+ * takes about 100 ms per draw.
+ */
+#include <gtest/gtest.h>
+
+#include "drm/dumb_allocator.h"
+#include "egl/gl_kms_sink.h"
+#include "tests/vm/device/device_test.h"
+#include "tests/vm/device/device_util.h"
+#include "tests/vm/device/e2e/e2e_pipeline.h"
+#include "tests/vm/device/e2e/tap_stage.h"
+#include "tests/vm/device/egl/yuv_check.h"
+#include "v4l2/capture_source.h"
+
+using namespace primecam;
+using namespace primecam::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/* vivid YUYV 640x480 captured into dumb buffers on vkms: buffers the GL
+ * card allocated itself, the ones kms_swrast imports for real. */
+CaptureConfig vividYuyvInVkmsBuffers()
+{
+	CaptureConfig capture;
+	capture.device = "vivid";
+	capture.api = CaptureConfig::Api::SinglePlanar;
+	capture.format = formatByName("YUYV");
+	capture.width = 640;
+	capture.height = 480;
+	capture.fps = 25;
+	capture.buffers = 4;
+	capture.controls.emplace_back("Timestamp Source", 1);
+	capture.memory = CaptureConfig::Memory::Dmabuf;
+	capture.pool = CaptureConfig::Pool::Dumb;
+	capture.poolCard = "vkms";
+	return capture;
+}
+
+TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	std::unique_ptr<EventLoop> loop = std::move(EventLoop::create()).value();
+
+	std::vector<std::unique_ptr<Stage>> stages;
+	/* GL under emulation shows one frame in 4 or 5 captured: room for
+	 * the frames captured while the one on screen was drawn. */
+	auto tapStage = std::make_unique<TapStage>(32);
+	TapStage *tap = tapStage.get();
+	stages.push_back(std::move(tapStage));
+
+	KmsSinkConfig display = vkms();
+	display.mode = "640x480";
+	auto sink = std::make_unique<GlKmsSink>(display, GlSinkConfig{});
+	GlKmsSink *gl = sink.get();
+	std::vector<std::unique_ptr<Sink>> sinks;
+	sinks.push_back(std::move(sink));
+
+	Engine engine(*loop,
+		      std::make_unique<V4l2Source>(vividYuyvInVkmsBuffers(),
+						   std::move(makeDumbAllocator("vkms")).value()),
+		      std::move(stages), std::move(sinks));
+	{
+		Result<void> ret = engine.configure();
+		if (ret)
+			ret = engine.start();
+		ASSERT_TRUE(ret) << ret.error().message;
+	}
+	EXPECT_FALSE(gl->renderer()->uploading()) << gl->renderer()->pathNote();
+	EXPECT_EQ(gl->width(), 640u);
+	EXPECT_EQ(gl->height(), 480u);
+	/* the output buffers are the display's framebuffers, made once */
+	EXPECT_EQ(gl->kms().framebufferCount(), GlKmsSink::kOutputBuffers);
+
+	engine.setFrameLimit(40);
+	bool timedOut = false;
+	auto watchdog = loop->addTimer(120s, 0s, [&] {
+		timedOut = true;
+		loop->exit(2);
+	});
+	int code = loop->run();
+	if (!timedOut && watchdog)
+		loop->cancelTimer(*watchdog);
+	ASSERT_TRUE(code == 0 && !timedOut)
+		<< (engine.error() ? engine.error()->message : std::string("timed out"));
+
+	const PipelineStats &stats = engine.stats();
+	ASSERT_EQ(stats.sinks.size(), 1u);
+	const SinkStats &shown = stats.sinks[0];
+	printf("gl-kms YUYV: %llu received, %llu displayed, %llu dropped, latency p50 %.1f ms\n",
+	       static_cast<unsigned long long>(shown.received),
+	       static_cast<unsigned long long>(shown.displayed),
+	       static_cast<unsigned long long>(shown.droppedTotal()),
+	       static_cast<double>(shown.latency.percentile(50)) / 1e6);
+	EXPECT_GE(shown.displayed, 3u);
+	EXPECT_EQ(shown.copies, 0u);
+	EXPECT_EQ(stats.copies(), 0u);
+	/* one EGLImage per capture buffer, made at configure, none per frame */
+	EXPECT_EQ(gl->renderer()->imagesCreated(), 4u);
+	/* a latency per flip: capture -> the page flip that showed it */
+	EXPECT_GT(shown.latency.percentile(50), 0);
+
+	/* What vkms shows, and the frame vivid captured for it. */
+	Result<Image> screen = gl->kms().captureWriteback();
+	ASSERT_TRUE(screen) << screen.error().message;
+	ASSERT_TRUE(gl->kms().activeFrame());
+	uint64_t sequence = gl->kms().activeFrame().metadata().sequence;
+	const std::vector<uint8_t> *kept = tap->frame(sequence);
+	ASSERT_NE(kept, nullptr) << "frame " << sequence << " no longer kept";
+	std::vector<uint8_t> bytes = *kept;
+	ImageView captured{formatByName("YUYV"), 640, 480, {}};
+	captured.planes[0] = {bytes.data(), tap->stride()};
+
+	/* Writeback is XRGB8888 (bytes B, G, R, X); the check takes R, G, B. */
+	ASSERT_GE(screen->width, 640u);
+	ASSERT_GE(screen->height, 480u);
+	Image rgb;
+	rgb.format = formatByName("XBGR8888");
+	rgb.width = 640;
+	rgb.height = 480;
+	rgb.stride = 640 * 4;
+	rgb.data.resize(static_cast<size_t>(rgb.stride) * rgb.height);
+	for (uint32_t y = 0; y < 480; ++y) {
+		for (uint32_t x = 0; x < 640; ++x) {
+			const uint8_t *s = screen->data.data() + y * screen->stride + x * 4;
+			uint8_t *d = rgb.data.data() + y * rgb.stride + x * 4;
+			d[0] = s[2];
+			d[1] = s[1];
+			d[2] = s[0];
+			d[3] = 255;
+		}
+	}
+	YuvCheck check = compareYuv(rgb, captured);
+	printf("gl-kms frame %llu on screen: max |vkms - libyuv| R,G %d, B %d; max |vkms - "
+	       "formula| B %d\n",
+	       static_cast<unsigned long long>(sequence), check.maxRedGreenVsLibyuv,
+	       check.maxBlueVsLibyuv, check.maxBlueVsFormula);
+	EXPECT_EQ(check.overTolerance, 0u) << check.first;
+
+	engine.stop();
+}
+
+} /* namespace */
