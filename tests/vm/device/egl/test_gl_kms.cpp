@@ -26,14 +26,14 @@ namespace {
 
 /* vivid YUYV 640x480 captured into dumb buffers on vkms: buffers the GL
  * card allocated itself, the ones kms_swrast imports for real. */
-CaptureConfig vividYuyvInVkmsBuffers()
+CaptureConfig vividYuyvInVkmsBuffers(uint32_t width, uint32_t height)
 {
 	CaptureConfig capture;
 	capture.device = "vivid";
 	capture.api = CaptureConfig::Api::SinglePlanar;
 	capture.format = formatByName("YUYV");
-	capture.width = 640;
-	capture.height = 480;
+	capture.width = width;
+	capture.height = height;
 	capture.fps = 25;
 	capture.buffers = 4;
 	capture.controls.emplace_back("Timestamp Source", 1);
@@ -43,9 +43,13 @@ CaptureConfig vividYuyvInVkmsBuffers()
 	return capture;
 }
 
-TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
+/*
+ * vivid YUYV width x height -> gl-kms -> vkms in a 640x480 mode: the frame
+ * drawn at 1:1 scale, centred (an aspect ratio other than 4:3 gets black
+ * bars), checked against libyuv's conversion of the frame on screen.
+ */
+void glKmsTest(uint32_t width, uint32_t height)
 {
-	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
 	std::unique_ptr<EventLoop> loop = std::move(EventLoop::create()).value();
 
 	std::vector<std::unique_ptr<Stage>> stages;
@@ -63,7 +67,7 @@ TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
 	sinks.push_back(std::move(sink));
 
 	Engine engine(*loop,
-		      std::make_unique<V4l2Source>(vividYuyvInVkmsBuffers(),
+		      std::make_unique<V4l2Source>(vividYuyvInVkmsBuffers(width, height),
 						   std::move(makeDumbAllocator("vkms")).value()),
 		      std::move(stages), std::move(sinks));
 	{
@@ -73,6 +77,7 @@ TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
 		ASSERT_TRUE(ret) << ret.error().message;
 	}
 	EXPECT_FALSE(gl->renderer()->uploading()) << gl->renderer()->pathNote();
+	/* the mode's size, whatever the frame's */
 	EXPECT_EQ(gl->width(), 640u);
 	EXPECT_EQ(gl->height(), 480u);
 	/* the output buffers are the display's framebuffers, made once */
@@ -93,8 +98,9 @@ TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
 	const PipelineStats &stats = engine.stats();
 	ASSERT_EQ(stats.sinks.size(), 1u);
 	const SinkStats &shown = stats.sinks[0];
-	printf("gl-kms YUYV: %llu received, %llu displayed, %llu dropped, latency p50 %.1f ms\n",
-	       static_cast<unsigned long long>(shown.received),
+	printf("gl-kms YUYV %ux%u: %llu received, %llu displayed, %llu dropped, latency p50 %.1f "
+	       "ms\n",
+	       width, height, static_cast<unsigned long long>(shown.received),
 	       static_cast<unsigned long long>(shown.displayed),
 	       static_cast<unsigned long long>(shown.droppedTotal()),
 	       static_cast<double>(shown.latency.percentile(50)) / 1e6);
@@ -114,28 +120,36 @@ TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
 	const std::vector<uint8_t> *kept = tap->frame(sequence);
 	ASSERT_NE(kept, nullptr) << "frame " << sequence << " no longer kept";
 	std::vector<uint8_t> bytes = *kept;
-	ImageView captured{formatByName("YUYV"), 640, 480, {}};
+	ImageView captured{formatByName("YUYV"), width, height, {}};
 	captured.planes[0] = {bytes.data(), tap->stride()};
 
-	/* Writeback is XRGB8888 (bytes B, G, R, X); the check takes R, G, B. */
-	ASSERT_GE(screen->width, 640u);
-	ASSERT_GE(screen->height, 480u);
+	/* Writeback is XRGB8888 (bytes B, G, R, X); the check takes R, G, B
+	 * of the frame's rectangle. Outside it: black. */
+	ASSERT_EQ(screen->width, 640u);
+	ASSERT_EQ(screen->height, 480u);
+	const uint32_t x0 = (640 - width) / 2, y0 = (480 - height) / 2;
 	Image rgb;
 	rgb.format = formatByName("XBGR8888");
-	rgb.width = 640;
-	rgb.height = 480;
-	rgb.stride = 640 * 4;
+	rgb.width = width;
+	rgb.height = height;
+	rgb.stride = width * 4;
 	rgb.data.resize(static_cast<size_t>(rgb.stride) * rgb.height);
+	size_t litBars = 0;
 	for (uint32_t y = 0; y < 480; ++y) {
 		for (uint32_t x = 0; x < 640; ++x) {
 			const uint8_t *s = screen->data.data() + y * screen->stride + x * 4;
-			uint8_t *d = rgb.data.data() + y * rgb.stride + x * 4;
+			if (x < x0 || x >= x0 + width || y < y0 || y >= y0 + height) {
+				litBars += s[0] || s[1] || s[2];
+				continue;
+			}
+			uint8_t *d = rgb.data.data() + (y - y0) * rgb.stride + (x - x0) * 4;
 			d[0] = s[2];
 			d[1] = s[1];
 			d[2] = s[0];
 			d[3] = 255;
 		}
 	}
+	EXPECT_EQ(litBars, 0u) << "pixels outside the frame that are not black";
 	YuvCheck check = compareYuv(rgb, captured);
 	printf("gl-kms frame %llu on screen: max |vkms - libyuv| R,G %d, B %d; max |vkms - "
 	       "formula| B %d\n",
@@ -144,6 +158,20 @@ TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
 	EXPECT_EQ(check.overTolerance, 0u) << check.first;
 
 	engine.stop();
+}
+
+TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	glKmsTest(640, 480);
+}
+
+/* 16:9 in a 4:3 mode: the plane cannot scale (vkms), GL places the frame
+ * between black bars above and below. */
+TEST(GlKms, WideFrameIsLetterboxedOnBlack)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	glKmsTest(640, 360);
 }
 
 } /* namespace */
