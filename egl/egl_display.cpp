@@ -41,7 +41,15 @@ Error eglFailure(std::string_view what)
 
 const char *eglPlatformName(EglDisplay::Platform platform)
 {
-	return platform == EglDisplay::Platform::Gbm ? "gbm" : "surfaceless";
+	switch (platform) {
+	case EglDisplay::Platform::Gbm:
+		return "gbm";
+	case EglDisplay::Platform::Surfaceless:
+		return "surfaceless";
+	case EglDisplay::Platform::Window:
+		return "window";
+	}
+	return "?";
 }
 
 const char *eglErrorName(EGLint error)
@@ -124,6 +132,37 @@ Result<void> EglDisplay::initialize()
 
 	/* Extensions are asked once, here; everything later reads caps_. */
 	const char *exts = eglQueryString(display_, EGL_EXTENSIONS);
+	queryDisplayCaps(exts);
+
+	if (!hasExtension(exts, "EGL_KHR_surfaceless_context"))
+		return Error{ENOTSUP,
+			     "EGL_KHR_surfaceless_context not offered: a GL sink "
+			     "renders into its own framebuffer objects, without a surface"};
+	if (!eglBindAPI(EGL_OPENGL_ES_API))
+		return eglFailure("eglBindAPI(EGL_OPENGL_ES_API)");
+
+	EGLConfig config = nullptr;
+	if (!hasExtension(exts, "EGL_KHR_no_config_context")) {
+		const EGLint attribs[] = {EGL_RENDERABLE_TYPE, EGL_OPENGL_ES3_BIT, EGL_SURFACE_TYPE,
+					  0, EGL_NONE};
+		EGLint count = 0;
+		if (!eglChooseConfig(display_, attribs, &config, 1, &count) || count < 1)
+			return Error{ENOTSUP, "no EGL config for a GLES 3 context"};
+	}
+	const EGLint contextAttribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_NONE};
+	context_ = eglCreateContext(display_, config, EGL_NO_CONTEXT, contextAttribs);
+	if (context_ == EGL_NO_CONTEXT)
+		return eglFailure("eglCreateContext(GLES 3)");
+	Result<void> current = makeCurrent();
+	if (!current)
+		return current;
+
+	queryContextCaps();
+	return {};
+}
+
+void EglDisplay::queryDisplayCaps(const char *exts)
+{
 	caps_.vendor = eglQueryString(display_, EGL_VENDOR) ?: "";
 	caps_.version = eglQueryString(display_, EGL_VERSION) ?: "";
 	caps_.dmaBufImport = hasExtension(exts, "EGL_EXT_image_dma_buf_import");
@@ -150,30 +189,11 @@ Result<void> EglDisplay::initialize()
 			}
 		}
 	}
+}
 
-	if (!hasExtension(exts, "EGL_KHR_surfaceless_context"))
-		return Error{ENOTSUP,
-			     "EGL_KHR_surfaceless_context not offered: a GL sink "
-			     "renders into its own framebuffer objects, without a surface"};
-	if (!eglBindAPI(EGL_OPENGL_ES_API))
-		return eglFailure("eglBindAPI(EGL_OPENGL_ES_API)");
-
-	EGLConfig config = nullptr;
-	if (!hasExtension(exts, "EGL_KHR_no_config_context")) {
-		const EGLint attribs[] = {EGL_RENDERABLE_TYPE, EGL_OPENGL_ES3_BIT, EGL_SURFACE_TYPE,
-					  0, EGL_NONE};
-		EGLint count = 0;
-		if (!eglChooseConfig(display_, attribs, &config, 1, &count) || count < 1)
-			return Error{ENOTSUP, "no EGL config for a GLES 3 context"};
-	}
-	const EGLint contextAttribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_NONE};
-	context_ = eglCreateContext(display_, config, EGL_NO_CONTEXT, contextAttribs);
-	if (context_ == EGL_NO_CONTEXT)
-		return eglFailure("eglCreateContext(GLES 3)");
-	Result<void> current = makeCurrent();
-	if (!current)
-		return current;
-
+/* What the current context offers, and the entry points of the extensions. */
+void EglDisplay::queryContextCaps()
+{
 	const char *glExts = reinterpret_cast<const char *>(glGetString(GL_EXTENSIONS));
 	const char *renderer = reinterpret_cast<const char *>(glGetString(GL_RENDERER));
 	const char *glVersion = reinterpret_cast<const char *>(glGetString(GL_VERSION));
@@ -205,12 +225,31 @@ Result<void> EglDisplay::initialize()
 		if (!dupNativeFenceFd)
 			caps_.nativeFenceSync = false;
 	}
-	return {};
+}
+
+Result<std::unique_ptr<EglDisplay>> EglDisplay::adopt(EGLDisplay display, EGLContext context,
+						      EGLSurface surface)
+{
+	if (display == EGL_NO_DISPLAY || context == EGL_NO_CONTEXT)
+		return Error{EINVAL, "EGL: no display or context to adopt"};
+	std::unique_ptr<EglDisplay> self(new EglDisplay);
+	self->platform_ = Platform::Window;
+	self->adopted_ = true;
+	self->display_ = display;
+	self->context_ = context;
+	self->surface_ = surface;
+	self->queryDisplayCaps(eglQueryString(display, EGL_EXTENSIONS));
+	Result<void> current = self->makeCurrent();
+	if (!current)
+		return std::move(current).error();
+	self->queryContextCaps();
+	return self;
 }
 
 EglDisplay::~EglDisplay()
 {
-	if (display_ != EGL_NO_DISPLAY) {
+	/* An adopted display, context and surface are the toolkit's. */
+	if (display_ != EGL_NO_DISPLAY && !adopted_) {
 		eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
 		if (context_ != EGL_NO_CONTEXT)
 			eglDestroyContext(display_, context_);
@@ -225,7 +264,7 @@ Result<void> EglDisplay::makeCurrent() const
 {
 	if (eglGetCurrentContext() == context_)
 		return {};
-	if (!eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_))
+	if (!eglMakeCurrent(display_, surface_, surface_, context_))
 		return eglFailure("eglMakeCurrent");
 	return {};
 }
@@ -234,6 +273,8 @@ std::string EglDisplay::describe() const
 {
 	if (platform_ == Platform::Surfaceless)
 		return "surfaceless";
+	if (platform_ == Platform::Window)
+		return "window";
 	return std::string("gbm ") + card_.describe();
 }
 

@@ -51,11 +51,19 @@ class EglDisplay
 public:
 	enum class Platform {
 		Gbm,
-		Surfaceless
+		Surfaceless,
+		Window /* a window system's display, adopted (see adopt()) */
 	};
 
 	/* card: a path or a driver name (Gbm only; ignored for Surfaceless). */
 	static Result<std::unique_ptr<EglDisplay>> open(Platform platform, const std::string &card);
+	/*
+	 * The display, context and window surface that a toolkit (GLFW) made
+	 * and keeps owning: asks the same caps, so that FrameRenderer imports
+	 * or uploads as on the other platforms, and never terminates them.
+	 */
+	static Result<std::unique_ptr<EglDisplay>> adopt(EGLDisplay display, EGLContext context,
+							 EGLSurface surface);
 	~EglDisplay();
 	EglDisplay(const EglDisplay &) = delete;
 	EglDisplay &operator=(const EglDisplay &) = delete;
@@ -89,12 +97,17 @@ public:
 private:
 	EglDisplay() = default;
 	Result<void> initialize();
+	void queryDisplayCaps(const char *exts);
+	void queryContextCaps();
 
 	Platform platform_ = Platform::Gbm;
 	Card card_;
 	gbm_device *gbm_ = nullptr;
 	EGLDisplay display_ = EGL_NO_DISPLAY;
 	EGLContext context_ = EGL_NO_CONTEXT;
+	/* Window only: the adopted surface; the toolkit owns all three. */
+	EGLSurface surface_ = EGL_NO_SURFACE;
+	bool adopted_ = false;
 	EglCaps caps_;
 };
 

@@ -31,11 +31,14 @@ namespace {
  * row of memory of the render target (and what glReadPixels returns first).
  */
 const char *kVertexShader = R"(#version 300 es
+uniform bool flipY;
 out vec2 uv;
 void main() {
 	vec2 pos = vec2(gl_VertexID == 1 || gl_VertexID == 3 ? 1.0 : -1.0,
 			gl_VertexID >= 2 ? 1.0 : -1.0);
 	uv = (pos + 1.0) * 0.5;
+	if (flipY)
+		uv.y = 1.0 - uv.y;
 	gl_Position = vec4(pos, 0.0, 1.0);
 }
 )";
@@ -207,6 +210,7 @@ Result<void> FrameRenderer::buildProgram()
 	vao_ = GlVertexArray::create();
 	locLayout_ = glGetUniformLocation(program_.get(), "frameLayout");
 	locSwap_ = glGetUniformLocation(program_.get(), "swap");
+	locFlipY_ = glGetUniformLocation(program_.get(), "flipY");
 	return {};
 }
 
@@ -436,7 +440,7 @@ Result<void> FrameRenderer::upload(const FrameBuffer &buffer)
 	std::array<CpuAccess, 3> access;
 	for (uint32_t m = 0; m < buffer.numMemoryPlanes; ++m) {
 		Result<CpuAccess> begun =
-			CpuAccess::begin(buffer.memory[m]->fd(), CpuAccess::Mode::Read);
+			CpuAccess::begin(buffer.memory[m]->fd(), CpuAccess::Mode::Read, sync_);
 		if (!begun)
 			return std::move(begun).error();
 		access[m] = std::move(*begun);
@@ -527,6 +531,7 @@ Result<bool> FrameRenderer::drawTextures(const FrameBuffer &buffer, bool fresh)
 			   buffer.format->drm == DRM_FORMAT_ARGB8888;
 	bool swap = uploading_ && (layout_ == Layout::Yuyv || bytesAreBgr);
 	glUniform1i(locSwap_, swap ? 1 : 0);
+	glUniform1i(locFlipY_, flipY_ ? 1 : 0);
 	float matrix[9], offset[3];
 	yuvCoefficients(config_.encoding, matrix, offset);
 	glUniformMatrix3fv(glGetUniformLocation(program_.get(), "yuvMatrix"), 1, GL_FALSE, matrix);

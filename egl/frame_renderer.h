@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/cpu_access.h"
 #include "base/result.h"
 #include "egl/gl_objects.h"
 #include "egl/gl_sink_config.h"
@@ -50,6 +51,14 @@ public:
 	Result<void> warmUp(const FrameBuffer &buffer);
 	/* Destroys every texture and EGLImage (with the buffers). */
 	void clear();
+
+	/* A window's default framebuffer has row 0 at the bottom of the
+	 * screen; an FBO or a scanout buffer has it first in memory. true:
+	 * the frame's row 0 goes to the top of the target. */
+	void setFlipY(bool flip) { flipY_ = flip; }
+
+	/* Tests: memfd buffers have no DMA_BUF_IOCTL_SYNC; count it instead. */
+	void setSyncFunction(CpuAccess::SyncFn sync) { sync_ = sync; }
 
 	bool uploading() const { return uploading_; }
 	/* Why frames are uploaded, or how they are imported. */
@@ -98,6 +107,9 @@ private:
 	GlVertexArray vao_;
 	int locLayout_ = -1;
 	int locSwap_ = -1;
+	int locFlipY_ = -1;
+	CpuAccess::SyncFn sync_ = &CpuAccess::syncIoctl;
+	bool flipY_ = false;
 
 	bool uploading_ = false;
 	std::string pathNote_;

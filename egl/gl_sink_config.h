@@ -28,9 +28,13 @@ struct GlSinkConfig {
 
 	Platform platform = Platform::Gbm;
 	std::string card; /* gbm: a path or a driver name */
-	/* The rendered size; 0: the frame's. */
+	/* The rendered size (gl-window: the window's first size); 0: the
+	 * frame's. */
 	uint32_t width = 0;
 	uint32_t height = 0;
+	/* gl-window only */
+	std::string title = "primecam";
+	bool fullscreen = false;
 	YuvEncoding encoding; /* of YUV frames */
 	Texture texture = Texture::Texture2D;
 	Import import = Import::Auto;

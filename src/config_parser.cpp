@@ -217,6 +217,7 @@ private:
 	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms,
 			 GlSinkConfig *gl = nullptr);
 	bool readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
+	bool readGlWindowSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
 		      std::string &mode);
 
@@ -884,13 +885,73 @@ bool ConfigReader::readGlSink(const toml::table &table, const std::string &path,
 	return true;
 }
 
+/* gl-window: the window's title, first size and mode, and the YUV encoding.
+ * No platform or card: the window system's EGL display is the one used. */
+bool ConfigReader::readGlWindowSink(const toml::table &table, const std::string &path,
+				    GlSinkConfig &gl)
+{
+	const KeyRule rules[] = {
+		{"type", [](const toml::key &, const toml::node &) { return true; }},
+		{"title",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto s = string(k, v, path + ".title", true);
+			 if (s)
+				 gl.title = *s;
+			 return s.has_value();
+		 }},
+		{"width",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".width", 1, kMaxDimension);
+			 if (n)
+				 gl.width = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
+		{"height",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".height", 1, kMaxDimension);
+			 if (n)
+				 gl.height = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
+		{"fullscreen",
+		 [&](const toml::key &k, const toml::node &v) {
+			 if (!v.is_boolean())
+				 return fail(k.source(), path + ".fullscreen",
+					     "expected true or false, got " + describeValue(v));
+			 gl.fullscreen = v.as_boolean()->get();
+			 return true;
+		 }},
+		{"matrix",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
+			 if (i)
+				 gl.encoding.matrix = static_cast<YuvMatrix>(*i);
+			 return i.has_value();
+		 }},
+		{"range",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto i = choice(k, v, path + ".range", {"limited", "full"});
+			 if (i)
+				 gl.encoding.range = static_cast<YuvRange>(*i);
+			 return i.has_value();
+		 }},
+	};
+	if (!readTable(table, path, "a gl-window [[sink]]", rules))
+		return false;
+	if (table.contains("width") != table.contains("height"))
+		return require(table, path, table.contains("width") ? "height" : "width",
+			       "width and height go together");
+	return true;
+}
+
 bool ConfigReader::readSink(const toml::table &table, const std::string &path, SinkConfig &sink)
 {
-	if (!require(table, path, "type", "\"kms\", \"gl-headless\", \"gl-kms\" or \"null\""))
+	if (!require(table, path, "type",
+		     "\"kms\", \"gl-headless\", \"gl-kms\", \"gl-window\" or \"null\""))
 		return false;
 	const toml::key &typeKey = *keyOf(table, "type");
 	auto type = choice(typeKey, *table.get("type"), path + ".type",
-			   {"kms", "null", "gl-headless", "gl-kms"});
+			   {"kms", "null", "gl-headless", "gl-kms", "gl-window"});
 	if (!type)
 		return false;
 	sink.type = static_cast<SinkConfig::Type>(*type);
@@ -901,6 +962,8 @@ bool ConfigReader::readSink(const toml::table &table, const std::string &path, S
 		return readGlSink(table, path, sink.gl);
 	if (sink.type == SinkConfig::Type::GlKms)
 		return readKmsSink(table, path, sink.kms, &sink.gl);
+	if (sink.type == SinkConfig::Type::GlWindow)
+		return readGlWindowSink(table, path, sink.gl);
 
 	const KeyRule rules[] = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},

@@ -9,6 +9,9 @@
 #ifdef PRIMECAM_HAVE_EGL
 #include "egl/egl_display.h"
 #endif
+#ifdef PRIMECAM_HAVE_GLFW
+#include "egl/gl_window_sink.h"
+#endif
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/luma_stage.h"
@@ -394,6 +397,29 @@ void gatherSinkFacts(const PipelineConfig &config, DoctorFacts &facts)
 		if (sinkConfig.type == SinkConfig::Type::Null) {
 			sink.name = "null";
 			sink.takesAnything = true;
+			continue;
+		}
+		if (sinkConfig.type == SinkConfig::Type::GlWindow) {
+			sink.gl = true;
+			sink.name = "gl-window";
+#ifdef PRIMECAM_HAVE_GLFW
+			/* The window system's EGL decides import or upload:
+			 * ask it through a hidden window like the sink's. */
+			Result<EglCaps> caps = GlWindowSink::probe();
+			if (!caps) {
+				sink.error = caps.error().message;
+				continue;
+			}
+			sink.name = "gl-window (" + caps->renderer + ")";
+			sink.glImport = caps->dmaBufImport;
+			/* No card to allocate on: a software rasterizer's
+			 * imports are never safe here (see EglCaps). */
+			sink.glSoftware = caps->softwareRenderer;
+			sink.glCard = caps->deviceFile;
+#else
+			sink.error = "this primecam was built without GLFW or EGL: no gl-window "
+				     "sink";
+#endif
 			continue;
 		}
 		if (sinkConfig.type == SinkConfig::Type::GlHeadless ||

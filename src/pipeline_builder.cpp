@@ -10,6 +10,9 @@
 #include "egl/gl_headless_sink.h"
 #include "egl/gl_kms_sink.h"
 #endif
+#ifdef PRIMECAM_HAVE_GLFW
+#include "egl/gl_window_sink.h"
+#endif
 #include "pipeline/null_sink.h"
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/grayscale_stage.h"
@@ -243,6 +246,19 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 						      ": gl-headless: this primecam was built "
 						      "without EGL/GLES/GBM (meson -Degl=enabled "
 						      "with libegl-dev, libgles-dev, libgbm-dev)"};
+#endif
+		}
+		case SinkConfig::Type::GlWindow: {
+#ifdef PRIMECAM_HAVE_GLFW
+			parts.sinks.push_back(std::make_unique<GlWindowSink>(sinkConfig.gl));
+			break;
+#else
+			return Error{ENOTSUP, config.file +
+						      ": gl-window: this primecam was built "
+						      "without GLFW or without EGL/GLES (meson "
+						      "-Dglfw=enabled -Degl=enabled with "
+						      "libglfw3-dev, libegl-dev, libgles-dev, "
+						      "libgbm-dev)"};
 #endif
 		}
 		}

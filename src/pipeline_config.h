@@ -74,7 +74,8 @@ struct SinkConfig {
 		Kms,
 		Null,
 		GlHeadless,
-		GlKms /* GL draws into the card's buffers, KMS scans them out */
+		GlKms,	 /* GL draws into the card's buffers, KMS scans them out */
+		GlWindow /* a GLFW window on the desktop */
 	};
 
 	Type type = Type::Null;
