@@ -71,9 +71,10 @@ TEST(ConfigParser, DemoConfigReadsEveryKey)
 
 TEST(ConfigParser, EveryShippedConfigParses)
 {
-	for (const char *name : {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf",
-				 "vivid-vkms-overlay", "vivid-null", "vivid-bayer-libv4l2-null",
-				 "vivid-gl-headless", "vivid-gl-kms", "vimc-libcamera-vkms"}) {
+	for (const char *name :
+	     {"vivid-vkms", "vivid-vkms-mplane", "vivid-vkms-dmabuf", "vivid-vkms-overlay",
+	      "vivid-null", "vivid-bayer-libv4l2-null", "vivid-gl-headless", "vivid-gl-kms",
+	      "vimc-libcamera-vkms", "webcam-gl-window"}) {
 		std::string path = std::string(PRIMECAM_SOURCE_DIR) + "/configs/" + name + ".toml";
 		Result<PipelineConfig> config = loadConfigFile(path);
 		EXPECT_TRUE(config) << config.error().message;
@@ -92,6 +93,13 @@ TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 	EXPECT_EQ(gl->source.v4l2.poolCard, "vkms");
 
 	std::string dir = std::string(PRIMECAM_SOURCE_DIR) + "/configs/";
+	Result<PipelineConfig> webcam = loadConfigFile(dir + "webcam-gl-window.toml");
+	ASSERT_TRUE(webcam) << webcam.error().message;
+	EXPECT_EQ(webcam->sinks.at(0).type, SinkConfig::Type::GlWindow);
+	EXPECT_EQ(webcam->source.v4l2.device, "/dev/video0");
+	EXPECT_EQ(webcam->source.v4l2.width, 640u);
+	EXPECT_EQ(webcam->source.v4l2.height, 480u);
+
 	Result<PipelineConfig> glKms = loadConfigFile(dir + "vivid-gl-kms.toml");
 	ASSERT_TRUE(glKms) << glKms.error().message;
 	EXPECT_EQ(glKms->sinks.at(0).type, SinkConfig::Type::GlKms);
@@ -313,7 +321,7 @@ TEST(ConfigParser, MissingRequiredKeysPointAtTheirTable)
 		  "x.toml:1:1: sink: no [[sink]] table: a pipeline needs at least one sink");
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "[[sink]]\n"),
 		  "x.toml:10:1: sink[1].type: required key missing (\"kms\", \"gl-headless\", "
-		  "\"gl-kms\" or \"null\")");
+		  "\"gl-kms\", \"gl-window\" or \"null\")");
 }
 
 /* kSource, the given [[stage]] tables, then a null sink. */
@@ -586,6 +594,49 @@ TEST(ConfigParser, GlHeadlessSinkKeys)
 	EXPECT_EQ(pool->source.v4l2.poolCard, "vkms");
 }
 
+TEST(ConfigParser, GlWindowSinkKeys)
+{
+	std::string gl = std::string(kSource) + "[[sink]]\ntype = \"gl-window\"\n";
+	Result<PipelineConfig> full =
+		parseConfig(gl + "title = \"webcam\"\nwidth = 1280\nheight = 720\n"
+				 "fullscreen = true\nmatrix = \"bt709\"\nrange = \"full\"\n",
+			    "x.toml");
+	ASSERT_TRUE(full) << full.error().message;
+	const GlSinkConfig &c = full->sinks.at(0).gl;
+	EXPECT_EQ(full->sinks[0].type, SinkConfig::Type::GlWindow);
+	EXPECT_EQ(c.title, "webcam");
+	EXPECT_EQ(c.width, 1280u);
+	EXPECT_EQ(c.height, 720u);
+	EXPECT_TRUE(c.fullscreen);
+	EXPECT_EQ(c.encoding.matrix, YuvMatrix::Bt709);
+	EXPECT_EQ(c.encoding.range, YuvRange::Full);
+
+	/* Defaults: the frame's size, windowed, BT.601 limited. */
+	Result<PipelineConfig> plain = parseConfig(gl, "x.toml");
+	ASSERT_TRUE(plain) << plain.error().message;
+	EXPECT_EQ(plain->sinks[0].gl.title, "primecam");
+	EXPECT_EQ(plain->sinks[0].gl.width, 0u);
+	EXPECT_EQ(plain->sinks[0].gl.height, 0u);
+	EXPECT_FALSE(plain->sinks[0].gl.fullscreen);
+	EXPECT_EQ(plain->sinks[0].gl.encoding.matrix, YuvMatrix::Bt601);
+	EXPECT_EQ(plain->sinks[0].gl.encoding.range, YuvRange::Limited);
+
+	EXPECT_EQ(errorOf(gl + "fullscreen = \"yes\"\n"),
+		  "x.toml:10:1: sink[0].fullscreen: expected true or false, got \"yes\"");
+	EXPECT_EQ(errorOf(gl + "width = 640\n").rfind("x.toml:8:1: sink[0].height", 0), 0u);
+	EXPECT_EQ(errorOf(gl + "width = 0\nheight = 480\n").rfind("x.toml:10:1: sink[0].width", 0),
+		  0u);
+	EXPECT_EQ(errorOf(gl + "matrix = \"bt2020\"\n"),
+		  "x.toml:10:1: sink[0].matrix: expected \"bt601\" or \"bt709\", got \"bt2020\"");
+	/* A window has no card or platform: the window system's EGL is used. */
+	EXPECT_EQ(errorOf(gl + "card = \"vkms\"\n")
+			  .rfind("x.toml:10:1: sink[0].card: unknown key", 0),
+		  0u);
+	EXPECT_EQ(errorOf(gl + "platform = \"gbm\"\n")
+			  .rfind("x.toml:10:1: sink[0].platform: unknown key", 0),
+		  0u);
+}
+
 TEST(ConfigParser, GlKmsSinkKeys)
 {
 	std::string sink = std::string(kSource) + "[[sink]]\ntype = \"gl-kms\"\n";
@@ -665,8 +716,8 @@ TEST(ConfigParser, GlKmsSinkKeys)
 TEST(ConfigParser, SinkTypes)
 {
 	EXPECT_EQ(errorOf(std::string(kSource) + "[[sink]]\ntype = \"gl\"\n"),
-		  "x.toml:9:1: sink[0].type: expected \"kms\", \"null\", \"gl-headless\" or "
-		  "\"gl-kms\", got \"gl\"");
+		  "x.toml:9:1: sink[0].type: expected \"kms\", \"null\", \"gl-headless\", "
+		  "\"gl-kms\" or \"gl-window\", got \"gl\"");
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "card = \"vkms\"\n"),
 		  "x.toml:10:1: sink[0].card: unknown key; a null [[sink]] takes type");
 	EXPECT_EQ(errorOf("sink = [1]\n" + std::string(kSource)),
