@@ -306,3 +306,50 @@ TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 	}
 	EXPECT_EQ(wrong, 0);
 }
+
+TEST(GlWindow, FullscreenTogglesToTheMonitorAndBack)
+{
+	std::string binary = findInPath("Xvfb");
+	if (binary.empty()) {
+		if (xvfbRequired())
+			FAIL() << "Xvfb is not installed while PRIMECAM_REQUIRE_XVFB is set "
+				  "(apt-get install xvfb)";
+		GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb)";
+	}
+	Xvfb xvfb;
+	ASSERT_TRUE(xvfb.start(binary)) << "Xvfb did not start";
+	::setenv("DISPLAY", xvfb.display().c_str(), 1);
+	::setenv("MESA_SHADER_CACHE_DISABLE", "true", 1);
+
+	test::MemfdBuffer memory(*formatByName("XRGB8888"), kFrameWidth, kFrameHeight,
+				 {kFrameWidth * 4});
+	GlSinkConfig config;
+	config.width = kWindowWidth;
+	config.height = kWindowHeight;
+	GlWindowSink sink(config);
+	sink.setSyncFunction(&test::SyncLog::record);
+	Result<void> configured = sink.configure(std::span(&memory.buffer, 1));
+	ASSERT_TRUE(configured) << configured.error().message;
+
+	/* The X server applies the change asynchronously: poll until it did. */
+	auto sizeBecomes = [&](int width, int height) {
+		int w = 0, h = 0;
+		for (int i = 0; i < 100; ++i) {
+			glfwPollEvents();
+			glfwGetFramebufferSize(sink.window(), &w, &h);
+			if (w == width && h == height)
+				return true;
+			std::this_thread::sleep_for(std::chrono::milliseconds(20));
+		}
+		ADD_FAILURE() << "window is " << w << "x" << h << ", expected " << width << "x"
+			      << height;
+		return false;
+	};
+	EXPECT_TRUE(sizeBecomes(kWindowWidth, kWindowHeight));
+	sink.toggleFullscreen();
+	EXPECT_TRUE(sink.fullscreen());
+	EXPECT_TRUE(sizeBecomes(800, 600)) << "fullscreen: the whole Xvfb screen";
+	sink.toggleFullscreen();
+	EXPECT_FALSE(sink.fullscreen());
+	EXPECT_TRUE(sizeBecomes(kWindowWidth, kWindowHeight)) << "back to the window's size";
+}
