@@ -105,17 +105,21 @@ GlWindowSink::GlWindowSink(GlSinkConfig config) : config_(std::move(config))
 GlWindowSink::~GlWindowSink()
 {
 	stop();
-	/* GL objects before the context that holds them, the context (the
-	 * window's) last. */
-	if (display_ && display_->makeCurrent())
-		renderer_.reset();
+	/* GL objects first, with the window's context current (were it lost,
+	 * their deletes go nowhere and the context takes them along); the
+	 * renderer before the display it points to; the window, which owns
+	 * the context, last. */
+	if (display_) {
+		Result<void> current = display_->makeCurrent();
+		static_cast<void>(current);
+	}
 	renderer_.reset();
 	display_.reset();
 	if (window_) {
 		glfwDestroyWindow(window_);
 		window_ = nullptr;
 	}
-	if (glfwUsers > 0 && --glfwUsers == 0)
+	if (glfwHeld_ && --glfwUsers == 0)
 		glfwTerminate();
 }
 
@@ -139,9 +143,13 @@ Result<void> GlWindowSink::configure(std::span<const FrameBuffer> buffers)
 	frameHeight_ = buffers.front().height;
 
 	if (!window_) {
-		if (glfwUsers == 0 && !glfwInit())
-			return glfwFailure("glfwInit (is there an X11 or Wayland display?)");
-		++glfwUsers;
+		if (!glfwHeld_) {
+			if (glfwUsers == 0 && !glfwInit())
+				return glfwFailure(
+					"glfwInit (is there an X11 or Wayland display?)");
+			++glfwUsers;
+			glfwHeld_ = true;
+		}
 
 		windowHints();
 
@@ -223,7 +231,17 @@ Result<void> GlWindowSink::start(EventLoop &loop, SinkStats &stats)
 #ifdef PRIMECAM_HAVE_GLFW_X11
 	if (Display *x11 = glfwGetX11Display()) {
 		int fd = XConnectionNumber(x11);
-		if (fd >= 0 && loop.addFd(fd, EPOLLIN, [this](uint32_t) { pollEvents(); }) == 0) {
+		auto onConnection = [this](uint32_t events) {
+			if (events & (EPOLLHUP | EPOLLERR)) {
+				/* The server went away: stop watching (a hung-up
+				 * fd is always readable); the next poll lets Xlib
+				 * report it. */
+				loop_->removeFd(connectionFd_);
+				connectionFd_ = -1;
+			}
+			pollEvents();
+		};
+		if (fd >= 0 && loop.addFd(fd, EPOLLIN, onConnection) == 0) {
 			connectionFd_ = fd;
 			interval = std::chrono::milliseconds(100);
 		}

@@ -77,6 +77,8 @@ private:
 	int fail(const Error &error);
 
 	GlSinkConfig config_;
+	/* This sink counts in the process-wide glfwInit. */
+	bool glfwHeld_ = false;
 	GLFWwindow *window_ = nullptr;
 	std::unique_ptr<EglDisplay> display_;
 	std::unique_ptr<FrameRenderer> renderer_;
