@@ -141,75 +141,14 @@ int GlHeadlessSink::render(FrameRef frame)
 		frame.reset();
 	busy_ = true;
 
-	/*
-	 * When does the GPU let go of the buffer? Best: a native fence fd
-	 * (EGL_ANDROID_native_fence_sync) that the event loop watches like any
-	 * other fd. Next: an EGL_KHR_fence_sync fence, polled without waiting
-	 * (eglClientWaitSync with timeout 0) every millisecond while a frame
-	 * is in flight. Without either, glFinish: it blocks the loop for one
-	 * draw, which is the only way left to know the GPU is done.
-	 */
-	const EglCaps &caps = display_->caps();
-	EGLDisplay dpy = display_->display();
-	if (caps.nativeFenceSync) {
-		sync_ = display_->createSync(dpy, EGL_SYNC_NATIVE_FENCE_ANDROID, nullptr);
-		glFlush();
-		int fd = sync_ != EGL_NO_SYNC_KHR ? display_->dupNativeFenceFd(dpy, sync_) : -1;
-		if (fd >= 0) {
-			fenceFd_ = UniqueFd(fd);
-			if (loop_->addFd(fd, EPOLLIN, [this](uint32_t) { onGpuDone(); }) == 0)
-				return 0;
-			fenceFd_.reset();
-		}
-		if (sync_ != EGL_NO_SYNC_KHR)
-			display_->destroySync(dpy, sync_);
-		sync_ = EGL_NO_SYNC_KHR;
-	} else if (caps.fenceSync) {
-		sync_ = display_->createSync(dpy, EGL_SYNC_FENCE_KHR, nullptr);
-		glFlush();
-		if (sync_ != EGL_NO_SYNC_KHR) {
-			if (!pollTimer_) {
-				Result<EventLoop::TimerId> timer = loop_->addTimer(
-					std::chrono::milliseconds(1), std::chrono::milliseconds(1),
-					[this] { pollFence(); });
-				if (timer)
-					pollTimer_ = *timer;
-			}
-			if (pollTimer_)
-				return 0;
-			display_->destroySync(dpy, sync_);
-			sync_ = EGL_NO_SYNC_KHR;
-		}
-	}
-	glFinish();
-	onGpuDone();
+	/* Released when the GPU is done with it (GpuFence says how). */
+	fence_.arm(*display_, *loop_);
 	return 0;
-}
-
-void GlHeadlessSink::pollFence()
-{
-	if (sync_ == EGL_NO_SYNC_KHR)
-		return;
-	EGLint status = display_->clientWaitSync(display_->display(), sync_, 0, 0);
-	if (status == EGL_TIMEOUT_EXPIRED_KHR)
-		return;
-	onGpuDone();
 }
 
 void GlHeadlessSink::finishInFlight()
 {
-	if (fenceFd_.isValid()) {
-		loop_->removeFd(fenceFd_.get());
-		fenceFd_.reset();
-	}
-	if (sync_ != EGL_NO_SYNC_KHR) {
-		display_->destroySync(display_->display(), sync_);
-		sync_ = EGL_NO_SYNC_KHR;
-	}
-	if (pollTimer_) {
-		loop_->cancelTimer(*pollTimer_);
-		pollTimer_.reset();
-	}
+	fence_.cancel();
 	inFlight_.reset();
 	busy_ = false;
 }

@@ -11,6 +11,7 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
+#include "egl/gpu_fence.h"
 #include "pipeline/sink.h"
 
 namespace primecam {
@@ -53,8 +54,6 @@ private:
 	/* 0 or -errno (lastError() says why) */
 	int render(FrameRef frame);
 	void onGpuDone();
-	/* Polls the EGL_KHR_fence_sync fence (timer). */
-	void pollFence();
 	void finishInFlight();
 	int fail(const Error &error);
 
@@ -73,9 +72,7 @@ private:
 	FrameRef inFlight_;
 	FrameMetadata inFlightMeta_;
 	bool busy_ = false;
-	EGLSyncKHR sync_ = EGL_NO_SYNC_KHR;
-	UniqueFd fenceFd_;
-	std::optional<EventLoop::TimerId> pollTimer_;
+	GpuFence fence_{[this] { onGpuDone(); }};
 	FrameRef waiting_;
 	uint64_t lastSequence_ = 0;
 	std::optional<Error> lastError_;

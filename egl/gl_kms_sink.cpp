@@ -292,75 +292,15 @@ int GlKmsSink::render(FrameRef frame)
 	outFlight_ = std::move(output);
 	busy_ = true;
 
-	/*
-	 * The output buffer may go to the display, and the input back to the
-	 * camera, only once the GPU has finished the draw. As in
-	 * GlHeadlessSink: a native fence fd watched by the event loop where
-	 * offered; else an EGL_KHR_fence_sync fence polled (timeout 0) every
-	 * millisecond; else glFinish, which blocks the loop for one draw but
-	 * is the only way left to know the GPU is done.
-	 */
-	const EglCaps &caps = display_->caps();
-	EGLDisplay dpy = display_->display();
-	if (caps.nativeFenceSync) {
-		sync_ = display_->createSync(dpy, EGL_SYNC_NATIVE_FENCE_ANDROID, nullptr);
-		glFlush();
-		int fd = sync_ != EGL_NO_SYNC_KHR ? display_->dupNativeFenceFd(dpy, sync_) : -1;
-		if (fd >= 0) {
-			fenceFd_ = UniqueFd(fd);
-			if (loop_->addFd(fd, EPOLLIN, [this](uint32_t) { onGpuDone(); }) == 0)
-				return 0;
-			fenceFd_.reset();
-		}
-		if (sync_ != EGL_NO_SYNC_KHR)
-			display_->destroySync(dpy, sync_);
-		sync_ = EGL_NO_SYNC_KHR;
-	} else if (caps.fenceSync) {
-		sync_ = display_->createSync(dpy, EGL_SYNC_FENCE_KHR, nullptr);
-		glFlush();
-		if (sync_ != EGL_NO_SYNC_KHR) {
-			if (!pollTimer_) {
-				Result<EventLoop::TimerId> timer = loop_->addTimer(
-					std::chrono::milliseconds(1), std::chrono::milliseconds(1),
-					[this] { pollFence(); });
-				if (timer)
-					pollTimer_ = *timer;
-			}
-			if (pollTimer_)
-				return 0;
-			display_->destroySync(dpy, sync_);
-			sync_ = EGL_NO_SYNC_KHR;
-		}
-	}
-	glFinish();
-	onGpuDone();
+	/* The output buffer may go to the display, and the input back to
+	 * the camera, only once the GPU has finished the draw. */
+	fence_.arm(*display_, *loop_);
 	return fatal_;
-}
-
-void GlKmsSink::pollFence()
-{
-	if (sync_ == EGL_NO_SYNC_KHR)
-		return;
-	EGLint status = display_->clientWaitSync(display_->display(), sync_, 0, 0);
-	if (status == EGL_TIMEOUT_EXPIRED_KHR)
-		return;
-	onGpuDone();
 }
 
 void GlKmsSink::finishInFlight()
 {
-	if (fenceFd_.isValid()) {
-		loop_->removeFd(fenceFd_.get());
-		fenceFd_.reset();
-	}
-	if (sync_ != EGL_NO_SYNC_KHR) {
-		display_->destroySync(display_->display(), sync_);
-		sync_ = EGL_NO_SYNC_KHR;
-	}
-	if (pollTimer_) {
-		loop_->cancelTimer(*pollTimer_);
-		pollTimer_.reset();
-	}
+	fence_.cancel();
 	inFlight_.reset();
 	busy_ = false;
 }

@@ -14,6 +14,7 @@
 #include "egl/frame_renderer.h"
 #include "egl/gl_objects.h"
 #include "egl/gl_sink_config.h"
+#include "egl/gpu_fence.h"
 #include "pipeline/buffer_pool.h"
 #include "pipeline/sink.h"
 
@@ -84,7 +85,6 @@ private:
 	/* 0 or -errno (lastError() says why) */
 	int render(FrameRef frame);
 	void onGpuDone();
-	void pollFence();
 	void finishInFlight();
 	int fail(const Error &error);
 
@@ -106,9 +106,7 @@ private:
 	FrameRef inFlight_;  /* the input being drawn (unless uploaded) */
 	FrameRef outFlight_; /* the output it is drawn into */
 	bool busy_ = false;
-	EGLSyncKHR sync_ = EGL_NO_SYNC_KHR;
-	UniqueFd fenceFd_;
-	std::optional<EventLoop::TimerId> pollTimer_;
+	GpuFence fence_{[this] { onGpuDone(); }};
 	FrameRef waiting_;
 	int fatal_ = 0;
 	std::optional<Error> lastError_;

@@ -363,56 +363,17 @@ int GlWindowSink::render(FrameRef frame)
 	glfwSwapBuffers(window_);
 
 	/*
-	 * The buffer is released once the GPU is done with it: an
-	 * EGL_KHR_fence_sync fence after the swap, polled without waiting
-	 * every millisecond while a frame is in flight; without fences,
-	 * glFinish, which blocks the loop for one draw but is the only way
-	 * left to know. (A native fence fd is not asked for here: window
-	 * systems' EGL rarely offer one, and the poll costs nothing idle.)
+	 * The buffer is released once the GPU is done with it, after the swap
+	 * (GpuFence). No native fence fd here: window systems' EGL rarely
+	 * offer one, and the KHR fence's poll costs nothing idle.
 	 */
-	const EglCaps &caps = display_->caps();
-	if (caps.fenceSync) {
-		sync_ = display_->createSync(display_->display(), EGL_SYNC_FENCE_KHR, nullptr);
-		glFlush();
-		if (sync_ != EGL_NO_SYNC_KHR) {
-			if (!fenceTimer_) {
-				Result<EventLoop::TimerId> timer = loop_->addTimer(
-					std::chrono::milliseconds(1), std::chrono::milliseconds(1),
-					[this] { pollFence(); });
-				if (timer)
-					fenceTimer_ = *timer;
-			}
-			if (fenceTimer_)
-				return 0;
-			display_->destroySync(display_->display(), sync_);
-			sync_ = EGL_NO_SYNC_KHR;
-		}
-	}
-	glFinish();
-	onGpuDone();
+	fence_.arm(*display_, *loop_, false);
 	return 0;
-}
-
-void GlWindowSink::pollFence()
-{
-	if (sync_ == EGL_NO_SYNC_KHR)
-		return;
-	EGLint status = display_->clientWaitSync(display_->display(), sync_, 0, 0);
-	if (status == EGL_TIMEOUT_EXPIRED_KHR)
-		return;
-	onGpuDone();
 }
 
 void GlWindowSink::finishInFlight()
 {
-	if (sync_ != EGL_NO_SYNC_KHR) {
-		display_->destroySync(display_->display(), sync_);
-		sync_ = EGL_NO_SYNC_KHR;
-	}
-	if (fenceTimer_) {
-		loop_->cancelTimer(*fenceTimer_);
-		fenceTimer_.reset();
-	}
+	fence_.cancel();
 	inFlight_.reset();
 	busy_ = false;
 }

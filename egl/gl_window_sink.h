@@ -10,6 +10,7 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
+#include "egl/gpu_fence.h"
 #include "pipeline/sink.h"
 
 struct GLFWwindow;
@@ -70,7 +71,6 @@ public:
 private:
 	int render(FrameRef frame);
 	void onGpuDone();
-	void pollFence();
 	void finishInFlight();
 	void pollEvents();
 	void onKey(int key, int action);
@@ -99,8 +99,7 @@ private:
 	FrameRef inFlight_;
 	FrameMetadata inFlightMeta_;
 	bool busy_ = false;
-	EGLSyncKHR sync_ = EGL_NO_SYNC_KHR;
-	std::optional<EventLoop::TimerId> fenceTimer_;
+	GpuFence fence_{[this] { onGpuDone(); }};
 	FrameRef waiting_;
 	std::optional<Error> lastError_;
 };
