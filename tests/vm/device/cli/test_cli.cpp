@@ -188,6 +188,19 @@ public:
 		return false;
 	}
 
+	/* Polls blocks() until it holds; the answer of the poll that saw it,
+	 * not of a second read, which can race with the program's start. */
+	bool waitUntilBlocks(int signo, std::chrono::seconds timeout) const
+	{
+		auto deadline = std::chrono::steady_clock::now() + timeout;
+		while (std::chrono::steady_clock::now() < deadline) {
+			if (blocks(signo))
+				return true;
+			std::this_thread::sleep_for(20ms);
+		}
+		return false;
+	}
+
 	std::string out() const { return readFile(out_); }
 	std::string err() const { return readFile(err_); }
 
@@ -507,10 +520,8 @@ TEST(CliRun, SigintStopsCleanlyAndStillWritesStats)
 	/* SIGINT before primecam routed it to its loop would kill it with the
 	 * default action: wait for the routing (under emulation, loading the
 	 * binary alone can take seconds), then let it stream for 2 s. */
-	auto deadline = std::chrono::steady_clock::now() + 60s;
-	while (!run.blocks(SIGINT) && std::chrono::steady_clock::now() < deadline)
-		std::this_thread::sleep_for(20ms);
-	ASSERT_TRUE(run.blocks(SIGINT)) << "primecam never blocked SIGINT: " << run.err();
+	ASSERT_TRUE(run.waitUntilBlocks(SIGINT, 60s))
+		<< "primecam never blocked SIGINT: " << run.err();
 	std::this_thread::sleep_for(2s);
 	ASSERT_EQ(kill(run.pid(), SIGINT), 0);
 	ASSERT_EQ(run.wait(60s), 0) << run.err();
@@ -776,10 +787,8 @@ TEST(CliRun, LibcameraSaysWhatItAdjustedAndStopsCleanlyOnSigint)
 	unlink(stats.c_str());
 	Program run("vimc-sigint", {"run", path, "--stats", stats});
 	ASSERT_TRUE(run.started());
-	auto deadline = std::chrono::steady_clock::now() + 60s;
-	while (!run.blocks(SIGINT) && std::chrono::steady_clock::now() < deadline)
-		std::this_thread::sleep_for(20ms);
-	ASSERT_TRUE(run.blocks(SIGINT)) << "primecam never blocked SIGINT: " << run.err();
+	ASSERT_TRUE(run.waitUntilBlocks(SIGINT, 60s))
+		<< "primecam never blocked SIGINT: " << run.err();
 	std::this_thread::sleep_for(4s);
 	ASSERT_EQ(kill(run.pid(), SIGINT), 0);
 	ASSERT_EQ(run.wait(60s), 0) << run.err();
