@@ -170,6 +170,62 @@ Result<FrameLayout> nonContiguousLayout(const KernelFormat &kf, const PixelForma
 	return layout;
 }
 
+/*
+ * A YUV format's matrix and range. Drivers may leave either at 0 (DEFAULT):
+ * then the colorspace decides, with the kernel's own rules (the
+ * V4L2_MAP_*_DEFAULT macros): BT.709 for Rec. 709 and DCI-P3, BT.2020 for
+ * BT.2020, BT.601 otherwise (sRGB webcams, SDTV); full range only for the
+ * JPEG colorspace. xvYCC (XV601/XV709) uses the BT.601/709 matrix; its
+ * extended gamut lies outside 0..255 RGB and is clipped like any converter
+ * does.
+ */
+Result<YuvEncoding> encodingOf(const KernelFormat &kf, const PixelFormatInfo *info)
+{
+	uint32_t enc = kf.ycbcrEnc;
+	if (enc == V4L2_YCBCR_ENC_DEFAULT)
+		enc = V4L2_MAP_YCBCR_ENC_DEFAULT(kf.colorspace);
+	uint32_t quantization = kf.quantization;
+	if (quantization == V4L2_QUANTIZATION_DEFAULT)
+		quantization = V4L2_MAP_QUANTIZATION_DEFAULT(false, kf.colorspace, enc);
+
+	YuvEncoding encoding;
+	switch (enc) {
+	case V4L2_YCBCR_ENC_601:
+	case V4L2_YCBCR_ENC_XV601:
+		encoding.matrix = YuvMatrix::Bt601;
+		break;
+	case V4L2_YCBCR_ENC_709:
+	case V4L2_YCBCR_ENC_XV709:
+		encoding.matrix = YuvMatrix::Bt709;
+		break;
+	case V4L2_YCBCR_ENC_BT2020:
+		encoding.matrix = YuvMatrix::Bt2020;
+		break;
+	default:
+		return Error::fromErrno(ENOTSUP,
+					describe(kf, info) + ": Y'CbCr encoding " +
+						std::to_string(enc) + " (" +
+						(enc == V4L2_YCBCR_ENC_SMPTE240M ? "SMPTE 240M"
+						 : enc == V4L2_YCBCR_ENC_BT2020_CONST_LUM
+							 ? "BT.2020 constant luminance"
+							 : "unknown") +
+						") is not one primecam converts (BT.601, "
+						"BT.709, BT.2020)");
+	}
+	switch (quantization) {
+	case V4L2_QUANTIZATION_LIM_RANGE:
+		encoding.range = YuvRange::Limited;
+		break;
+	case V4L2_QUANTIZATION_FULL_RANGE:
+		encoding.range = YuvRange::Full;
+		break;
+	default:
+		return Error::fromErrno(ENOTSUP, describe(kf, info) + ": unknown quantization " +
+							 std::to_string(quantization));
+	}
+	return encoding;
+}
+
 } /* namespace */
 
 KernelFormat kernelFormatFrom(const v4l2_format &fmt)
@@ -186,6 +242,9 @@ KernelFormat kernelFormatFrom(const v4l2_format &fmt)
 		kf.mplane = false;
 		kf.numMemoryPlanes = 1;
 		kf.memoryPlanes[0] = {pix.bytesperline, pix.sizeimage};
+		kf.colorspace = pix.colorspace;
+		kf.ycbcrEnc = pix.ycbcr_enc;
+		kf.quantization = pix.quantization;
 		break;
 	}
 	case V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE:
@@ -204,6 +263,9 @@ KernelFormat kernelFormatFrom(const v4l2_format &fmt)
 		for (unsigned i = 0; i < n; i++)
 			kf.memoryPlanes[i] = {mp.plane_fmt[i].bytesperline,
 					      mp.plane_fmt[i].sizeimage};
+		kf.colorspace = mp.colorspace;
+		kf.ycbcrEnc = mp.ycbcr_enc;
+		kf.quantization = mp.quantization;
 		break;
 	}
 	default:
@@ -223,9 +285,16 @@ Result<FrameLayout> layoutFromKernel(const KernelFormat &kf)
 		return invalid(kf, info, "the kernel reported an empty image");
 
 	/* The 'M' fourcc, not the API, says whether planes are separate buffers. */
-	if (info->v4l2Mplane != 0 && kf.fourcc == info->v4l2Mplane)
-		return nonContiguousLayout(kf, info);
-	return contiguousLayout(kf, info);
+	Result<FrameLayout> layout = info->v4l2Mplane != 0 && kf.fourcc == info->v4l2Mplane
+					     ? nonContiguousLayout(kf, info)
+					     : contiguousLayout(kf, info);
+	if (layout && info->yuv) {
+		Result<YuvEncoding> encoding = encodingOf(kf, info);
+		if (!encoding)
+			return std::move(encoding).error();
+		layout->encoding = *encoding;
+	}
+	return layout;
 }
 
 } /* namespace primecam */

@@ -22,6 +22,7 @@
 
 #include "base/pixel_format.h"
 #include "base/result.h"
+#include "base/yuv_encoding.h"
 
 namespace primecam {
 
@@ -39,6 +40,11 @@ struct KernelFormat {
 	bool mplane;		  /* the _MPLANE API was used */
 	uint32_t numMemoryPlanes; /* 1 for the single-planar API; pix_mp.num_planes otherwise */
 	std::array<MemoryPlaneFormat, VIDEO_MAX_PLANES> memoryPlanes;
+	/* Colorimetry: enum v4l2_colorspace, v4l2_ycbcr_encoding and
+	 * v4l2_quantization, each possibly 0 ("the default"). */
+	uint32_t colorspace;
+	uint32_t ycbcrEnc;
+	uint32_t quantization;
 };
 
 /*
@@ -69,14 +75,18 @@ struct FrameLayout {
 	std::array<uint32_t, 3> memoryPlaneSizes;
 	uint32_t numColourPlanes;
 	std::array<ColourPlane, 3> planes;
+	/* YUV formats: the kernel's colorimetry, defaults resolved. */
+	YuvEncoding encoding;
 };
 
 /*
  * Splits the kernel's format into colour planes, checking that the driver's
  * numbers are consistent: every stride holds a line of the image and every
- * plane fits in its buffer's sizeimage. Errors: ENOTSUP for a fourcc not in
- * the pixel format table, EINVAL for an inconsistent format; the message
- * names the fourcc and the numbers.
+ * plane fits in its buffer's sizeimage; and, for YUV, reads the colorimetry.
+ * Errors: ENOTSUP for a fourcc not in the pixel format table or a Y'CbCr
+ * encoding primecam cannot convert (SMPTE 240M, BT.2020 constant luminance),
+ * EINVAL for an inconsistent format; the message names the fourcc and the
+ * numbers.
  */
 Result<FrameLayout> layoutFromKernel(const KernelFormat &kf);
 

@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 		MemfdFrame rgbFrame(*xrgb, w, h), yuyvFrame(*yuyv, w, h);
 		InvertStage invert;
 		invert.setSyncFunction(&noSync);
-		ConvertStage convert(*xrgb, YuvEncoding{}, memfdAllocator(), 1);
+		ConvertStage convert(*xrgb, YuvEncodingChoice{}, memfdAllocator(), 1);
 		convert.setSyncFunction(&noSync);
 		if (!invert.configure({&rgbFrame.buffer, 1}) ||
 		    !convert.configure({&yuyvFrame.buffer, 1})) {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <libcamera/camera.h>
 #include <libcamera/camera_manager.h>
+#include <libcamera/color_space.h>
 #include <libcamera/framebuffer.h>
 #include <libcamera/framebuffer_allocator.h>
 #include <libcamera/request.h>
@@ -41,6 +42,28 @@ std::string offered(const libcamera::StreamConfiguration &stream)
 			"-" + range.max.toString();
 	}
 	return text.empty() ? "none" : text;
+}
+
+/* libcamera's ColorSpace, when the pipeline states one, as primecam's YUV
+ * encoding; BT.601 limited (V4L2's webcam default) when it does not. */
+YuvEncoding encodingOf(const libcamera::StreamConfiguration &stream)
+{
+	YuvEncoding encoding;
+	if (!stream.colorSpace)
+		return encoding;
+	switch (stream.colorSpace->ycbcrEncoding) {
+	case libcamera::ColorSpace::YcbcrEncoding::Rec709:
+		encoding.matrix = YuvMatrix::Bt709;
+		break;
+	case libcamera::ColorSpace::YcbcrEncoding::Rec2020:
+		encoding.matrix = YuvMatrix::Bt2020;
+		break;
+	default: /* Rec601, or None for RGB and raw streams */
+		break;
+	}
+	if (stream.colorSpace->range == libcamera::ColorSpace::Range::Full)
+		encoding.range = YuvRange::Full;
+	return encoding;
 }
 
 } /* namespace */
@@ -186,6 +209,7 @@ Result<void> LibcameraSource::selectConfiguration()
 		return Error::fromErrno(ENOTSUP, name + " configured " + stream.toString() +
 							 ", a format primecam does not know");
 	stream_ = stream.stream();
+	encoding_ = encodingOf(stream);
 	width_ = stream.size.width;
 	height_ = stream.size.height;
 	stride_ = stream.stride;
@@ -259,6 +283,7 @@ Result<void> LibcameraSource::buildFrameBuffers()
 		fb.width = width_;
 		fb.height = height_;
 		fb.numPlanes = static_cast<uint32_t>(lp.size());
+		fb.encoding = encoding_;
 		for (uint32_t c = 0; c < lp.size(); ++c) {
 			Result<BufferId> id = bufferIdOf(lp[c].fd.get());
 			if (!id)

@@ -111,6 +111,7 @@ private:
 	libcamera::Stream *stream_ = nullptr;
 	std::unique_ptr<libcamera::FrameBufferAllocator> allocator_;
 	const PixelFormatInfo *format_ = nullptr;
+	YuvEncoding encoding_;
 	uint32_t width_ = 0;
 	uint32_t height_ = 0;
 	uint32_t stride_ = 0;

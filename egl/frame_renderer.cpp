@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "egl/frame_renderer.h"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <vector>
@@ -44,19 +46,25 @@ void main() {
 )";
 
 /*
- * layout 0: RGB. 1: YUYV as one RGBA texel per pixel pair. 2: NV12 (R8 Y,
- * RG CbCr). `swap`: the texture holds the bytes in memory order (an upload)
- * rather than the DRM format's component order (an import): XRGB8888's
- * bytes are B, G, R, X, and YUYV's Y0 Cb Y1 Cr read as ARGB8888 is
- * B = Y0, G = Cb, R = Y1, A = Cr.
+ * frameLayout 0: RGB. 1: packed 4:2:2, one RGBA texel per pixel pair, where
+ * packedOrder names the texel components holding Y0, Y1, Cb and Cr. 2:
+ * semi-planar, R8 luma and RG chroma (chromaSwap: stored Cr, Cb). 3:
+ * planar, R8 luma, Cb and Cr. Chroma texel (x, y) covers luma texels
+ * (x * chromaSub.x, y * chromaSub.y) on. `swap`: an RGB texture holds the
+ * bytes in memory order (an upload) rather than the DRM format's
+ * components (an import): XRGB8888's bytes are B, G, R, X.
  */
 const char *kFragmentShader2d = R"(#version 300 es
 precision highp float;
 precision highp int;
 uniform highp sampler2D tex0;
 uniform highp sampler2D tex1;
+uniform highp sampler2D tex2;
 uniform int frameLayout;
 uniform bool swap;
+uniform ivec4 packedOrder;
+uniform bool chromaSwap;
+uniform ivec2 chromaSub;
 uniform mat3 yuvMatrix;
 uniform vec3 yuvOffset;
 uniform vec2 size;
@@ -70,20 +78,28 @@ void main() {
 		return;
 	}
 	vec3 yuv;
+	ivec2 q = p / chromaSub;
 	if (frameLayout == 1) {
 		vec4 t = texelFetch(tex0, ivec2(p.x / 2, p.y), 0);
-		float y0 = swap ? t.r : t.b;
-		float y1 = swap ? t.b : t.r;
-		yuv = vec3((p.x & 1) == 0 ? y0 : y1, t.g, t.a);
+		yuv = vec3(t[(p.x & 1) == 0 ? packedOrder.x : packedOrder.y],
+			   t[packedOrder.z], t[packedOrder.w]);
+	} else if (frameLayout == 2) {
+		vec2 c = texelFetch(tex1, q, 0).rg;
+		yuv = vec3(texelFetch(tex0, p, 0).r, chromaSwap ? c.yx : c);
 	} else {
-		yuv = vec3(texelFetch(tex0, p, 0).r, texelFetch(tex1, p / 2, 0).rg);
+		yuv = vec3(texelFetch(tex0, p, 0).r, texelFetch(tex1, q, 0).r,
+			   texelFetch(tex2, q, 0).r);
 	}
 	color = vec4(clamp(yuvMatrix * (yuv - yuvOffset), 0.0, 1.0), 1.0);
 }
 )";
 
-/* External images can only be sampled with texture() (no texelFetch in
- * GL_OES_EGL_image_external_essl3), so only RGB, with NEAREST filtering. */
+/*
+ * External images can only be sampled with texture() (no texelFetch in
+ * GL_OES_EGL_image_external_essl3); with NEAREST filtering and an unscaled
+ * draw every fragment samples its own texel's centre. YUV arrives as RGB:
+ * the driver converted it, following the image's colour-space hints.
+ */
 const char *kFragmentShaderExternal = R"(#version 300 es
 #extension GL_OES_EGL_image_external_essl3 : require
 precision highp float;
@@ -115,13 +131,14 @@ Result<GlShader> compile(GLenum type, const char *source)
 
 /*
  * Y'CbCr -> R'G'B' for normalised inputs, column-major as GL wants it, from
- * the standard's Kr and Kb (BT.601: 0.299, 0.114; BT.709: 0.2126, 0.0722).
- * Limited range scales Y by 255/219 and C by 255/224 around 16 and 128.
+ * the matrix's Kr and Kb (see lumaWeights()). Limited range scales Y by
+ * 255/219 and C by 255/224 around 16 and 128.
  */
 void yuvCoefficients(YuvEncoding encoding, float matrix[9], float offset[3])
 {
-	double kr = encoding.matrix == YuvMatrix::Bt601 ? 0.299 : 0.2126;
-	double kb = encoding.matrix == YuvMatrix::Bt601 ? 0.114 : 0.0722;
+	LumaWeights weights = lumaWeights(encoding.matrix);
+	double kr = weights.kr;
+	double kb = weights.kb;
 	double kg = 1.0 - kr - kb;
 	bool limited = encoding.range == YuvRange::Limited;
 	double ys = limited ? 255.0 / 219.0 : 1.0;
@@ -137,6 +154,49 @@ void yuvCoefficients(YuvEncoding encoding, float matrix[9], float offset[3])
 	offset[0] = limited ? 16.0f / 255.0f : 0.0f;
 	offset[1] = offset[2] = 128.0f / 255.0f;
 }
+
+/*
+ * Packed 4:2:2: the byte (0..3) of a pixel pair holding Y0, Y1, Cb and Cr.
+ * DRM names these formats by byte order, like V4L2.
+ */
+std::array<int, 4> packedBytes(uint32_t fourcc)
+{
+	switch (fourcc) {
+	case DRM_FORMAT_YVYU:
+		return {0, 2, 3, 1};
+	case DRM_FORMAT_UYVY:
+		return {1, 3, 0, 2};
+	case DRM_FORMAT_VYUY:
+		return {1, 3, 2, 0};
+	default: /* YUYV */
+		return {0, 2, 1, 3};
+	}
+}
+
+/* YVU420, YVU422: the Cr plane comes before the Cb plane. */
+bool crFirst(uint32_t fourcc)
+{
+	return fourcc == DRM_FORMAT_YVU420 || fourcc == DRM_FORMAT_YVU422;
+}
+
+/* NV21, NV61: each chroma pair is stored Cr, Cb. */
+bool crCbPairs(uint32_t fourcc)
+{
+	return fourcc == DRM_FORMAT_NV21 || fourcc == DRM_FORMAT_NV61;
+}
+
+/* EGL_EXT_image_dma_buf_import's attributes of plane i. */
+struct PlaneAttributes {
+	EGLint fd, offset, pitch, modifierLo, modifierHi;
+};
+constexpr PlaneAttributes kPlaneAttributes[3] = {
+	{EGL_DMA_BUF_PLANE0_FD_EXT, EGL_DMA_BUF_PLANE0_OFFSET_EXT, EGL_DMA_BUF_PLANE0_PITCH_EXT,
+	 EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT},
+	{EGL_DMA_BUF_PLANE1_FD_EXT, EGL_DMA_BUF_PLANE1_OFFSET_EXT, EGL_DMA_BUF_PLANE1_PITCH_EXT,
+	 EGL_DMA_BUF_PLANE1_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE1_MODIFIER_HI_EXT},
+	{EGL_DMA_BUF_PLANE2_FD_EXT, EGL_DMA_BUF_PLANE2_OFFSET_EXT, EGL_DMA_BUF_PLANE2_PITCH_EXT,
+	 EGL_DMA_BUF_PLANE2_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE2_MODIFIER_HI_EXT},
+};
 
 std::string glErrorText(GLenum error)
 {
@@ -208,10 +268,81 @@ Result<void> FrameRenderer::buildProgram()
 	}
 	program_ = std::move(program);
 	vao_ = GlVertexArray::create();
-	locLayout_ = glGetUniformLocation(program_.get(), "frameLayout");
-	locSwap_ = glGetUniformLocation(program_.get(), "swap");
 	locFlipY_ = glGetUniformLocation(program_.get(), "flipY");
 	return {};
+}
+
+/*
+ * What stays the same for every frame of a configuration: set once, kept by
+ * the program object. (A uniform the shader does not use has location -1,
+ * which glUniform* ignores: the external shader takes only a few.)
+ */
+void FrameRenderer::setUniforms()
+{
+	GLuint program = program_.get();
+	auto location = [program](const char *name) { return glGetUniformLocation(program, name); };
+	glUseProgram(program);
+	glUniform1i(location("tex0"), 0);
+	glUniform1i(location("tex1"), 1);
+	glUniform1i(location("tex2"), 2);
+	glUniform1i(location("frameLayout"), static_cast<GLint>(layout_));
+	/* An upload holds the bytes in memory order, an import the DRM
+	 * format's components (see the fragment shader). XBGR8888's bytes are
+	 * R, G, B, X already, so only XRGB/ARGB swap. */
+	bool bytesAreBgr =
+		format_->drm == DRM_FORMAT_XRGB8888 || format_->drm == DRM_FORMAT_ARGB8888;
+	glUniform1i(location("swap"), uploading_ && layout_ == Layout::Rgb && bytesAreBgr);
+	if (layout_ == Layout::Packed422) {
+		/* An upload's texel holds bytes 0..3 as R, G, B, A; an
+		 * ARGB8888 import's as B, G, R, A. */
+		static constexpr int kImportComponent[4] = {2, 1, 0, 3};
+		std::array<int, 4> bytes = packedBytes(format_->drm);
+		GLint order[4];
+		for (int i = 0; i < 4; ++i)
+			order[i] = uploading_ ? bytes[i] : kImportComponent[bytes[i]];
+		glUniform4iv(location("packedOrder"), 1, order);
+	}
+	glUniform1i(location("chromaSwap"), crCbPairs(format_->drm));
+	glUniform2i(location("chromaSub"), std::max<GLint>(1, format_->planes[1].hSub),
+		    std::max<GLint>(1, format_->planes[1].vSub));
+	float matrix[9], offset[3];
+	yuvCoefficients(encoding_, matrix, offset);
+	glUniformMatrix3fv(location("yuvMatrix"), 1, GL_FALSE, matrix);
+	glUniform3fv(location("yuvOffset"), 1, offset);
+	glUniform2f(location("size"), static_cast<float>(width_), static_cast<float>(height_));
+}
+
+/*
+ * The textures a buffer is drawn from, in the shader's order (tex0, tex1,
+ * tex2), each an image over one colour plane: what is imported, or
+ * uploaded. Sizes in texels: a pixel pair of packed 4:2:2 is one RGBA
+ * texel, a chroma plane is the luma size divided by its subsampling
+ * (rounding up: an odd-width 4:2:0 image has chroma for its last column).
+ */
+std::vector<FrameRenderer::PlaneImage> FrameRenderer::planeImages() const
+{
+	auto sub = [](uint32_t n, uint32_t by) { return (n + by - 1) / std::max<uint32_t>(by, 1); };
+	const uint32_t cw = sub(width_, format_->planes[1].hSub);
+	const uint32_t ch = sub(height_, format_->planes[1].vSub);
+	switch (layout_) {
+	case Layout::Rgb:
+		return {{format_->drm, 0, width_, height_, GL_RGBA8, GL_RGBA, 4}};
+	case Layout::Packed422:
+		return {{DRM_FORMAT_ARGB8888, 0, sub(width_, 2), height_, GL_RGBA8, GL_RGBA, 4}};
+	case Layout::SemiPlanar:
+		return {{DRM_FORMAT_R8, 0, width_, height_, GL_R8, GL_RED, 1},
+			{DRM_FORMAT_GR88, 1, cw, ch, GL_RG8, GL_RG, 2}};
+	case Layout::Planar: {
+		unsigned cb = crFirst(format_->drm) ? 2 : 1;
+		return {{DRM_FORMAT_R8, 0, width_, height_, GL_R8, GL_RED, 1},
+			{DRM_FORMAT_R8, cb, cw, ch, GL_R8, GL_RED, 1},
+			{DRM_FORMAT_R8, 3 - cb, cw, ch, GL_R8, GL_RED, 1}};
+	}
+	case Layout::External:
+		break;
+	}
+	/* One image of the frame's own format over all its planes. */
+	return {{format_->drm, 0, width_, height_, 0, 0, 0}};
 }
 
 std::string FrameRenderer::importRefusal(std::span<const FrameBuffer> buffers) const
@@ -261,25 +392,32 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 		return Error{ENOTSUP, "GL cannot draw " +
 					      (first.format ? std::string(first.format->name)
 							    : std::string("an unknown format")) +
-					      "; it takes XRGB8888, ARGB8888, XBGR8888, ABGR8888, "
-					      "YUYV and NV12"};
+					      "; it takes " + glDrawableFormats()};
 	config_ = config;
+	format_ = first.format;
 	width_ = first.width;
 	height_ = first.height;
-	layout_ = first.format->drm == DRM_FORMAT_YUYV	 ? Layout::Yuyv
-		  : first.format->drm == DRM_FORMAT_NV12 ? Layout::Nv12
-							 : Layout::Rgb;
+	encoding_ = config.encoding.applyTo(first.encoding);
+	const bool yuv = format_->yuv;
+	layout_ = !yuv			    ? Layout::Rgb
+		  : format_->numPlanes == 1 ? Layout::Packed422
+		  : format_->numPlanes == 2 ? Layout::SemiPlanar
+					    : Layout::Planar;
 	unsigned target = GL_TEXTURE_2D;
 	if (config.texture == GlSinkConfig::Texture::External) {
-		if (layout_ != Layout::Rgb)
-			return Error{ENOTSUP, "texture = \"external\" takes RGB formats only: " +
-						      std::string(first.format->name) +
-						      " is converted by primecam's shader, which "
-						      "samples texel by texel (texture = \"2d\")"};
 		if (!display_.caps().imageExternal)
 			return Error{ENOTSUP, "texture = \"external\": the GL driver offers no "
 					      "GL_OES_EGL_image_external"};
 		target = GL_TEXTURE_EXTERNAL_OES;
+		if (yuv)
+			layout_ = Layout::External;
+		if (yuv) {
+			if (auto why = externalYuvRefusal(*format_, encoding_,
+							  display_.caps().softwareRenderer))
+				return Error{ENOTSUP,
+					     "texture = \"external\": " + display_.caps().renderer +
+						     ": " + *why};
+		}
 	}
 	if (target != target_)
 		program_.reset();
@@ -305,6 +443,12 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 			imported_.emplace(key, std::move(*textures));
 		}
 	}
+	std::string colour;
+	if (yuv)
+		colour = "; " + std::string(format_->name) + " read as " +
+			 config.encoding.describeFor(first.encoding) +
+			 (layout_ == Layout::External ? " by the driver (colour-space hints)"
+						      : " by primecam's shader");
 	if (!refusal.empty()) {
 		if (target_ == GL_TEXTURE_EXTERNAL_OES)
 			return Error{ENOTSUP,
@@ -314,41 +458,26 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 			return ret;
 		uploading_ = true;
 		pathNote_ =
-			"uploading every frame from a CPU mapping (a copy per frame): " + refusal;
+			"uploading every frame from a CPU mapping (a copy per frame): " + refusal +
+			colour;
 	} else {
 		pathNote_ =
 			"dma-buf import: " + std::to_string(imageCount()) + " EGLImages for " +
 			std::to_string(buffers.size()) + " buffers, as " +
-			(target_ == GL_TEXTURE_2D ? "GL_TEXTURE_2D" : "GL_TEXTURE_EXTERNAL_OES");
+			(target_ == GL_TEXTURE_2D ? "GL_TEXTURE_2D" : "GL_TEXTURE_EXTERNAL_OES") +
+			colour;
 	}
+	setUniforms();
 	return {};
 }
 
 Result<FrameRenderer::Textures> FrameRenderer::import(const FrameBuffer &buffer)
 {
-	struct PlaneImage {
-		uint32_t fourcc, plane, width, height;
-	};
-	std::vector<PlaneImage> images;
-	switch (layout_) {
-	case Layout::Rgb:
-		images.push_back({buffer.format->drm, 0, buffer.width, buffer.height});
-		break;
-	case Layout::Yuyv:
-		images.push_back({DRM_FORMAT_ARGB8888, 0, (buffer.width + 1) / 2, buffer.height});
-		break;
-	case Layout::Nv12:
-		images.push_back({DRM_FORMAT_R8, 0, buffer.width, buffer.height});
-		images.push_back(
-			{DRM_FORMAT_GR88, 1, (buffer.width + 1) / 2, (buffer.height + 1) / 2});
-		break;
-	}
-
+	std::vector<PlaneImage> images = planeImages();
 	Textures textures;
 	const EglCaps &caps = display_.caps();
 	for (size_t i = 0; i < images.size(); ++i) {
 		const PlaneImage &image = images[i];
-		const FramePlane &plane = buffer.planes[image.plane];
 		std::vector<EGLint> attribs = {
 			EGL_WIDTH,
 			static_cast<EGLint>(image.width),
@@ -356,19 +485,33 @@ Result<FrameRenderer::Textures> FrameRenderer::import(const FrameBuffer &buffer)
 			static_cast<EGLint>(image.height),
 			EGL_LINUX_DRM_FOURCC_EXT,
 			static_cast<EGLint>(image.fourcc),
-			EGL_DMA_BUF_PLANE0_FD_EXT,
-			plane.fd,
-			EGL_DMA_BUF_PLANE0_OFFSET_EXT,
-			static_cast<EGLint>(plane.offset),
-			EGL_DMA_BUF_PLANE0_PITCH_EXT,
-			static_cast<EGLint>(plane.stride),
 		};
-		if (caps.dmaBufModifiers && plane.modifier != DRM_FORMAT_MOD_INVALID) {
+		/* An external YUV image spans all the frame's planes; every
+		 * other image is one plane. */
+		const unsigned planes = layout_ == Layout::External ? buffer.numPlanes : 1;
+		for (unsigned n = 0; n < planes; ++n) {
+			const FramePlane &plane = buffer.planes[image.plane + n];
+			const PlaneAttributes &a = kPlaneAttributes[n];
 			attribs.insert(attribs.end(),
-				       {EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT,
-					static_cast<EGLint>(plane.modifier & 0xffffffff),
-					EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT,
-					static_cast<EGLint>(plane.modifier >> 32)});
+				       {a.fd, plane.fd, a.offset, static_cast<EGLint>(plane.offset),
+					a.pitch, static_cast<EGLint>(plane.stride)});
+			if (caps.dmaBufModifiers && plane.modifier != DRM_FORMAT_MOD_INVALID)
+				attribs.insert(attribs.end(),
+					       {a.modifierLo,
+						static_cast<EGLint>(plane.modifier & 0xffffffff),
+						a.modifierHi,
+						static_cast<EGLint>(plane.modifier >> 32)});
+		}
+		if (layout_ == Layout::External) {
+			/* No BT.2020 hint exists: configure() refused it. */
+			attribs.insert(attribs.end(),
+				       {EGL_YUV_COLOR_SPACE_HINT_EXT,
+					encoding_.matrix == YuvMatrix::Bt709 ? EGL_ITU_REC709_EXT
+									     : EGL_ITU_REC601_EXT,
+					EGL_SAMPLE_RANGE_HINT_EXT,
+					encoding_.range == YuvRange::Full
+						? EGL_YUV_FULL_RANGE_EXT
+						: EGL_YUV_NARROW_RANGE_EXT});
 		}
 		attribs.push_back(EGL_NONE);
 		EGLImageKHR made =
@@ -402,29 +545,13 @@ Result<void> FrameRenderer::prepareUpload(std::span<const FrameBuffer> buffers)
 	Result<void> mapped = maps_.map(buffers, Mapping::Read);
 	if (!mapped)
 		return mapped;
-	struct Plane {
-		GLenum internal;
-		uint32_t width, height;
-	};
-	std::vector<Plane> planes;
-	switch (layout_) {
-	case Layout::Rgb:
-		planes.push_back({GL_RGBA8, width_, height_});
-		break;
-	case Layout::Yuyv:
-		planes.push_back({GL_RGBA8, (width_ + 1) / 2, height_});
-		break;
-	case Layout::Nv12:
-		planes.push_back({GL_R8, width_, height_});
-		planes.push_back({GL_RG8, (width_ + 1) / 2, (height_ + 1) / 2});
-		break;
-	}
-	for (size_t i = 0; i < planes.size(); ++i) {
+	std::vector<PlaneImage> images = planeImages();
+	for (size_t i = 0; i < images.size(); ++i) {
 		uploaded_.textures[i] = GlTexture::create();
 		glBindTexture(GL_TEXTURE_2D, uploaded_.textures[i].get());
-		glTexStorage2D(GL_TEXTURE_2D, 1, planes[i].internal,
-			       static_cast<GLsizei>(planes[i].width),
-			       static_cast<GLsizei>(planes[i].height));
+		glTexStorage2D(GL_TEXTURE_2D, 1, images[i].glInternal,
+			       static_cast<GLsizei>(images[i].width),
+			       static_cast<GLsizei>(images[i].height));
 		glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
 		glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 	}
@@ -446,31 +573,23 @@ Result<void> FrameRenderer::upload(const FrameBuffer &buffer)
 		access[m] = std::move(*begun);
 	}
 	glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-	auto put = [&](unsigned i, unsigned plane, GLenum format, uint32_t bpp, uint32_t w,
-		       uint32_t h) -> Result<void> {
-		const PlaneView &pv = view.planes[plane];
-		if (!pv.data)
-			return Error{EINVAL, "buffer " + std::to_string(buffer.index) + " plane " +
-						     std::to_string(plane) + " not mapped"};
-		glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(pv.stride / bpp));
-		glBindTexture(GL_TEXTURE_2D, uploaded_.textures[i].get());
-		glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, static_cast<GLsizei>(w),
-				static_cast<GLsizei>(h), format, GL_UNSIGNED_BYTE, pv.data);
-		return {};
-	};
 	Result<void> ret;
-	switch (layout_) {
-	case Layout::Rgb:
-		ret = put(0, 0, GL_RGBA, 4, width_, height_);
-		break;
-	case Layout::Yuyv:
-		ret = put(0, 0, GL_RGBA, 4, (width_ + 1) / 2, height_);
-		break;
-	case Layout::Nv12:
-		ret = put(0, 0, GL_RED, 1, width_, height_);
-		if (ret)
-			ret = put(1, 1, GL_RG, 2, (width_ + 1) / 2, (height_ + 1) / 2);
-		break;
+	std::vector<PlaneImage> images = planeImages();
+	for (size_t i = 0; i < images.size() && ret; ++i) {
+		const PlaneImage &image = images[i];
+		const PlaneView &pv = view.planes[image.plane];
+		if (!pv.data) {
+			ret = Error{EINVAL, "buffer " + std::to_string(buffer.index) + " plane " +
+						    std::to_string(image.plane) + " not mapped"};
+			break;
+		}
+		/* The kernel's stride, in texels: GL skips the padding. */
+		glPixelStorei(GL_UNPACK_ROW_LENGTH,
+			      static_cast<GLint>(pv.stride / image.bytesPerTexel));
+		glBindTexture(GL_TEXTURE_2D, uploaded_.textures[i].get());
+		glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, static_cast<GLsizei>(image.width),
+				static_cast<GLsizei>(image.height), image.glFormat,
+				GL_UNSIGNED_BYTE, pv.data);
 	}
 	glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
 	/* glTexSubImage2D has copied the pixels when it returns: the CPU
@@ -513,31 +632,15 @@ Result<bool> FrameRenderer::drawTextures(const FrameBuffer &buffer, bool fresh)
 	}
 
 	glUseProgram(program_.get());
-	GLuint tex = target_ == GL_TEXTURE_2D ? GL_TEXTURE_2D : GL_TEXTURE_EXTERNAL_OES;
-	for (unsigned i = 0; i < 2; ++i) {
+	GLenum target = uploading_ ? GL_TEXTURE_2D : target_;
+	for (unsigned i = 0; i < textures->textures.size(); ++i) {
 		if (!textures->textures[i])
 			continue;
 		glActiveTexture(GL_TEXTURE0 + i);
-		glBindTexture(uploading_ ? GL_TEXTURE_2D : tex, textures->textures[i].get());
+		glBindTexture(target, textures->textures[i].get());
 	}
 	glActiveTexture(GL_TEXTURE0);
-	glUniform1i(glGetUniformLocation(program_.get(), "tex0"), 0);
-	glUniform1i(glGetUniformLocation(program_.get(), "tex1"), 1);
-	glUniform1i(locLayout_, static_cast<GLint>(layout_));
-	/* An upload holds the bytes in memory order, an import the DRM
-	 * format's components (see the fragment shader). XBGR8888's bytes are
-	 * R, G, B, X already, so only XRGB/ARGB swap. */
-	bool bytesAreBgr = buffer.format->drm == DRM_FORMAT_XRGB8888 ||
-			   buffer.format->drm == DRM_FORMAT_ARGB8888;
-	bool swap = uploading_ && (layout_ == Layout::Yuyv || bytesAreBgr);
-	glUniform1i(locSwap_, swap ? 1 : 0);
 	glUniform1i(locFlipY_, flipY_ ? 1 : 0);
-	float matrix[9], offset[3];
-	yuvCoefficients(config_.encoding, matrix, offset);
-	glUniformMatrix3fv(glGetUniformLocation(program_.get(), "yuvMatrix"), 1, GL_FALSE, matrix);
-	glUniform3fv(glGetUniformLocation(program_.get(), "yuvOffset"), 1, offset);
-	glUniform2f(glGetUniformLocation(program_.get(), "size"), static_cast<float>(width_),
-		    static_cast<float>(height_));
 	glBindVertexArray(vao_.get());
 	glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
 	if (GLenum error = glGetError(); error != GL_NO_ERROR)

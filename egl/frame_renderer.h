@@ -23,11 +23,21 @@ class EglDisplay;
  * Draws frames with GLES, for every GL sink: each buffer of the source is
  * imported once at configure (EGL_EXT_image_dma_buf_import -> EGLImage ->
  * texture, cached by buffer identity) and drawing a frame only binds its
- * textures. YUV is converted by our own shader, so that the matrix and
- * range are the ones the config names and the result matches libyuv's:
- * YUYV is imported as an ARGB8888 image of half the width (one texel per
- * pixel pair), NV12 as an R8 image (Y) plus a GR88 image (CbCr), because
- * Mesa's two-plane NV12 import gives black output without an error.
+ * textures.
+ *
+ * As GL_TEXTURE_2D (the default), YUV is converted by our own shader, with
+ * the matrix and range the frames carry (the producer's colorimetry) unless
+ * the config overrides them, and the result matches libyuv's: every plane
+ * is imported as a plain RGB image the driver cannot misread. Packed 4:2:2
+ * (YUYV, UYVY, ...) is an ARGB8888 image of half the width (one texel per
+ * pixel pair); semi-planar (NV12, NV16, ...) an R8 image plus a GR88 image;
+ * planar (YUV420, YUV422, ...) three R8 images. Mesa's two-plane NV12
+ * import as one image gives black output without an error on llvmpipe.
+ *
+ * As GL_TEXTURE_EXTERNAL_OES, a YUV buffer is one EGLImage of its own
+ * fourcc, with EGL_YUV_COLOR_SPACE_HINT_EXT and EGL_SAMPLE_RANGE_HINT_EXT
+ * from the same encoding, and the driver converts when sampling: the path
+ * of GPUs whose texture units read YUV (what Weston and Chromium use).
  *
  * Where import is not offered, refused, or known to crash (see
  * EglCaps::softwareRenderer), every frame is uploaded from a CPU mapping
@@ -61,8 +71,11 @@ public:
 	void setSyncFunction(CpuAccess::SyncFn sync) { sync_ = sync; }
 
 	bool uploading() const { return uploading_; }
-	/* Why frames are uploaded, or how they are imported. */
+	/* Why frames are uploaded, or how they are imported; for YUV, the
+	 * encoding read and where it came from. */
 	const std::string &pathNote() const { return pathNote_; }
+	/* YUV: the matrix and range the shader (or the driver) uses. */
+	YuvEncoding encoding() const { return encoding_; }
 	/* EGLImages alive now, and made since construction. */
 	size_t imageCount() const;
 	uint64_t imagesCreated() const { return imagesCreated_; }
@@ -71,10 +84,20 @@ public:
 	static bool canDraw(const PixelFormatInfo &format);
 
 private:
+	/* The shader's frameLayout values. */
 	enum class Layout {
-		Rgb,  /* 32-bit RGB, sampled as is */
-		Yuyv, /* Y0 Cb Y1 Cr: one RGBA texel per pixel pair */
-		Nv12  /* Y plane + interleaved CbCr plane */
+		Rgb,	    /* 32-bit RGB, sampled as is */
+		Packed422,  /* Y0 Cb Y1 Cr in some order: one RGBA texel per pixel pair */
+		SemiPlanar, /* Y plane + interleaved chroma plane */
+		Planar,	    /* Y, Cb and Cr planes */
+		External    /* sampled through samplerExternalOES: the driver converts */
+	};
+	/* One texture of a buffer: which plane, read as what. */
+	struct PlaneImage {
+		uint32_t fourcc; /* for import */
+		unsigned plane;	 /* the frame's colour plane */
+		uint32_t width, height;
+		unsigned glInternal, glFormat, bytesPerTexel; /* for upload */
 	};
 	struct BufferKey {
 		std::array<BufferId, 3> ids{};
@@ -83,12 +106,14 @@ private:
 	};
 	/* The textures of one buffer (imported), or of the upload. */
 	struct Textures {
-		std::array<EglImage, 2> images;
-		std::array<GlTexture, 2> textures;
+		std::array<EglImage, 3> images;
+		std::array<GlTexture, 3> textures;
 	};
 
 	static BufferKey keyOf(const FrameBuffer &buffer);
+	std::vector<PlaneImage> planeImages() const;
 	Result<void> buildProgram();
+	void setUniforms();
 	Result<Textures> import(const FrameBuffer &buffer);
 	Result<void> prepareUpload(std::span<const FrameBuffer> buffers);
 	Result<void> upload(const FrameBuffer &buffer);
@@ -98,6 +123,8 @@ private:
 
 	const EglDisplay &display_;
 	GlSinkConfig config_;
+	const PixelFormatInfo *format_ = nullptr;
+	YuvEncoding encoding_; /* the frames', as the config leaves it */
 	Layout layout_ = Layout::Rgb;
 	unsigned target_ = 0; /* GL_TEXTURE_2D or GL_TEXTURE_EXTERNAL_OES */
 	uint32_t width_ = 0;
@@ -105,8 +132,6 @@ private:
 
 	GlProgram program_;
 	GlVertexArray vao_;
-	int locLayout_ = -1;
-	int locSwap_ = -1;
 	int locFlipY_ = -1;
 	CpuAccess::SyncFn sync_ = &CpuAccess::syncIoctl;
 	bool flipY_ = false;

@@ -6,6 +6,7 @@
 
 #include "base/dma_buf.h"
 #include "base/pixel_format.h"
+#include "base/yuv_encoding.h"
 
 namespace primecam {
 
@@ -30,6 +31,9 @@ struct FrameBuffer {
 	uint32_t height = 0;
 	uint32_t numPlanes = 0;
 	std::array<FramePlane, 3> planes;
+	/* YUV formats: how the producer encoded colour (V4L2 colorimetry,
+	 * libcamera's ColorSpace); what converters must read it with. */
+	YuvEncoding encoding;
 
 	/* The dma-bufs behind the planes, for CPU access (mapping + SYNC). */
 	uint32_t numMemoryPlanes = 0;

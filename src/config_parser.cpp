@@ -220,6 +220,9 @@ private:
 	bool readGlWindowSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
 		      std::string &mode);
+	/* The keys that override a YUV frame's own encoding. */
+	KeyRule matrixRule(const std::string &path, YuvEncodingChoice &encoding);
+	KeyRule rangeRule(const std::string &path, YuvEncodingChoice &encoding);
 
 	/* Every path that returns false recorded an error first; the
 	 * fallback only guards against a reader bug passing as success. */
@@ -350,6 +353,26 @@ std::optional<int64_t> ConfigReader::integer(const toml::key &key, const toml::n
 		return std::nullopt;
 	}
 	return n;
+}
+
+KeyRule ConfigReader::matrixRule(const std::string &path, YuvEncodingChoice &encoding)
+{
+	return {"matrix", [this, &path, &encoding](const toml::key &k, const toml::node &v) {
+			auto i = choice(k, v, path + ".matrix", {"bt601", "bt709", "bt2020"});
+			if (i)
+				encoding.matrix = static_cast<YuvMatrix>(*i);
+			return i.has_value();
+		}};
+}
+
+KeyRule ConfigReader::rangeRule(const std::string &path, YuvEncodingChoice &encoding)
+{
+	return {"range", [this, &path, &encoding](const toml::key &k, const toml::node &v) {
+			auto i = choice(k, v, path + ".range", {"limited", "full"});
+			if (i)
+				encoding.range = static_cast<YuvRange>(*i);
+			return i.has_value();
+		}};
 }
 
 std::optional<size_t> ConfigReader::choice(const toml::key &key, const toml::node &value,
@@ -749,20 +772,8 @@ bool ConfigReader::readKmsSink(const toml::table &table, const std::string &path
 		 }},
 	};
 	if (gl) {
-		rules.push_back(
-			{"matrix", [&](const toml::key &k, const toml::node &v) {
-				 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
-				 if (i)
-					 gl->encoding.matrix = static_cast<YuvMatrix>(*i);
-				 return i.has_value();
-			 }});
-		rules.push_back(
-			{"range", [&](const toml::key &k, const toml::node &v) {
-				 auto i = choice(k, v, path + ".range", {"limited", "full"});
-				 if (i)
-					 gl->encoding.range = static_cast<YuvRange>(*i);
-				 return i.has_value();
-			 }});
+		rules.push_back(matrixRule(path, gl->encoding));
+		rules.push_back(rangeRule(path, gl->encoding));
 		rules.push_back(
 			{"import", [&](const toml::key &k, const toml::node &v) {
 				 auto i = choice(k, v, path + ".import", {"auto", "upload"});
@@ -840,20 +851,8 @@ bool ConfigReader::readGlSink(const toml::table &table, const std::string &path,
 				 gl.height = static_cast<uint32_t>(*n);
 			 return n.has_value();
 		 }},
-		{"matrix",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
-			 if (i)
-				 gl.encoding.matrix = static_cast<YuvMatrix>(*i);
-			 return i.has_value();
-		 }},
-		{"range",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".range", {"limited", "full"});
-			 if (i)
-				 gl.encoding.range = static_cast<YuvRange>(*i);
-			 return i.has_value();
-		 }},
+		matrixRule(path, gl.encoding),
+		rangeRule(path, gl.encoding),
 		{"texture",
 		 [&](const toml::key &k, const toml::node &v) {
 			 auto i = choice(k, v, path + ".texture", {"2d", "external"});
@@ -921,20 +920,8 @@ bool ConfigReader::readGlWindowSink(const toml::table &table, const std::string 
 			 gl.fullscreen = v.as_boolean()->get();
 			 return true;
 		 }},
-		{"matrix",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
-			 if (i)
-				 gl.encoding.matrix = static_cast<YuvMatrix>(*i);
-			 return i.has_value();
-		 }},
-		{"range",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".range", {"limited", "full"});
-			 if (i)
-				 gl.encoding.range = static_cast<YuvRange>(*i);
-			 return i.has_value();
-		 }},
+		matrixRule(path, gl.encoding),
+		rangeRule(path, gl.encoding),
 	};
 	if (!readTable(table, path, "a gl-window [[sink]]", rules))
 		return false;
@@ -999,20 +986,8 @@ bool ConfigReader::readStage(const toml::table &table, const std::string &path, 
 						 " (such as \"XRGB8888\"; see configs/README.md)");
 			 return true;
 		 }},
-		{"matrix",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".matrix", {"bt601", "bt709"});
-			 if (i)
-				 stage.encoding.matrix = static_cast<YuvMatrix>(*i);
-			 return i.has_value();
-		 }},
-		{"range",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto i = choice(k, v, path + ".range", {"limited", "full"});
-			 if (i)
-				 stage.encoding.range = static_cast<YuvRange>(*i);
-			 return i.has_value();
-		 }},
+		matrixRule(path, stage.encoding),
+		rangeRule(path, stage.encoding),
 		{"pool",
 		 [&](const toml::key &k, const toml::node &v) {
 			 auto i = choice(k, v, path + ".pool", {"dumb", "dma-heap", "udmabuf"});

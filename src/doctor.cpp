@@ -64,7 +64,7 @@ const char *stageTypeName(StageConfig::Type type)
 }
 
 /* Whether a stage takes frames of format (what its configure() checks). */
-bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format)
+bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEncoding encoding)
 {
 	switch (stage.type) {
 	case StageConfig::Type::Invert:
@@ -76,7 +76,7 @@ bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format)
 	case StageConfig::Type::Luma:
 		return LumaStage::supports(format);
 	case StageConfig::Type::Convert:
-		return canConvert(format, *stage.format, stage.encoding);
+		return canConvert(format, *stage.format, stage.encoding.applyTo(encoding));
 	}
 	return false;
 }
@@ -186,13 +186,20 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 	}
 	for (const std::string &note : facts.source.notes)
 		report.lines.push_back("source: " + note);
+	/* What converters read YUV with, unless a stage or sink overrides it. */
+	YuvEncoding encoding = facts.source.encoding.value_or(YuvEncoding{});
+	if (format->yuv)
+		report.lines.push_back(
+			"source: " + std::string(format->name) + " colour: " + describe(encoding) +
+			(facts.source.encoding ? " (the device's colorimetry)"
+					       : " (assumed: the device was not asked)"));
 
 	/* The stages, in order: each sees the format the one before left. */
 	bool converted = false;
 	for (size_t i = 0; i < config.stages.size(); ++i) {
 		const StageConfig &stage = config.stages[i];
 		std::string name = "stage[" + std::to_string(i) + "] " + stageTypeName(stage.type);
-		if (!stageTakes(stage, *format)) {
+		if (!stageTakes(stage, *format, encoding)) {
 			impossible(name + ": cannot take " + std::string(format->name) +
 				   (stage.type == StageConfig::Type::Convert
 					    ? " -> " + std::string(stage.format->name)
@@ -205,10 +212,13 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 					       ": reads the frame in place (SYNC READ), no copy");
 			break;
 		case StageConfig::Type::Convert:
-			report.lines.push_back(name + ": converts " + std::string(format->name) +
-					       " -> " + std::string(stage.format->name) +
-					       " with libyuv into its own pool: one CPU pass per "
-					       "frame (counted as conversions)");
+			report.lines.push_back(
+				name + ": converts " + std::string(format->name) + " -> " +
+				std::string(stage.format->name) +
+				(format->yuv ? " (" + stage.encoding.describeFor(encoding) + ")"
+					     : std::string()) +
+				" with libyuv into its own pool: one CPU pass per "
+				"frame (counted as conversions)");
 			format = stage.format;
 			converted = true;
 			break;
@@ -243,11 +253,18 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 					  "display's own XRGB8888 buffers, which KMS scans out"
 					: "";
 			if (!glCanDraw(*format)) {
-				impossible(
-					name + ": GL cannot draw " + std::string(format->name) +
-					"; it takes XRGB8888, ARGB8888, XBGR8888, ABGR8888, YUYV "
-					"and NV12");
+				impossible(name + ": GL cannot draw " + std::string(format->name) +
+					   "; it takes " + glDrawableFormats());
 				continue;
+			}
+			const bool external = gl.texture == GlSinkConfig::Texture::External;
+			if (external && format->yuv) {
+				if (auto why = externalYuvRefusal(*format,
+								  gl.encoding.applyTo(encoding),
+								  sink.glSoftware)) {
+					impossible(name + ": texture = \"external\": " + *why);
+					continue;
+				}
 			}
 			/* The card's own dumb buffers, captured into directly. */
 			const CaptureConfig &capture = config.source.v4l2;
@@ -284,10 +301,19 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			} else {
 				report.lines.push_back(
 					name + ": imports each buffer once as EGLImage" +
-					(std::string(format->name) == "NV12" ? "s (R8 + GR88)"
-									     : "") +
+					(format->yuv && format->numPlanes > 1 && !external
+						 ? "s (one per plane)"
+						 : "") +
 					" and draws " + std::string(format->name) +
-					(format->yuv ? " -> RGB in its shader" : "") + scanout +
+					(!format->yuv ? ""
+					 : external
+						 ? " as an external texture, the driver converting "
+						   "it -> RGB (" +
+							   gl.encoding.describeFor(encoding) + ")"
+						 : " -> RGB in its shader (" +
+							   gl.encoding.describeFor(encoding) +
+							   ")") +
+					scanout +
 					(scanout.empty() ? ": no copy" : ": no CPU copy"));
 			}
 			continue;
@@ -355,6 +381,28 @@ void gatherCameraFacts([[maybe_unused]] const LibcameraConfig &config, DoctorFac
 #endif
 }
 
+/*
+ * The colorimetry the device reports for the configured YUV format and size
+ * (TRY_FMT: nothing changes). Not when the config sets controls: those are
+ * applied at start and may change it (vivid's "Y'CbCr Encoding").
+ */
+std::optional<YuvEncoding> deviceEncoding(const CaptureConfig &capture, const VideoDevice &device)
+{
+	if (!capture.format || !capture.format->yuv || !capture.controls.empty() ||
+	    capture.memory == CaptureConfig::Memory::Libv4l2)
+		return std::nullopt;
+	/* The contiguous fourcc, as the source asks unless told otherwise;
+	 * colorimetry does not depend on the plane layout. */
+	uint32_t fourcc = capture.format->v4l2 ? capture.format->v4l2 : capture.format->v4l2Mplane;
+	Result<v4l2_format> fmt = device.tryFormat(fourcc, capture.width, capture.height);
+	if (!fmt)
+		return std::nullopt;
+	Result<FrameLayout> layout = layoutFromKernel(kernelFormatFrom(*fmt));
+	if (!layout || layout->format != capture.format)
+		return std::nullopt;
+	return layout->encoding;
+}
+
 void gatherV4l2Facts(const CaptureConfig &capture, DoctorFacts::Source &facts)
 {
 	if (capture.memory == CaptureConfig::Memory::Dmabuf &&
@@ -370,6 +418,7 @@ void gatherV4l2Facts(const CaptureConfig &capture, DoctorFacts::Source &facts)
 		facts.error = probed.error().message;
 	} else {
 		facts.name = source.device()->describe();
+		facts.encoding = deviceEncoding(capture, *source.device());
 		Result<std::vector<FormatDescription>> formats = source.device()->enumFormats();
 		if (!formats) {
 			facts.error = formats.error().message;

@@ -33,6 +33,10 @@ struct DoctorFacts {
 		std::string poolCard; /* memory = "dmabuf", pool = "dumb": the card's path */
 		/* What the device would change (libcamera rounding a size). */
 		std::vector<std::string> notes;
+		/* A YUV format's encoding, as the device reports it for the
+		 * configured format (V4L2 TRY_FMT colorimetry); unknown when
+		 * the device was not asked. */
+		std::optional<YuvEncoding> encoding;
 	};
 	struct Sink {
 		std::string name;		  /* "kms vkms plane primary" */

@@ -55,9 +55,10 @@ struct StageConfig {
 	};
 
 	Type type = Type::Invert;
-	/* convert: the format to write, and the YUV encoding of the input */
+	/* convert: the format to write, and what replaces the input frames'
+	 * own YUV encoding (nothing, unless the config says) */
 	const PixelFormatInfo *format = nullptr;
-	YuvEncoding encoding;
+	YuvEncodingChoice encoding;
 	/* convert: where its output buffers come from; unset: chosen for the
 	 * sinks (dumb buffers on the first kms sink's card, else the
 	 * dma-heap) */

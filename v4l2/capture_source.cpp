@@ -136,6 +136,13 @@ Result<void> V4l2Source::configure()
 			return ok;
 	}
 
+	/* The format as it stands after the controls, which may change its
+	 * colorimetry (vivid's "Y'CbCr Encoding" and "Quantization"). */
+	if (!config_.controls.empty()) {
+		fmt = device_->getFormat();
+		if (!fmt)
+			return std::move(fmt).error();
+	}
 	/* The kernel's own strides and plane sizes, never width * bpp. */
 	Result<FrameLayout> layout = layoutFromKernel(kernelFormatFrom(*fmt));
 	if (!layout)
@@ -410,6 +417,7 @@ Result<void> V4l2Source::buildFrameBuffers()
 		fb.width = layout_.width;
 		fb.height = layout_.height;
 		fb.numPlanes = layout_.numColourPlanes;
+		fb.encoding = layout_.encoding;
 		for (uint32_t c = 0; c < layout_.numColourPlanes; ++c) {
 			const ColourPlane &cp = layout_.planes[c];
 			const DmaBuf &buf = mem.planes[cp.memoryPlane];

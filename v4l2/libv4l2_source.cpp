@@ -334,6 +334,7 @@ Result<void> Libv4l2Source::allocatePool()
 		fb.width = layout_.width;
 		fb.height = layout_.height;
 		fb.numPlanes = layout_.numColourPlanes;
+		fb.encoding = layout_.encoding;
 		for (uint32_t c = 0; c < layout_.numColourPlanes; ++c) {
 			const ColourPlane &cp = layout_.planes[c];
 			fb.planes[c].fd = pb.buffer.fd();

@@ -7,9 +7,9 @@
 
 namespace primecam {
 
-ConvertStage::ConvertStage(const PixelFormatInfo &target, YuvEncoding encoding,
+ConvertStage::ConvertStage(const PixelFormatInfo &target, YuvEncodingChoice encoding,
 			   BufferAllocator allocator, uint32_t buffers)
-	: target_(target), encoding_(encoding), allocator_(std::move(allocator)), buffers_(buffers)
+	: target_(target), choice_(encoding), allocator_(std::move(allocator)), buffers_(buffers)
 {}
 
 std::string ConvertStage::describe() const
@@ -18,8 +18,7 @@ std::string ConvertStage::describe() const
 	text += source_ ? std::string(source_->name) : "?";
 	text += " -> " + std::string(target_.name);
 	if (source_ && source_->yuv)
-		text += std::string(" (") + yuvMatrixName(encoding_.matrix) + " " +
-			yuvRangeName(encoding_.range) + ")";
+		text += " (" + choice_.describeFor(frameEncoding_) + ")";
 	text += " into " + (pool_ ? pool_->describe() : allocator_.name);
 	return text;
 }
@@ -30,16 +29,21 @@ Result<void> ConvertStage::configure(std::span<const FrameBuffer> input)
 		return Error::fromErrno(EINVAL, "convert: no buffers");
 	const FrameBuffer &first = input.front();
 	source_ = first.format;
+	frameEncoding_ = first.encoding;
+	encoding_ = choice_.applyTo(first.encoding);
 	if (!canConvert(*source_, target_, encoding_)) {
 		std::string targets;
 		for (const PixelFormatInfo *t : conversionTargets())
 			if (canConvert(*source_, *t, encoding_))
 				targets += (targets.empty() ? "" : ", ") + std::string(t->name);
 		return Error::fromErrno(
-			ENOTSUP, "convert: " + std::string(source_->name) + " -> " +
-					 std::string(target_.name) + " is not supported; from " +
-					 std::string(source_->name) + " it can write: " +
-					 (targets.empty() ? "nothing" : targets));
+			ENOTSUP,
+			"convert: " + std::string(source_->name) + " -> " +
+				std::string(target_.name) +
+				(source_->yuv ? " in " + primecam::describe(encoding_)
+					      : std::string()) +
+				" is not supported; from " + std::string(source_->name) +
+				" it can write: " + (targets.empty() ? "nothing" : targets));
 	}
 	Result<void> ret = inputMaps_.map(input, Mapping::Read);
 	if (!ret)

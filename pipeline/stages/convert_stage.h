@@ -18,16 +18,19 @@ namespace primecam {
  * display card), so the display side stays zero-copy: the conversion is the
  * one CPU pass, counted in the stats as a conversion.
  *
+ * YUV is read with the encoding the input frames carry (the producer's
+ * colorimetry), unless the config names a matrix or range.
+ *
  * Access: READ on the input, WRITE on the output, one bracket each.
  */
 class ConvertStage : public Stage
 {
 public:
-	ConvertStage(const PixelFormatInfo &target, YuvEncoding encoding, BufferAllocator allocator,
-		     uint32_t buffers);
+	ConvertStage(const PixelFormatInfo &target, YuvEncodingChoice encoding,
+		     BufferAllocator allocator, uint32_t buffers);
 
-	/* "convert YUYV -> XRGB8888 (BT.601 limited) into 4 x ... in dumb
-	 * buffers on /dev/dri/card0 (vkms)" */
+	/* "convert YUYV -> XRGB8888 (bt601 limited, as the frames say) into
+	 * 4 x ... in dumb buffers on /dev/dri/card0 (vkms)" */
 	std::string describe() const override;
 	Kind kind() const override { return Kind::Converting; }
 	Result<void> configure(std::span<const FrameBuffer> input) override;
@@ -40,6 +43,9 @@ public:
 private:
 	const PixelFormatInfo &target_;
 	const PixelFormatInfo *source_ = nullptr;
+	/* The config's say, and what it makes of the input's encoding. */
+	YuvEncodingChoice choice_;
+	YuvEncoding frameEncoding_;
 	YuvEncoding encoding_;
 	BufferAllocator allocator_;
 	uint32_t buffers_;

@@ -39,10 +39,17 @@ struct Context {
 Context contextFor(YuvEncoding encoding)
 {
 	bool full = encoding.range == YuvRange::Full;
-	if (encoding.matrix == YuvMatrix::Bt709) {
+	switch (encoding.matrix) {
+	case YuvMatrix::Bt709:
 		if (full)
 			return {&libyuv::kYuvF709Constants, &libyuv::kYvuF709Constants, true};
 		return {&libyuv::kYuvH709Constants, &libyuv::kYvuH709Constants, false};
+	case YuvMatrix::Bt2020:
+		if (full)
+			return {&libyuv::kYuvV2020Constants, &libyuv::kYvuV2020Constants, true};
+		return {&libyuv::kYuv2020Constants, &libyuv::kYvu2020Constants, false};
+	case YuvMatrix::Bt601:
+		break;
 	}
 	/* libyuv calls BT.601 full range "JPEG" (JFIF uses it). */
 	if (full)
@@ -505,46 +512,6 @@ int convertImage(const ImageView &src, const ImageView &dst, YuvEncoding encodin
 			return -EINVAL;
 	}
 	return 0;
-}
-
-std::optional<YuvMatrix> yuvMatrixByName(std::string_view name)
-{
-	if (name == "bt601")
-		return YuvMatrix::Bt601;
-	if (name == "bt709")
-		return YuvMatrix::Bt709;
-	return std::nullopt;
-}
-
-std::optional<YuvRange> yuvRangeByName(std::string_view name)
-{
-	if (name == "limited")
-		return YuvRange::Limited;
-	if (name == "full")
-		return YuvRange::Full;
-	return std::nullopt;
-}
-
-const char *yuvMatrixName(YuvMatrix matrix)
-{
-	switch (matrix) {
-	case YuvMatrix::Bt601:
-		return "bt601";
-	case YuvMatrix::Bt709:
-		return "bt709";
-	}
-	return "unknown";
-}
-
-const char *yuvRangeName(YuvRange range)
-{
-	switch (range) {
-	case YuvRange::Limited:
-		return "limited";
-	case YuvRange::Full:
-		return "full";
-	}
-	return "unknown";
 }
 
 } /* namespace primecam */

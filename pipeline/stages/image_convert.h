@@ -9,32 +9,13 @@
  * it as one.
  */
 
-#include <optional>
 #include <span>
-#include <string_view>
 
 #include "base/pixel_format.h"
+#include "base/yuv_encoding.h"
 #include "pipeline/stages/image_view.h"
 
 namespace primecam {
-
-/* The Y'CbCr -> R'G'B' matrix of a YUV source (V4L2's ycbcr_enc). */
-enum class YuvMatrix {
-	Bt601,
-	Bt709,
-};
-
-/* The quantization of a YUV source: limited is Y 16..235, C 16..240. */
-enum class YuvRange {
-	Limited,
-	Full,
-};
-
-/* V4L2's default for SDTV-sized YUV and for GREY is BT.601, limited range. */
-struct YuvEncoding {
-	YuvMatrix matrix = YuvMatrix::Bt601;
-	YuvRange range = YuvRange::Limited;
-};
 
 /*
  * The formats convertImage() can write: XRGB8888, ARGB8888, XBGR8888,
@@ -45,7 +26,8 @@ std::span<const PixelFormatInfo *const> conversionTargets();
 /*
  * Whether convertImage(from -> to) is implemented for `encoding` (which only
  * matters for YUV sources: libyuv 1857 converts packed YUYV/UYVY in BT.601
- * limited range only).
+ * limited range only; the rest in BT.601, BT.709 and BT.2020, limited or
+ * full).
  */
 bool canConvert(const PixelFormatInfo &from, const PixelFormatInfo &to, YuvEncoding encoding = {});
 
@@ -59,22 +41,14 @@ bool canConvert(const PixelFormatInfo &from, const PixelFormatInfo &to, YuvEncod
  * Accuracy is libyuv's: within 2 levels of the standard's float formulas,
  * except blue from limited-range YUV, which libyuv 1857 computes with a Cb
  * gain capped at 2.0 (its SIMD coefficients are signed bytes in 1/64ths):
- * short by up to 2 levels for BT.601 and up to 13 for BT.709 at the most
- * saturated chroma (tests/pipeline/test_image_convert.cpp measures it).
+ * short by up to 2 levels for BT.601, 13 for BT.709 and 16 for BT.2020 at
+ * the most saturated chroma; and BT.2020's green, up to 2.5 levels off
+ * (tests/pipeline/test_image_convert.cpp measures both).
  *
  * Returns 0, -EINVAL (no format, size mismatch or empty image, a null plane,
  * a stride shorter than a line), or -ENOTSUP (the pair is not supported:
  * canConvert() is false).
  */
 int convertImage(const ImageView &src, const ImageView &dst, YuvEncoding encoding = {});
-
-/*
- * Config-file names: "bt601"/"bt709" and "limited"/"full" (lower case).
- * std::nullopt when unknown.
- */
-std::optional<YuvMatrix> yuvMatrixByName(std::string_view name);
-std::optional<YuvRange> yuvRangeByName(std::string_view name);
-const char *yuvMatrixName(YuvMatrix matrix);
-const char *yuvRangeName(YuvRange range);
 
 } /* namespace primecam */

@@ -380,3 +380,90 @@ TEST(FrameLayout, KernelFormatFromTooManyPlanes)
 	EXPECT_EQ(kf.numMemoryPlanes, 200u);
 	expectError(layoutFromKernel(kf), EINVAL, {"200 memory planes"});
 }
+
+namespace {
+
+/* A 640x480 YUYV (or another fourcc) format with the given colorimetry. */
+v4l2_format withColorimetry(uint32_t colorspace, uint32_t ycbcrEnc, uint32_t quantization,
+			    uint32_t fourcc = V4L2_PIX_FMT_YUYV)
+{
+	v4l2_format fmt = singlePlanar(fourcc, 640, 480, 1280, 1280 * 480);
+	fmt.fmt.pix.colorspace = colorspace;
+	fmt.fmt.pix.ycbcr_enc = ycbcrEnc;
+	fmt.fmt.pix.quantization = quantization;
+	return fmt;
+}
+
+primecam::YuvEncoding encodingOf(const v4l2_format &fmt)
+{
+	Result<FrameLayout> l = layout(fmt);
+	EXPECT_TRUE(l.ok()) << l.error().message;
+	return l.ok() ? l->encoding : primecam::YuvEncoding{};
+}
+
+} /* namespace */
+
+using primecam::YuvEncoding;
+using primecam::YuvMatrix;
+using primecam::YuvRange;
+
+/* Defaults resolved the kernel's way (V4L2_MAP_*_DEFAULT). */
+TEST(FrameLayout, ColorimetryDefaultsFollowTheColorspace)
+{
+	/* sRGB (webcams, vivid's "Webcam" input): BT.601, limited */
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_SRGB, 0, 0)),
+		  (YuvEncoding{YuvMatrix::Bt601, YuvRange::Limited}));
+	/* SDTV */
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_SMPTE170M, 0, 0)),
+		  (YuvEncoding{YuvMatrix::Bt601, YuvRange::Limited}));
+	/* JPEG (MJPEG webcams decoded): BT.601, full */
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_JPEG, 0, 0)),
+		  (YuvEncoding{YuvMatrix::Bt601, YuvRange::Full}));
+	/* HDTV and DCI-P3: BT.709 */
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_REC709, 0, 0)),
+		  (YuvEncoding{YuvMatrix::Bt709, YuvRange::Limited}));
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_DCI_P3, 0, 0)),
+		  (YuvEncoding{YuvMatrix::Bt709, YuvRange::Limited}));
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_BT2020, 0, 0)),
+		  (YuvEncoding{YuvMatrix::Bt2020, YuvRange::Limited}));
+	/* No colorspace at all (an old driver): BT.601 limited */
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_DEFAULT, 0, 0)), YuvEncoding{});
+}
+
+TEST(FrameLayout, ExplicitColorimetryWinsOverTheColorspace)
+{
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_SRGB, V4L2_YCBCR_ENC_709,
+					     V4L2_QUANTIZATION_FULL_RANGE)),
+		  (YuvEncoding{YuvMatrix::Bt709, YuvRange::Full}));
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_JPEG, 0, V4L2_QUANTIZATION_LIM_RANGE)),
+		  (YuvEncoding{YuvMatrix::Bt601, YuvRange::Limited}));
+	/* xvYCC shares its matrix with BT.601 / BT.709 */
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_REC709, V4L2_YCBCR_ENC_XV601, 0)),
+		  (YuvEncoding{YuvMatrix::Bt601, YuvRange::Limited}));
+	EXPECT_EQ(encodingOf(withColorimetry(V4L2_COLORSPACE_SRGB, V4L2_YCBCR_ENC_XV709, 0)),
+		  (YuvEncoding{YuvMatrix::Bt709, YuvRange::Limited}));
+	/* the multi-planar API carries the same fields */
+	v4l2_format mp = multiPlanar(V4L2_PIX_FMT_NV12M, 64, 48, {{64, 64 * 48}, {64, 64 * 24}});
+	mp.fmt.pix_mp.ycbcr_enc = V4L2_YCBCR_ENC_BT2020;
+	mp.fmt.pix_mp.quantization = V4L2_QUANTIZATION_FULL_RANGE;
+	EXPECT_EQ(encodingOf(mp), (YuvEncoding{YuvMatrix::Bt2020, YuvRange::Full}));
+}
+
+TEST(FrameLayout, ColorimetryNoConverterReadsIsRefusedForYuvOnly)
+{
+	expectError(layout(withColorimetry(V4L2_COLORSPACE_SMPTE240M, 0, 0)), ENOTSUP,
+		    {"YUYV 640x480", "SMPTE 240M", "BT.601, BT.709, BT.2020"});
+	expectError(
+		layout(withColorimetry(V4L2_COLORSPACE_BT2020, V4L2_YCBCR_ENC_BT2020_CONST_LUM, 0)),
+		ENOTSUP, {"BT.2020 constant luminance"});
+	expectError(layout(withColorimetry(V4L2_COLORSPACE_SRGB, 0, 7)), ENOTSUP,
+		    {"unknown quantization 7"});
+	/* RGB frames carry no Y'CbCr: whatever the fields say is not read */
+	v4l2_format rgb = withColorimetry(V4L2_COLORSPACE_SMPTE240M, V4L2_YCBCR_ENC_SMPTE240M, 7,
+					  V4L2_PIX_FMT_XBGR32);
+	rgb.fmt.pix.bytesperline = 2560;
+	rgb.fmt.pix.sizeimage = 2560 * 480;
+	Result<FrameLayout> l = layout(rgb);
+	ASSERT_TRUE(l.ok()) << l.error().message;
+	EXPECT_EQ(l->encoding, YuvEncoding{});
+}

@@ -8,6 +8,7 @@
 #include "base/mapping.h"
 #include "pipeline/buffer_pool.h"
 #include "pipeline/pool_support.h"
+#include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/frame_sync.h"
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/invert_stage.h"
@@ -312,3 +313,93 @@ TEST(PoolSupport, UdmabufIsRefusedWhereLinux61RefusesIt)
 }
 
 } /* namespace */
+
+namespace primecam {
+namespace {
+
+/* What ConvertStage wrote for an NV12 frame, and what libyuv makes of the
+ * same bytes with `read`. */
+struct ConvertResult {
+	std::vector<uint8_t> written;
+	std::vector<uint8_t> expected;
+};
+
+ConvertResult convertNv12(YuvEncoding frame, YuvEncodingChoice choice, YuvEncoding read)
+{
+	ConvertResult result;
+	MemfdBuffer in(fmt("NV12"), 16, 4, {16, 16});
+	fill(in, 3);
+	in.buffer.encoding = frame;
+	ConvertStage stage(fmt("XRGB8888"), choice, test::memfdAllocator(), 1);
+	stage.setSyncFunction(&SyncLog::record);
+	Result<void> configured = stage.configure({&in.buffer, 1});
+	EXPECT_TRUE(configured) << configured.error().message;
+	if (!configured)
+		return result;
+	const FrameBuffer &out = stage.outputPool()->buffers().front();
+	StageWork work;
+	EXPECT_EQ(stage.process(in.buffer, {}, &out, work), 0);
+
+	MappedBuffers maps;
+	EXPECT_TRUE(maps.map({&out, 1}, Mapping::Read));
+	ImageView written = maps.view(out);
+	for (uint32_t y = 0; y < 4; ++y)
+		result.written.insert(
+			result.written.end(), written.planes[0].data + y * written.planes[0].stride,
+			written.planes[0].data + y * written.planes[0].stride + 16 * 4);
+
+	std::vector<uint8_t> bytes = contents(in);
+	ImageView src{&fmt("NV12"), 16, 4, {}};
+	src.planes[0] = {bytes.data(), 16};
+	src.planes[1] = {bytes.data() + 16 * 4, 16};
+	result.expected.resize(16 * 4 * 4);
+	ImageView dst{&fmt("XRGB8888"), 16, 4, {}};
+	dst.planes[0] = {result.expected.data(), 16 * 4};
+	EXPECT_EQ(convertImage(src, dst, read), 0);
+	return result;
+}
+
+TEST_F(StageTest, ConvertReadsTheFramesOwnEncoding)
+{
+	const YuvEncoding bt709Full{YuvMatrix::Bt709, YuvRange::Full};
+	ConvertResult r = convertNv12(bt709Full, {}, bt709Full);
+	EXPECT_EQ(r.written, r.expected);
+	/* and it made a difference: BT.601 limited would give other pixels */
+	EXPECT_NE(r.written, convertNv12(YuvEncoding{}, {}, YuvEncoding{}).written);
+}
+
+TEST_F(StageTest, ConvertConfigOverridesOnlyWhatItNames)
+{
+	const YuvEncoding bt709Full{YuvMatrix::Bt709, YuvRange::Full};
+	/* the config names the matrix: the frame's range stays */
+	ConvertResult r = convertNv12(bt709Full, {YuvMatrix::Bt601, std::nullopt},
+				      {YuvMatrix::Bt601, YuvRange::Full});
+	EXPECT_EQ(r.written, r.expected);
+	ConvertStage stage(fmt("XRGB8888"), {YuvMatrix::Bt601, std::nullopt},
+			   test::memfdAllocator(), 1);
+	MemfdBuffer in(fmt("NV12"), 16, 4, {16, 16});
+	in.buffer.encoding = bt709Full;
+	ASSERT_TRUE(stage.configure({&in.buffer, 1}));
+	EXPECT_NE(stage.describe().find("(bt601 full, bt601 set by the config (the frames say "
+					"bt709 full))"),
+		  std::string::npos)
+		<< stage.describe();
+}
+
+TEST_F(StageTest, ConvertRefusesPackedYuvInAnEncodingLibyuvLacks)
+{
+	/* libyuv 1857 converts YUYV in BT.601 limited only */
+	MemfdBuffer in(fmt("YUYV"), 16, 4, {32});
+	in.buffer.encoding = {YuvMatrix::Bt709, YuvRange::Limited};
+	ConvertStage stage(fmt("XRGB8888"), {}, test::memfdAllocator(), 1);
+	Result<void> configured = stage.configure({&in.buffer, 1});
+	ASSERT_FALSE(configured);
+	EXPECT_EQ(configured.error().code, ENOTSUP);
+	EXPECT_NE(configured.error().message.find("YUYV -> XRGB8888 in bt709 limited is not "
+						  "supported"),
+		  std::string::npos)
+		<< configured.error().message;
+}
+
+} /* namespace */
+} /* namespace primecam */

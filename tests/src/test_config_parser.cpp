@@ -343,8 +343,8 @@ TEST(ConfigParser, StagesKeepTheirOrderAndDefaults)
 	EXPECT_EQ(convert.type, StageConfig::Type::Convert);
 	ASSERT_NE(convert.format, nullptr);
 	EXPECT_EQ(convert.format->name, "XRGB8888");
-	EXPECT_EQ(convert.encoding.matrix, YuvMatrix::Bt601);
-	EXPECT_EQ(convert.encoding.range, YuvRange::Limited);
+	/* No matrix or range: the frames' own encoding is read. */
+	EXPECT_TRUE(convert.encoding.empty());
 	EXPECT_FALSE(convert.pool.has_value()); /* chosen for the sinks */
 	EXPECT_EQ(convert.buffers, 4u);
 	EXPECT_EQ(config->stages[2].type, StageConfig::Type::Overlay);
@@ -611,23 +611,23 @@ TEST(ConfigParser, GlWindowSinkKeys)
 	EXPECT_EQ(c.encoding.matrix, YuvMatrix::Bt709);
 	EXPECT_EQ(c.encoding.range, YuvRange::Full);
 
-	/* Defaults: the frame's size, windowed, BT.601 limited. */
+	/* Defaults: the frame's size, windowed, the frame's encoding. */
 	Result<PipelineConfig> plain = parseConfig(gl, "x.toml");
 	ASSERT_TRUE(plain) << plain.error().message;
 	EXPECT_EQ(plain->sinks[0].gl.title, "primecam");
 	EXPECT_EQ(plain->sinks[0].gl.width, 0u);
 	EXPECT_EQ(plain->sinks[0].gl.height, 0u);
 	EXPECT_FALSE(plain->sinks[0].gl.fullscreen);
-	EXPECT_EQ(plain->sinks[0].gl.encoding.matrix, YuvMatrix::Bt601);
-	EXPECT_EQ(plain->sinks[0].gl.encoding.range, YuvRange::Limited);
+	EXPECT_TRUE(plain->sinks[0].gl.encoding.empty());
 
 	EXPECT_EQ(errorOf(gl + "fullscreen = \"yes\"\n"),
 		  "x.toml:10:1: sink[0].fullscreen: expected true or false, got \"yes\"");
 	EXPECT_EQ(errorOf(gl + "width = 640\n").rfind("x.toml:8:1: sink[0].height", 0), 0u);
 	EXPECT_EQ(errorOf(gl + "width = 0\nheight = 480\n").rfind("x.toml:10:1: sink[0].width", 0),
 		  0u);
-	EXPECT_EQ(errorOf(gl + "matrix = \"bt2020\"\n"),
-		  "x.toml:10:1: sink[0].matrix: expected \"bt601\" or \"bt709\", got \"bt2020\"");
+	EXPECT_EQ(errorOf(gl + "matrix = \"bt2100\"\n"),
+		  "x.toml:10:1: sink[0].matrix: expected \"bt601\", \"bt709\" or \"bt2020\", got "
+		  "\"bt2100\"");
 	/* A window has no card or platform: the window system's EGL is used. */
 	EXPECT_EQ(errorOf(gl + "card = \"vkms\"\n")
 			  .rfind("x.toml:10:1: sink[0].card: unknown key", 0),
@@ -668,7 +668,7 @@ TEST(ConfigParser, GlKmsSinkKeys)
 	ASSERT_TRUE(plain) << plain.error().message;
 	EXPECT_EQ(plain->sinks[0].kms.placement, KmsSinkConfig::Placement::Fullscreen);
 	EXPECT_EQ(plain->sinks[0].gl.width, 0u);
-	EXPECT_EQ(plain->sinks[0].gl.encoding.matrix, YuvMatrix::Bt601);
+	EXPECT_TRUE(plain->sinks[0].gl.encoding.empty());
 	EXPECT_EQ(plain->sinks[0].gl.import, GlSinkConfig::Import::Auto);
 
 	/* rect: width and height are the rendered size and the size on screen */
@@ -691,8 +691,15 @@ TEST(ConfigParser, GlKmsSinkKeys)
 		  0u);
 	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nx = 3\n").rfind("x.toml:11:1: sink[0].x", 0),
 		  0u);
-	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nmatrix = \"bt2020\"\n"),
-		  "x.toml:11:1: sink[0].matrix: expected \"bt601\" or \"bt709\", got \"bt2020\"");
+	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nmatrix = \"bt2100\"\n"),
+		  "x.toml:11:1: sink[0].matrix: expected \"bt601\", \"bt709\" or \"bt2020\", "
+		  "got \"bt2100\"");
+	/* Only the range: the matrix stays the frame's. */
+	Result<PipelineConfig> ranged =
+		parseConfig(sink + "card = \"vkms\"\nrange = \"full\"\n", "x.toml");
+	ASSERT_TRUE(ranged) << ranged.error().message;
+	EXPECT_FALSE(ranged->sinks[0].gl.encoding.matrix.has_value());
+	EXPECT_EQ(ranged->sinks[0].gl.encoding.range, YuvRange::Full);
 	/* GL renders on the display's card: no platform or card of its own */
 	EXPECT_EQ(errorOf(sink + "card = \"vkms\"\nplatform = \"surfaceless\"\n")
 			  .rfind("x.toml:11:1: sink[0].platform: unknown key; a gl-kms [[sink]] "

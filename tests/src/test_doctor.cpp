@@ -106,6 +106,48 @@ TEST(Doctor, GlSinksKnowWhereImportIsRealAndWhereFramesAreUploaded)
 	EXPECT_TRUE(mentions(none, "GL cannot draw BGR888")) << none.text();
 }
 
+/* The frames' encoding, where it comes from, and who converts. */
+TEST(Doctor, GlSaysWhichEncodingItReadsAndWhoConverts)
+{
+	std::string dumb = std::string(kVividYuyv) + "memory = \"dmabuf\"\npool = \"dumb\"\n";
+	const char gl[] = "[[sink]]\ntype = \"gl-headless\"\ncard = \"vkms\"\n";
+	DoctorFacts facts = vividAndGl(false);
+	facts.source.encoding = YuvEncoding{YuvMatrix::Bt709, YuvRange::Full};
+	DoctorReport shader = diagnose(parse(dumb + gl), facts);
+	EXPECT_TRUE(mentions(shader, "source: YUYV colour: bt709 full (the device's colorimetry)"))
+		<< shader.text();
+	EXPECT_TRUE(mentions(shader, "draws YUYV -> RGB in its shader (bt709 full, as the "
+				     "frames say)"))
+		<< shader.text();
+
+	/* a real GPU converts external images itself, following the hints */
+	DoctorReport driver = diagnose(parse(dumb + gl + "texture = \"external\"\n"), facts);
+	EXPECT_EQ(driver.verdict, DoctorVerdict::ZeroCopy) << driver.text();
+	EXPECT_TRUE(mentions(driver, "as an external texture, the driver converting it -> RGB "
+				     "(bt709 full, as the frames say)"))
+		<< driver.text();
+
+	/* llvmpipe ignores the hints: only BT.601 limited frames are right */
+	DoctorFacts swrast = vividAndGl(true);
+	swrast.source.poolCard = "/dev/dri/card0";
+	swrast.source.encoding = facts.source.encoding;
+	DoctorReport ignored = diagnose(parse(dumb + gl + "texture = \"external\"\n"), swrast);
+	EXPECT_EQ(ignored.verdict, DoctorVerdict::Impossible) << ignored.text();
+	EXPECT_TRUE(mentions(ignored, "ignores EGL's colour-space hints")) << ignored.text();
+	/* unless the config says what to read them as */
+	DoctorReport overridden =
+		diagnose(parse(dumb + gl +
+			       "texture = \"external\"\nmatrix = \"bt601\"\nrange = "
+			       "\"limited\"\n"),
+			 swrast);
+	EXPECT_EQ(overridden.verdict, DoctorVerdict::ZeroCopy) << overridden.text();
+
+	/* the device not asked (controls in the config): said, not guessed */
+	DoctorReport unknown = diagnose(parse(dumb + gl), vividAndGl(false));
+	EXPECT_TRUE(mentions(unknown, "bt601 limited (assumed: the device was not asked)"))
+		<< unknown.text();
+}
+
 TEST(Doctor, GlKmsIsAGpuPassIntoTheDisplaysBuffers)
 {
 	/* vkms cannot scan out YUYV; gl-kms draws it into XRGB8888 buffers */
@@ -142,7 +184,9 @@ TEST(Doctor, ConversionStageIsNamedAsTheOneCpuPass)
 	std::string text = std::string(kVividYuyv) + "[[stage]]\ntype = \"convert\"\n" + kKmsSink;
 	DoctorReport report = diagnose(parse(text), vividAndVkms());
 	EXPECT_EQ(report.verdict, DoctorVerdict::Conversion) << report.text();
-	EXPECT_TRUE(mentions(report, "stage[0] convert: converts YUYV -> XRGB8888 with libyuv"))
+	EXPECT_TRUE(mentions(report,
+			     "stage[0] convert: converts YUYV -> XRGB8888 (bt601 limited, as "
+			     "the frames say) with libyuv"))
 		<< report.text();
 	EXPECT_TRUE(mentions(report, "scans out XRGB8888 directly")) << report.text();
 }

@@ -69,7 +69,7 @@ TEST(StagesToVkms, YuyvConvertedToXrgbShowsLibyuvsConversionOfTheCapturedFrame)
 	auto tap = std::make_unique<TapStage>();
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncoding{}, std::move(*dumb), 4));
+	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	Pipeline p(vivid("YUYV"), vkms(), {}, std::move(stages));
 	ASSERT_TRUE(p.start()) << p.error();
 	ASSERT_TRUE(p.runTo(60)) << p.error();
@@ -168,7 +168,7 @@ TEST(StagesToVkms, BayerThroughLibv4l2ConvertedForVkms)
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncoding{}, std::move(*dumb), 4));
+	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	Pipeline p(std::move(source), vkms(), std::move(stages));
 	{
 		BayerOnlyFormats bayerOnly;
