@@ -383,6 +383,7 @@ void GlWindowSink::onGpuDone()
 	finishInFlight();
 	++stats_->displayed;
 	stats_->latency.add(monotonicNowNs() - inFlightMeta_.timestampNs);
+	lastSequence_ = inFlightMeta_.sequence;
 	if (waiting_)
 		render(std::move(waiting_));
 }
@@ -393,8 +394,10 @@ void GlWindowSink::stop()
 		if (display_ && display_->makeCurrent())
 			glFinish();
 		finishInFlight();
-		if (stats_)
+		if (stats_) {
 			++stats_->displayed;
+			lastSequence_ = inFlightMeta_.sequence;
+		}
 	}
 	waiting_.reset();
 	/* The loop may go before this sink: let go of it now. */

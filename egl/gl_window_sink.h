@@ -65,6 +65,9 @@ public:
 	 * of GLFW's events acts on it. */
 	void requestClose();
 	bool closed() const { return closed_; }
+	/* The frame whose drawing finished last: what the window shows once
+	 * no frame is in flight (tests compare it with what was captured). */
+	uint64_t lastSequence() const { return lastSequence_; }
 	bool fullscreen() const { return fullscreen_; }
 	void toggleFullscreen();
 
@@ -101,6 +104,7 @@ private:
 	bool busy_ = false;
 	GpuFence fence_{[this] { onGpuDone(); }};
 	FrameRef waiting_;
+	uint64_t lastSequence_ = 0;
 	std::optional<Error> lastError_;
 };
 

@@ -5,36 +5,34 @@
  * server's own image of the window (XGetImage) must show the frame,
  * letterboxed; under Xvfb (llvmpipe, no dma-buf import) every frame is an
  * upload, counted; a window manager's close (WM_DELETE_WINDOW) ends the
- * run with 0.
+ * run with 0. A pattern made for the purpose, where the letterboxing and
+ * the exact counts of a paced source show; the same sink on vivid, inside
+ * the test VM, is tests/vm/device/egl/test_gl_window_vivid.cpp.
  *
  * Skipped where Xvfb is not installed, unless PRIMECAM_REQUIRE_XVFB=1
  * (tests/run-all.sh sets it, having installed xvfb): then that is a failure.
  */
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
 
 #include "base/event_loop.h"
 #include "egl/gl_window_sink.h"
 #include "pipeline/engine.h"
 #include "pipeline/stats.h"
+#include "tests/egl/x11_window.h"
+#include "tests/egl/xvfb.h"
 #include "tests/pipeline/fake_pipeline.h"
 #include "tests/pipeline/stage_test_util.h"
-
-/* Last: Xlib's macros (None, Bool, Status) must not meet the headers above. */
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
-#define GLFW_EXPOSE_NATIVE_X11
-#include <GLFW/glfw3native.h>
 
 using namespace primecam;
 
@@ -45,82 +43,6 @@ bool xvfbRequired()
 	const char *value = std::getenv("PRIMECAM_REQUIRE_XVFB");
 	return value && value[0] != '\0' && std::strcmp(value, "0") != 0;
 }
-
-std::string findInPath(const char *program)
-{
-	const char *path = std::getenv("PATH");
-	std::string all = path ? path : "/usr/bin:/bin";
-	size_t start = 0;
-	while (start <= all.size()) {
-		size_t end = all.find(':', start);
-		if (end == std::string::npos)
-			end = all.size();
-		std::string candidate = all.substr(start, end - start) + "/" + program;
-		if (::access(candidate.c_str(), X_OK) == 0)
-			return candidate;
-		start = end + 1;
-	}
-	return {};
-}
-
-bool exists(const std::string &path)
-{
-	struct stat st;
-	return ::stat(path.c_str(), &st) == 0;
-}
-
-/* An Xvfb server on the first free display number from 90, killed with the
- * object. */
-class Xvfb
-{
-public:
-	bool start(const std::string &binary)
-	{
-		for (int n = 90; n < 190; ++n) {
-			if (exists("/tmp/.X" + std::to_string(n) + "-lock") ||
-			    exists("/tmp/.X11-unix/X" + std::to_string(n)))
-				continue;
-			display_ = ":" + std::to_string(n);
-			socket_ = "/tmp/.X11-unix/X" + std::to_string(n);
-			break;
-		}
-		if (display_.empty())
-			return false;
-		pid_ = ::fork();
-		if (pid_ == 0) {
-			::execl(binary.c_str(), "Xvfb", display_.c_str(), "-screen", "0",
-				"800x600x24", "-nolisten", "tcp", static_cast<char *>(nullptr));
-			::_exit(127);
-		}
-		if (pid_ < 0)
-			return false;
-		/* Ready once its socket exists (a second or so). */
-		for (int i = 0; i < 200; ++i) {
-			if (exists(socket_))
-				return true;
-			int status = 0;
-			if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-				pid_ = -1;
-				return false;
-			}
-			std::this_thread::sleep_for(std::chrono::milliseconds(50));
-		}
-		return false;
-	}
-	~Xvfb()
-	{
-		if (pid_ > 0) {
-			::kill(pid_, SIGTERM);
-			::waitpid(pid_, nullptr, 0);
-		}
-	}
-	const std::string &display() const { return display_; }
-
-private:
-	pid_t pid_ = -1;
-	std::string display_;
-	std::string socket_;
-};
 
 /* The frame: 16:9, so that a 4:3 window letterboxes it; every pixel
  * different enough that a flip, a shift or a swap of R and B shows. */
@@ -149,23 +71,31 @@ bool sameColour(uint32_t a, uint32_t b)
 	return true;
 }
 
+/* Each test on its own Xvfb, DISPLAY pointing at it. */
+class GlWindow : public ::testing::Test
+{
+protected:
+	void SetUp() override
+	{
+		std::string binary = test::Xvfb::find();
+		if (binary.empty()) {
+			if (xvfbRequired())
+				FAIL() << "Xvfb is not installed while PRIMECAM_REQUIRE_XVFB is "
+					  "set (apt-get install xvfb)";
+			GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb)";
+		}
+		Result<void> started = xvfb_.start(binary);
+		ASSERT_TRUE(started) << started.error().message;
+	}
+
+private:
+	test::Xvfb xvfb_;
+};
+
 } /* namespace */
 
-TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
+TEST_F(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 {
-	std::string binary = findInPath("Xvfb");
-	if (binary.empty()) {
-		if (xvfbRequired())
-			FAIL() << "Xvfb is not installed while PRIMECAM_REQUIRE_XVFB is set "
-				  "(apt-get install xvfb)";
-		GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb)";
-	}
-	Xvfb xvfb;
-	ASSERT_TRUE(xvfb.start(binary)) << "Xvfb did not start";
-	::setenv("DISPLAY", xvfb.display().c_str(), 1);
-	/* Mesa's shader cache wants a writable $HOME; it is not needed here. */
-	::setenv("MESA_SHADER_CACHE_DISABLE", "true", 1);
-
 	test::MemfdBuffer memory(*formatByName("XRGB8888"), kFrameWidth, kFrameHeight,
 				 {kFrameWidth * 4});
 	{
@@ -203,17 +133,13 @@ TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 	Result<void> started = engine.start();
 	ASSERT_TRUE(started) << started.error().message;
 
-	Display *x11 = glfwGetX11Display();
-	ASSERT_NE(x11, nullptr);
-	Window xid = glfwGetX11Window(window->window());
 	const SinkStats &stats = engine.stats().sinks.at(0);
 
 	/* One frame at a time, the next once the last is shown, so that none
 	 * is dropped and the counts are exact; then the screenshot, then a
 	 * window manager's close. */
 	uint64_t emitted = 0;
-	std::vector<uint32_t> screenshot;
-	int shotWidth = 0, shotHeight = 0;
+	std::optional<Result<Image>> screenshot;
 	bool closeSent = false;
 	Result<EventLoop::TimerId> pace =
 		loop->addTimer(std::chrono::milliseconds(5), std::chrono::milliseconds(5), [&] {
@@ -224,40 +150,8 @@ TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 					++emitted;
 				return;
 			}
-			/* XGetImage is a round trip on GLFW's connection, after
-			 * the swaps' XPutImage requests on the same one. */
-			XWindowAttributes attributes;
-			XGetWindowAttributes(x11, xid, &attributes);
-			XImage *image =
-				XGetImage(x11, xid, 0, 0, static_cast<unsigned>(attributes.width),
-					  static_cast<unsigned>(attributes.height), ~0UL, ZPixmap);
-			if (image) {
-				shotWidth = image->width;
-				shotHeight = image->height;
-				if (image->bits_per_pixel == 32) {
-					for (int y = 0; y < image->height; ++y) {
-						const char *row =
-							image->data + y * image->bytes_per_line;
-						for (int x = 0; x < image->width; ++x) {
-							uint32_t pixel;
-							std::memcpy(&pixel, row + x * 4, 4);
-							screenshot.push_back(pixel & 0xffffff);
-						}
-					}
-				}
-				XDestroyImage(image);
-			}
-			/* What a window manager sends for the close button. */
-			XEvent event{};
-			event.xclient.type = ClientMessage;
-			event.xclient.window = xid;
-			event.xclient.message_type = XInternAtom(x11, "WM_PROTOCOLS", False);
-			event.xclient.format = 32;
-			event.xclient.data.l[0] =
-				static_cast<long>(XInternAtom(x11, "WM_DELETE_WINDOW", False));
-			event.xclient.data.l[1] = 0; /* CurrentTime */
-			XSendEvent(x11, xid, False, NoEventMask, &event);
-			XFlush(x11);
+			screenshot = test::windowImage(window->window());
+			test::sendWindowManagerClose(window->window());
 			closeSent = true;
 		});
 	ASSERT_TRUE(pace);
@@ -282,10 +176,11 @@ TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 	EXPECT_EQ(test::SyncLog::ends(DMA_BUF_SYNC_READ), kFrames);
 	EXPECT_EQ(src->stoppedWithHeld, 0u) << "the sink released every buffer";
 
-	ASSERT_EQ(shotWidth, kWindowWidth);
-	ASSERT_EQ(shotHeight, kWindowHeight);
-	ASSERT_EQ(screenshot.size(), static_cast<size_t>(kWindowWidth * kWindowHeight))
-		<< "expected a 32-bit ZPixmap of a depth-24 window";
+	ASSERT_TRUE(screenshot);
+	ASSERT_TRUE(*screenshot) << screenshot->error().message;
+	const Image &shot = screenshot->value();
+	ASSERT_EQ(shot.width, static_cast<uint32_t>(kWindowWidth));
+	ASSERT_EQ(shot.height, static_cast<uint32_t>(kWindowHeight));
 	/* 160x90 in 320x240: scaled by 2 to 320x180, bars of 30 rows above
 	 * and below; nearest-neighbour, so window pixel (x, y) is frame pixel
 	 * (x / 2, (y - 30) / 2), top row first. */
@@ -293,7 +188,10 @@ TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 	int wrong = 0;
 	for (int y = 0; y < kWindowHeight; ++y) {
 		for (int x = 0; x < kWindowWidth; ++x) {
-			uint32_t got = screenshot[static_cast<size_t>(y * kWindowWidth + x)];
+			uint32_t got;
+			std::memcpy(&got, &shot.data[static_cast<size_t>(y) * shot.stride + x * 4],
+				    4);
+			got &= 0xffffff; /* XRGB8888's X byte is undefined */
 			bool inFrame = y >= bar && y < kWindowHeight - bar;
 			uint32_t want = inFrame ? patternAt(static_cast<uint32_t>(x / 2),
 							    static_cast<uint32_t>((y - bar) / 2))
@@ -307,20 +205,8 @@ TEST(GlWindow, XvfbShowsTheFrameLetterboxedCountsUploadsAndClosesCleanly)
 	EXPECT_EQ(wrong, 0);
 }
 
-TEST(GlWindow, FullscreenTogglesToTheMonitorAndBack)
+TEST_F(GlWindow, FullscreenTogglesToTheMonitorAndBack)
 {
-	std::string binary = findInPath("Xvfb");
-	if (binary.empty()) {
-		if (xvfbRequired())
-			FAIL() << "Xvfb is not installed while PRIMECAM_REQUIRE_XVFB is set "
-				  "(apt-get install xvfb)";
-		GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb)";
-	}
-	Xvfb xvfb;
-	ASSERT_TRUE(xvfb.start(binary)) << "Xvfb did not start";
-	::setenv("DISPLAY", xvfb.display().c_str(), 1);
-	::setenv("MESA_SHADER_CACHE_DISABLE", "true", 1);
-
 	test::MemfdBuffer memory(*formatByName("XRGB8888"), kFrameWidth, kFrameHeight,
 				 {kFrameWidth * 4});
 	GlSinkConfig config;
@@ -348,7 +234,8 @@ TEST(GlWindow, FullscreenTogglesToTheMonitorAndBack)
 	EXPECT_TRUE(sizeBecomes(kWindowWidth, kWindowHeight));
 	sink.toggleFullscreen();
 	EXPECT_TRUE(sink.fullscreen());
-	EXPECT_TRUE(sizeBecomes(800, 600)) << "fullscreen: the whole Xvfb screen";
+	EXPECT_TRUE(sizeBecomes(test::Xvfb::kScreenWidth, test::Xvfb::kScreenHeight))
+		<< "fullscreen: the whole Xvfb screen";
 	sink.toggleFullscreen();
 	EXPECT_FALSE(sink.fullscreen());
 	EXPECT_TRUE(sizeBecomes(kWindowWidth, kWindowHeight)) << "back to the window's size";
