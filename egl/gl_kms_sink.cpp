@@ -66,13 +66,21 @@ Result<void> GlKmsSink::chooseSize(std::span<const FrameBuffer> buffers)
 	 * scaling (vkms has none); the mode is chosen as the kms sink would
 	 * for a frame of the input's size. As the display, briefly: only DRM
 	 * master makes the kernel probe a connector, and before any probe
-	 * (first use after boot) it reads as not connected, without modes. */
-	Result<Card> card = Card::openByName(kmsConfig_.card, Card::Role::Display);
-	if (!card)
-		return std::move(card).error();
-	Result<void> atomic = card->enableAtomic(false);
-	if (!atomic)
-		return atomic;
+	 * (first use after boot) it reads as not connected, without modes.
+	 * Reconfigured, the display already holds the card as master, and a
+	 * second open could not become master: ask through its card. */
+	std::optional<Card> opened;
+	const Card *card = &kms_->card();
+	if (card->fd() < 0) {
+		Result<Card> open = Card::openByName(kmsConfig_.card, Card::Role::Display);
+		if (!open)
+			return std::move(open).error();
+		Result<void> atomic = open->enableAtomic(false);
+		if (!atomic)
+			return atomic;
+		opened = std::move(*open);
+		card = &*opened;
+	}
 	Result<KmsResources> res = KmsResources::query(*card);
 	if (!res)
 		return std::move(res).error();

@@ -176,3 +176,44 @@ TEST(GlKms, WideFrameIsLetterboxedOnBlack)
 }
 
 } /* namespace */
+
+/*
+ * configure() again (an engine reconfigured, a source that changed size):
+ * the display already holds vkms as DRM master, and the sink must learn
+ * the mode through it rather than open the card a second time. Same
+ * input: nothing new is made or leaked; a new size: the old images go.
+ */
+TEST(GlKms, ConfiguringAgainReusesTheDisplayAndLeaksNothing)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vkms");
+	Result<BufferAllocator> allocator = makeDumbAllocator("vkms");
+	ASSERT_TRUE(allocator) << allocator.error().message;
+	Result<std::unique_ptr<BufferPool>> input =
+		BufferPool::create(*allocator, *formatByName("XRGB8888"), 640, 480, 4);
+	ASSERT_TRUE(input) << input.error().message;
+
+	KmsSinkConfig display = vkms();
+	display.mode = "640x480";
+	GlKmsSink sink(display, GlSinkConfig{});
+	Result<void> first = sink.configure((*input)->buffers());
+	ASSERT_TRUE(first) << first.error().message;
+	const int fds = openFdCount();
+	EXPECT_EQ(sink.renderer()->imageCount(), 4u);
+
+	Result<void> again = sink.configure((*input)->buffers());
+	ASSERT_TRUE(again) << again.error().message;
+	EXPECT_TRUE(sink.kms().card().isMaster());
+	EXPECT_EQ(sink.width(), 640u);
+	EXPECT_EQ(sink.kms().framebufferCount(), GlKmsSink::kOutputBuffers);
+	EXPECT_EQ(sink.renderer()->imageCount(), 4u);
+	EXPECT_EQ(sink.renderer()->imagesCreated(), 8u) << "the same 4 buffers imported again";
+	EXPECT_EQ(openFdCount(), fds) << "file descriptors leaked by the second configure";
+
+	Result<std::unique_ptr<BufferPool>> smaller =
+		BufferPool::create(*allocator, *formatByName("XRGB8888"), 320, 240, 3);
+	ASSERT_TRUE(smaller) << smaller.error().message;
+	Result<void> resized = sink.configure((*smaller)->buffers());
+	ASSERT_TRUE(resized) << resized.error().message;
+	EXPECT_EQ(sink.width(), 640u) << "still the mode's size";
+	EXPECT_EQ(sink.renderer()->imageCount(), 3u) << "the first pool's images are gone";
+}
