@@ -53,6 +53,8 @@ int FlipQueue::flipped(int64_t timestampNs)
 
 void FlipQueue::dropPending()
 {
+	if (pending_ && stats_)
+		stats_->drop(DropReason::Stopped);
 	pending_.reset();
 }
 

@@ -61,8 +61,9 @@ public:
 	 * have finished or been superseded by a blocking commit.
 	 */
 	void clear();
-	/* Releases the pending frame only (uncounted), so that no new commit
-	 * starts while waiting for the one in flight to finish. */
+	/* Releases the pending frame only (counted as dropped: Stopped), so
+	 * that no new commit starts while waiting for the one in flight to
+	 * finish. */
 	void dropPending();
 
 	bool inFlight() const { return static_cast<bool>(queued_); }

@@ -176,6 +176,9 @@ void GlHeadlessSink::stop()
 			lastSequence_ = inFlightMeta_.sequence;
 		}
 	}
+	/* Received, never drawn: every frame is accounted for. */
+	if (waiting_ && stats_)
+		stats_->drop(DropReason::Stopped);
 	waiting_.reset();
 }
 

@@ -333,12 +333,22 @@ void GlKmsSink::onGpuDone()
 
 void GlKmsSink::stop()
 {
+	/* Frames the display never received: counted here, as received
+	 * and dropped (the drawn one, and the one that waited for the GPU). */
+	auto drop = [this](bool frame) {
+		if (frame && stats_) {
+			++stats_->received;
+			stats_->drop(DropReason::Stopped);
+		}
+	};
 	if (busy_) {
 		if (display_ && display_->makeCurrent())
 			glFinish();
 		finishInFlight();
+		drop(static_cast<bool>(outFlight_));
 		outFlight_.reset();
 	}
+	drop(static_cast<bool>(waiting_));
 	waiting_.reset();
 	kms_->stop();
 	loop_ = nullptr;

@@ -399,6 +399,9 @@ void GlWindowSink::stop()
 			lastSequence_ = inFlightMeta_.sequence;
 		}
 	}
+	/* Received, never drawn: every frame is accounted for. */
+	if (waiting_ && stats_)
+		stats_->drop(DropReason::Stopped);
 	waiting_.reset();
 	/* The loop may go before this sink: let go of it now. */
 	if (loop_ && connectionFd_ >= 0)

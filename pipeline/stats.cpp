@@ -46,6 +46,8 @@ const char *dropReasonName(DropReason reason)
 		return "sink_error";
 	case DropReason::StageBehind:
 		return "stage_behind";
+	case DropReason::Stopped:
+		return "stopped";
 	case DropReason::Count:
 		break;
 	}

@@ -38,6 +38,7 @@ enum class DropReason : unsigned {
 	CaptureError,  /* the driver flagged the buffer V4L2_BUF_FLAG_ERROR */
 	SinkError,     /* the sink refused the frame (commit failed) */
 	StageBehind,   /* a CPU stage was still busy with an earlier frame */
+	Stopped,       /* the pipeline stopped while the frame waited for the display */
 	Count,
 };
 

@@ -186,6 +186,8 @@ TEST_F(FlipQueueTest, DropPendingKeepsTheFlipInFlight)
 	queue.push(frame(1));
 	queue.dropPending();
 	EXPECT_EQ(released, std::vector<uint32_t>{1});
+	EXPECT_EQ(dropped(DropReason::Stopped), 1u) << "received, never shown: counted";
+	EXPECT_EQ(stats.received, 2u);
 	EXPECT_TRUE(queue.inFlight());
 	queue.flipped(1);
 	EXPECT_EQ(committed, std::vector<uint32_t>{0}) << "a dropped frame was committed";

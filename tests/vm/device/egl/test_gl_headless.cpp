@@ -339,6 +339,8 @@ void yuvTest(const YuvRun &run)
 	 * under emulation draws about one frame in five captured */
 	const SinkStats &stats = p.glStats();
 	EXPECT_GE(stats.displayed, 2u);
+	EXPECT_EQ(stats.displayed + stats.droppedTotal(), stats.received)
+		<< "a frame the sink took was neither drawn nor counted as dropped";
 	if (run.dumbPool) {
 		EXPECT_EQ(stats.copies, 0u);
 		/* one image per plane (an R8 or GR88 image each), or one

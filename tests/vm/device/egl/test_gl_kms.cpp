@@ -159,6 +159,10 @@ void glKmsTest(uint32_t width, uint32_t height)
 	EXPECT_EQ(check.overTolerance, 0u) << check.first;
 
 	engine.stop();
+	/* drawn and shown, or dropped: also what was in flight at stop() */
+	EXPECT_EQ(shown.displayed + shown.droppedTotal(), shown.received)
+		<< shown.displayed << " shown, " << shown.droppedTotal() << " dropped of "
+		<< shown.received;
 }
 
 TEST(GlKms, VividYuyvIsConvertedByGlAndShownByVkmsWithoutCopies)
