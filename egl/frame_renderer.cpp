@@ -419,6 +419,7 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 						     ": " + *why};
 		}
 	}
+	images_ = planeImages();
 	if (target != target_)
 		program_.reset();
 	target_ = target;
@@ -473,7 +474,7 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 
 Result<FrameRenderer::Textures> FrameRenderer::import(const FrameBuffer &buffer)
 {
-	std::vector<PlaneImage> images = planeImages();
+	const std::vector<PlaneImage> &images = images_;
 	Textures textures;
 	const EglCaps &caps = display_.caps();
 	for (size_t i = 0; i < images.size(); ++i) {
@@ -545,7 +546,7 @@ Result<void> FrameRenderer::prepareUpload(std::span<const FrameBuffer> buffers)
 	Result<void> mapped = maps_.map(buffers, Mapping::Read);
 	if (!mapped)
 		return mapped;
-	std::vector<PlaneImage> images = planeImages();
+	const std::vector<PlaneImage> &images = images_;
 	for (size_t i = 0; i < images.size(); ++i) {
 		uploaded_.textures[i] = GlTexture::create();
 		glBindTexture(GL_TEXTURE_2D, uploaded_.textures[i].get());
@@ -574,7 +575,8 @@ Result<void> FrameRenderer::upload(const FrameBuffer &buffer)
 	}
 	glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
 	Result<void> ret;
-	std::vector<PlaneImage> images = planeImages();
+	/* Per frame: no allocation, the images were listed at configure. */
+	const std::vector<PlaneImage> &images = images_;
 	for (size_t i = 0; i < images.size() && ret; ++i) {
 		const PlaneImage &image = images[i];
 		const PlaneView &pv = view.planes[image.plane];

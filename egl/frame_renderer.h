@@ -126,7 +126,8 @@ private:
 	const PixelFormatInfo *format_ = nullptr;
 	YuvEncoding encoding_; /* the frames', as the config leaves it */
 	Layout layout_ = Layout::Rgb;
-	unsigned target_ = 0; /* GL_TEXTURE_2D or GL_TEXTURE_EXTERNAL_OES */
+	std::vector<PlaneImage> images_; /* planeImages(), listed at configure */
+	unsigned target_ = 0;		 /* GL_TEXTURE_2D or GL_TEXTURE_EXTERNAL_OES */
 	uint32_t width_ = 0;
 	uint32_t height_ = 0;
 
