@@ -90,96 +90,30 @@ Result<void> GlHeadlessSink::configure(std::span<const FrameBuffer> buffers)
 
 Result<void> GlHeadlessSink::start(EventLoop &loop, SinkStats &stats)
 {
-	loop_ = &loop;
-	stats_ = &stats;
+	frames_.start(*display_, loop, stats);
 	return {};
-}
-
-int GlHeadlessSink::fail(const Error &error)
-{
-	lastError_ = error;
-	return -error.code;
 }
 
 int GlHeadlessSink::consume(FrameRef frame)
 {
-	++stats_->received;
-	if (busy_) {
-		/* The GPU is still on the last frame: keep the newest only. */
-		if (waiting_)
-			stats_->drop(DropReason::DisplayBehind);
-		waiting_ = std::move(frame);
-		return 0;
-	}
-	return render(std::move(frame));
+	return frames_.consume(std::move(frame));
 }
 
-int GlHeadlessSink::render(FrameRef frame)
+Result<bool> GlHeadlessSink::draw(const FrameBuffer &buffer)
 {
-	if (!display_->makeCurrent()) {
-		stats_->drop(DropReason::SinkError);
-		return fail(Error{EIO, describe() + ": eglMakeCurrent failed"});
-	}
+	if (!display_->makeCurrent())
+		return Error{EIO, describe() + ": eglMakeCurrent failed"};
 	glBindFramebuffer(GL_FRAMEBUFFER, fbo_.get());
 	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
-	Result<bool> drawn = renderer_->draw(frame.buffer());
-	if (!drawn) {
-		/* A draw that fails (a lost context, a refused upload) fails
-		 * the next one too: stop the pipeline, naming why. */
-		stats_->drop(DropReason::SinkError);
-		return fail(Error{drawn.error().code, describe() + ": " + drawn.error().message});
-	}
-	if (*drawn) {
-		/* Uploaded: GL copied the pixels already, so the buffer can go
-		 * back to the camera now. */
-		++stats_->copies;
-	}
-	inFlightMeta_ = frame.metadata();
-	if (!*drawn)
-		inFlight_ = std::move(frame);
-	else
-		frame.reset();
-	busy_ = true;
-
-	/* Released when the GPU is done with it (GpuFence says how). */
-	fence_.arm(*display_, *loop_);
-	return 0;
-}
-
-void GlHeadlessSink::finishInFlight()
-{
-	fence_.cancel();
-	inFlight_.reset();
-	busy_ = false;
-}
-
-void GlHeadlessSink::onGpuDone()
-{
-	finishInFlight();
-	++stats_->displayed;
-	stats_->latency.add(monotonicNowNs() - inFlightMeta_.timestampNs);
-	lastSequence_ = inFlightMeta_.sequence;
-	/* An error here stops nothing by itself: lastError() has it, and the
-	 * next consume() of the same broken draw returns it. */
-	if (waiting_)
-		render(std::move(waiting_));
+	Result<bool> drawn = renderer_->draw(buffer);
+	if (!drawn)
+		return Error{drawn.error().code, describe() + ": " + drawn.error().message};
+	return drawn;
 }
 
 void GlHeadlessSink::stop()
 {
-	if (busy_) {
-		if (display_ && display_->makeCurrent())
-			glFinish();
-		finishInFlight();
-		if (stats_) {
-			++stats_->displayed;
-			lastSequence_ = inFlightMeta_.sequence;
-		}
-	}
-	/* Received, never drawn: every frame is accounted for. */
-	if (waiting_ && stats_)
-		stats_->drop(DropReason::Stopped);
-	waiting_.reset();
+	frames_.stop();
 }
 
 Result<Image> GlHeadlessSink::readPixels()

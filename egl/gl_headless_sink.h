@@ -11,17 +11,15 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
-#include "egl/gpu_fence.h"
+#include "egl/gpu_frame_queue.h"
 #include "pipeline/sink.h"
 
 namespace primecam {
 
 /*
  * Frames drawn with GLES into a framebuffer object, without a window: for
- * CI and for processing. The frame stays held until the GPU has finished
- * with it (see GlHeadlessSink::render()); a frame that arrives while the
- * GPU is still busy waits, and a newer one replaces it (DisplayBehind), so
- * the sink never stalls capture.
+ * CI and for processing. Paced by GpuFrameQueue: a frame stays held until
+ * the GPU has finished with it, and the sink never stalls capture.
  */
 class GlHeadlessSink : public Sink
 {
@@ -40,7 +38,7 @@ public:
 	int consume(FrameRef frame) override;
 	/* Waits for the frame in flight (glFinish) and releases every frame. */
 	void stop() override;
-	const std::optional<Error> &lastError() const override { return lastError_; }
+	const std::optional<Error> &lastError() const override { return frames_.lastError(); }
 
 	/* What the FBO holds now (the last frame drawn): XBGR8888, top row first. */
 	Result<Image> readPixels();
@@ -48,14 +46,11 @@ public:
 	const EglDisplay *display() const { return display_.get(); }
 	const FrameRenderer *renderer() const { return renderer_.get(); }
 	/* The frame whose drawing finished last. */
-	uint64_t lastSequence() const { return lastSequence_; }
+	uint64_t lastSequence() const { return frames_.lastSequence(); }
 
 private:
-	/* 0 or -errno (lastError() says why) */
-	int render(FrameRef frame);
-	void onGpuDone();
-	void finishInFlight();
-	int fail(const Error &error);
+	/* GpuFrameQueue::DrawFn: into the FBO. */
+	Result<bool> draw(const FrameBuffer &buffer);
 
 	GlSinkConfig config_;
 	/* Declared first: destroyed last, after every GL object below. */
@@ -66,16 +61,7 @@ private:
 	uint32_t width_ = 0;
 	uint32_t height_ = 0;
 	bool announced_ = false;
-
-	EventLoop *loop_ = nullptr;
-	SinkStats *stats_ = nullptr;
-	FrameRef inFlight_;
-	FrameMetadata inFlightMeta_;
-	bool busy_ = false;
-	GpuFence fence_{[this] { onGpuDone(); }};
-	FrameRef waiting_;
-	uint64_t lastSequence_ = 0;
-	std::optional<Error> lastError_;
+	GpuFrameQueue frames_{[this](const FrameBuffer &b) { return draw(b); }, true};
 };
 
 } /* namespace primecam */

@@ -217,7 +217,7 @@ Result<void> GlWindowSink::configure(std::span<const FrameBuffer> buffers)
 Result<void> GlWindowSink::start(EventLoop &loop, SinkStats &stats)
 {
 	loop_ = &loop;
-	stats_ = &stats;
+	frames_.start(*display_, loop, stats);
 
 	/*
 	 * GLFW learns of input, resizes and the close button only when its
@@ -306,31 +306,15 @@ void GlWindowSink::toggleFullscreen()
 	fullscreen_ = true;
 }
 
-int GlWindowSink::fail(const Error &error)
-{
-	lastError_ = error;
-	return -error.code;
-}
-
 int GlWindowSink::consume(FrameRef frame)
 {
-	++stats_->received;
-	if (busy_) {
-		/* The GPU is still on the last frame: keep the newest only. */
-		if (waiting_)
-			stats_->drop(DropReason::DisplayBehind);
-		waiting_ = std::move(frame);
-		return 0;
-	}
-	return render(std::move(frame));
+	return frames_.consume(std::move(frame));
 }
 
-int GlWindowSink::render(FrameRef frame)
+Result<bool> GlWindowSink::draw(const FrameBuffer &buffer)
 {
-	if (!display_->makeCurrent()) {
-		stats_->drop(DropReason::SinkError);
-		return fail(Error{EIO, describe() + ": eglMakeCurrent failed"});
-	}
+	if (!display_->makeCurrent())
+		return Error{EIO, describe() + ": eglMakeCurrent failed"};
 	int width = 0, height = 0;
 	glfwGetFramebufferSize(window_, &width, &height);
 	glBindFramebuffer(GL_FRAMEBUFFER, 0);
@@ -346,63 +330,16 @@ int GlWindowSink::render(FrameRef frame)
 	int h = std::max(1, static_cast<int>(frameHeight_ * scale + 0.5));
 	glViewport((width - w) / 2, (height - h) / 2, w, h);
 
-	Result<bool> drawn = renderer_->draw(frame.buffer());
-	if (!drawn) {
-		stats_->drop(DropReason::SinkError);
-		return fail(Error{drawn.error().code, describe() + ": " + drawn.error().message});
-	}
-	inFlightMeta_ = frame.metadata();
-	if (*drawn) {
-		/* Uploaded: GL has its own copy, the buffer can go back now. */
-		++stats_->copies;
-		frame.reset();
-	} else {
-		inFlight_ = std::move(frame);
-	}
-	busy_ = true;
+	Result<bool> drawn = renderer_->draw(buffer);
+	if (!drawn)
+		return Error{drawn.error().code, describe() + ": " + drawn.error().message};
 	glfwSwapBuffers(window_);
-
-	/*
-	 * The buffer is released once the GPU is done with it, after the swap
-	 * (GpuFence). No native fence fd here: window systems' EGL rarely
-	 * offer one, and the KHR fence's poll costs nothing idle.
-	 */
-	fence_.arm(*display_, *loop_, false);
-	return 0;
-}
-
-void GlWindowSink::finishInFlight()
-{
-	fence_.cancel();
-	inFlight_.reset();
-	busy_ = false;
-}
-
-void GlWindowSink::onGpuDone()
-{
-	finishInFlight();
-	++stats_->displayed;
-	stats_->latency.add(monotonicNowNs() - inFlightMeta_.timestampNs);
-	lastSequence_ = inFlightMeta_.sequence;
-	if (waiting_)
-		render(std::move(waiting_));
+	return drawn;
 }
 
 void GlWindowSink::stop()
 {
-	if (busy_) {
-		if (display_ && display_->makeCurrent())
-			glFinish();
-		finishInFlight();
-		if (stats_) {
-			++stats_->displayed;
-			lastSequence_ = inFlightMeta_.sequence;
-		}
-	}
-	/* Received, never drawn: every frame is accounted for. */
-	if (waiting_ && stats_)
-		stats_->drop(DropReason::Stopped);
-	waiting_.reset();
+	frames_.stop();
 	/* The loop may go before this sink: let go of it now. */
 	if (loop_ && connectionFd_ >= 0)
 		loop_->removeFd(connectionFd_);

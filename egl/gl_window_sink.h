@@ -10,7 +10,7 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
-#include "egl/gpu_fence.h"
+#include "egl/gpu_frame_queue.h"
 #include "pipeline/sink.h"
 
 struct GLFWwindow;
@@ -46,7 +46,7 @@ public:
 	Result<void> start(EventLoop &loop, SinkStats &stats) override;
 	int consume(FrameRef frame) override;
 	void stop() override;
-	const std::optional<Error> &lastError() const override { return lastError_; }
+	const std::optional<Error> &lastError() const override { return frames_.lastError(); }
 
 	/* What the window system's EGL offers (for the doctor): opens a
 	 * hidden window with the same EGL context, asks, closes it. */
@@ -67,17 +67,15 @@ public:
 	bool closed() const { return closed_; }
 	/* The frame whose drawing finished last: what the window shows once
 	 * no frame is in flight (tests compare it with what was captured). */
-	uint64_t lastSequence() const { return lastSequence_; }
+	uint64_t lastSequence() const { return frames_.lastSequence(); }
 	bool fullscreen() const { return fullscreen_; }
 	void toggleFullscreen();
 
 private:
-	int render(FrameRef frame);
-	void onGpuDone();
-	void finishInFlight();
+	/* GpuFrameQueue::DrawFn: letterboxed into the window, then swapped. */
+	Result<bool> draw(const FrameBuffer &buffer);
 	void pollEvents();
 	void onKey(int key, int action);
-	int fail(const Error &error);
 
 	GlSinkConfig config_;
 	/* This sink counts in the process-wide glfwInit. */
@@ -96,16 +94,14 @@ private:
 	CpuAccess::SyncFn cpuSync_ = &CpuAccess::syncIoctl;
 
 	EventLoop *loop_ = nullptr;
-	SinkStats *stats_ = nullptr;
 	int connectionFd_ = -1;
 	std::optional<EventLoop::TimerId> eventTimer_;
-	FrameRef inFlight_;
-	FrameMetadata inFlightMeta_;
-	bool busy_ = false;
-	GpuFence fence_{[this] { onGpuDone(); }};
-	FrameRef waiting_;
-	uint64_t lastSequence_ = 0;
-	std::optional<Error> lastError_;
+	/*
+	 * A frame is released once the GPU is done with it, after the swap.
+	 * No native fence fd here: window systems' EGL rarely offer one, and
+	 * the KHR fence's poll costs nothing idle.
+	 */
+	GpuFrameQueue frames_{[this](const FrameBuffer &b) { return draw(b); }, false};
 };
 
 } /* namespace primecam */
