@@ -220,6 +220,13 @@ private:
 	bool readGlWindowSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
 		      std::string &mode);
+	/* Rules for the common kinds of key: an integer in [min, max] and a
+	 * string (empty only if allowed), stored into field. */
+	template<typename T>
+	KeyRule integerRule(std::string_view name, const std::string &path, int64_t min,
+			    int64_t max, T &field);
+	KeyRule stringRule(std::string_view name, const std::string &path, std::string &field,
+			   bool allowEmpty = false);
 	/* The keys that override a YUV frame's own encoding. */
 	KeyRule matrixRule(const std::string &path, YuvEncodingChoice &encoding);
 	KeyRule rangeRule(const std::string &path, YuvEncodingChoice &encoding);
@@ -355,6 +362,31 @@ std::optional<int64_t> ConfigReader::integer(const toml::key &key, const toml::n
 	return n;
 }
 
+template<typename T>
+KeyRule ConfigReader::integerRule(std::string_view name, const std::string &path, int64_t min,
+				  int64_t max, T &field)
+{
+	return {name,
+		[this, name, &path, min, max, &field](const toml::key &k, const toml::node &v) {
+			auto n = integer(k, v, path + "." + std::string(name), min, max);
+			if (n)
+				field = static_cast<T>(*n);
+			return n.has_value();
+		}};
+}
+
+KeyRule ConfigReader::stringRule(std::string_view name, const std::string &path, std::string &field,
+				 bool allowEmpty)
+{
+	return {name,
+		[this, name, &path, &field, allowEmpty](const toml::key &k, const toml::node &v) {
+			auto s = string(k, v, path + "." + std::string(name), allowEmpty);
+			if (s)
+				field = *s;
+			return s.has_value();
+		}};
+}
+
 KeyRule ConfigReader::matrixRule(const std::string &path, YuvEncodingChoice &encoding)
 {
 	return {"matrix", [this, &path, &encoding](const toml::key &k, const toml::node &v) {
@@ -417,13 +449,7 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 				 source.type = static_cast<SourceConfig::Type>(*i);
 			 return i.has_value();
 		 }},
-		{"device",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto s = string(k, v, path + ".device");
-			 if (s)
-				 c.device = *s;
-			 return s.has_value();
-		 }},
+		stringRule("device", path, c.device),
 		{"api",
 		 [&](const toml::key &k, const toml::node &v) {
 			 auto i = choice(k, v, path + ".api",
@@ -448,20 +474,8 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 				 c.format->v4l2Mplane && fourccToString(c.format->v4l2Mplane) == *s;
 			 return true;
 		 }},
-		{"width",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".width", 1, kMaxDimension);
-			 if (n)
-				 c.width = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"height",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".height", 1, kMaxDimension);
-			 if (n)
-				 c.height = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
+		integerRule("width", path, 1, kMaxDimension, c.width),
+		integerRule("height", path, 1, kMaxDimension, c.height),
 		{"fps",
 		 [&](const toml::key &k, const toml::node &v) {
 			 double fps;
@@ -481,13 +495,7 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 			 c.fps = fps;
 			 return true;
 		 }},
-		{"buffers",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".buffers", kMinBuffers, kMaxBuffers);
-			 if (n)
-				 c.buffers = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
+		integerRule("buffers", path, kMinBuffers, kMaxBuffers, c.buffers),
 		{"memory",
 		 [&](const toml::key &k, const toml::node &v) {
 			 auto i = choice(k, v, path + ".memory", {"mmap", "dmabuf", "libv4l2"});
@@ -502,13 +510,7 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 				 c.pool = static_cast<CaptureConfig::Pool>(*i);
 			 return i.has_value();
 		 }},
-		{"pool_card",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto s = string(k, v, path + ".pool_card");
-			 if (s)
-				 c.poolCard = *s;
-			 return s.has_value();
-		 }},
+		stringRule("pool_card", path, c.poolCard),
 		{"controls",
 		 [&](const toml::key &k, const toml::node &v) {
 			 const toml::table *controls = v.as_table();
@@ -683,13 +685,7 @@ bool ConfigReader::readKmsSink(const toml::table &table, const std::string &path
 {
 	std::vector<KeyRule> rules = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},
-		{"card",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto s = string(k, v, path + ".card");
-			 if (s)
-				 kms.card = *s;
-			 return s.has_value();
-		 }},
+		stringRule("card", path, kms.card),
 		{"connector",
 		 [&](const toml::key &k, const toml::node &v) {
 			 if (v.is_integer()) {
@@ -738,34 +734,10 @@ bool ConfigReader::readKmsSink(const toml::table &table, const std::string &path
 				 kms.placement = static_cast<KmsSinkConfig::Placement>(*i);
 			 return i.has_value();
 		 }},
-		{"x",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".x", -kMaxDimension, kMaxDimension);
-			 if (n)
-				 kms.x = static_cast<int32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"y",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".y", -kMaxDimension, kMaxDimension);
-			 if (n)
-				 kms.y = static_cast<int32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"width",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".width", 1, kMaxDimension);
-			 if (n)
-				 kms.width = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"height",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".height", 1, kMaxDimension);
-			 if (n)
-				 kms.height = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
+		integerRule("x", path, -kMaxDimension, kMaxDimension, kms.x),
+		integerRule("y", path, -kMaxDimension, kMaxDimension, kms.y),
+		integerRule("width", path, 1, kMaxDimension, kms.width),
+		integerRule("height", path, 1, kMaxDimension, kms.height),
 		{"mode",
 		 [&](const toml::key &k, const toml::node &v) {
 			 return readMode(k, v, path + ".mode", kms.mode);
@@ -830,27 +802,9 @@ bool ConfigReader::readGlSink(const toml::table &table, const std::string &path,
 				 gl.platform = static_cast<GlSinkConfig::Platform>(*i);
 			 return i.has_value();
 		 }},
-		{"card",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto s = string(k, v, path + ".card");
-			 if (s)
-				 gl.card = *s;
-			 return s.has_value();
-		 }},
-		{"width",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".width", 1, kMaxDimension);
-			 if (n)
-				 gl.width = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"height",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".height", 1, kMaxDimension);
-			 if (n)
-				 gl.height = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
+		stringRule("card", path, gl.card),
+		integerRule("width", path, 1, kMaxDimension, gl.width),
+		integerRule("height", path, 1, kMaxDimension, gl.height),
 		matrixRule(path, gl.encoding),
 		rangeRule(path, gl.encoding),
 		{"texture",
@@ -891,27 +845,9 @@ bool ConfigReader::readGlWindowSink(const toml::table &table, const std::string 
 {
 	const KeyRule rules[] = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},
-		{"title",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto s = string(k, v, path + ".title", true);
-			 if (s)
-				 gl.title = *s;
-			 return s.has_value();
-		 }},
-		{"width",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".width", 1, kMaxDimension);
-			 if (n)
-				 gl.width = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"height",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".height", 1, kMaxDimension);
-			 if (n)
-				 gl.height = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
+		stringRule("title", path, gl.title, true),
+		integerRule("width", path, 1, kMaxDimension, gl.width),
+		integerRule("height", path, 1, kMaxDimension, gl.height),
 		{"fullscreen",
 		 [&](const toml::key &k, const toml::node &v) {
 			 if (!v.is_boolean())
@@ -995,27 +931,9 @@ bool ConfigReader::readStage(const toml::table &table, const std::string &path, 
 				 stage.pool = static_cast<PoolKind>(*i);
 			 return i.has_value();
 		 }},
-		{"pool_card",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto s = string(k, v, path + ".pool_card");
-			 if (s)
-				 stage.poolCard = *s;
-			 return s.has_value();
-		 }},
-		{"buffers",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".buffers", kMinBuffers, kMaxBuffers);
-			 if (n)
-				 stage.buffers = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
-		{"scale",
-		 [&](const toml::key &k, const toml::node &v) {
-			 auto n = integer(k, v, path + ".scale", 1, 16);
-			 if (n)
-				 stage.scale = static_cast<uint32_t>(*n);
-			 return n.has_value();
-		 }},
+		stringRule("pool_card", path, stage.poolCard),
+		integerRule("buffers", path, kMinBuffers, kMaxBuffers, stage.buffers),
+		integerRule("scale", path, 1, 16, stage.scale),
 	};
 	if (!readTable(table, path, "a [[stage]]", rules))
 		return false;
