@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "pipeline/stage.h"
@@ -32,12 +34,21 @@ public:
 
 	std::string describe() const override { return "tap"; }
 	Kind kind() const override { return Kind::Analysis; }
+	/* Every colour plane is kept: the bytes from plane 0's start to the
+	 * end of the last plane of one contiguous buffer. */
 	Result<void> configure(std::span<const FrameBuffer> input) override
 	{
-		const FrameBuffer &fb = input.front();
-		stride_ = fb.planes[0].stride;
+		layout_ = input.front();
+		stride_ = layout_.planes[0].stride;
+		size_t size = 0;
+		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
+			size = std::max<size_t>(
+				size,
+				layout_.planes[p].offset - layout_.planes[0].offset +
+					static_cast<size_t>(layout_.planes[p].stride) *
+						layout_.format->planeHeight(p, layout_.height));
 		for (Slot &slot : slots_)
-			slot.bytes.resize(static_cast<size_t>(stride_) * fb.height);
+			slot.bytes.resize(size);
 		return maps_.map(input, Mapping::Read);
 	}
 	int process(const FrameBuffer &in, const FrameMetadata &metadata, const FrameBuffer *,
@@ -63,9 +74,25 @@ public:
 		return slot.sequence == sequence ? &slot.bytes : nullptr;
 	}
 	uint32_t stride() const { return stride_; }
+	/* The same, as an image of every plane (valid while the slot is not
+	 * reused: copy what must outlive the next frames). */
+	std::optional<ImageView> view(uint64_t sequence)
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		Slot &slot = slots_[sequence % slots_.size()];
+		if (slot.sequence != sequence)
+			return std::nullopt;
+		ImageView image{layout_.format, layout_.width, layout_.height, {}};
+		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
+			image.planes[p] = {slot.bytes.data() + (layout_.planes[p].offset -
+								layout_.planes[0].offset),
+					   layout_.planes[p].stride};
+		return image;
+	}
 
 private:
 	MappedBuffers maps_;
+	FrameBuffer layout_;
 	std::vector<Slot> slots_;
 	uint32_t stride_ = 0;
 	std::mutex mutex_;

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
 #include <gtest/gtest.h>
 #include <linux/videodev2.h>
@@ -19,12 +18,11 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_headless_sink.h"
-#include "pipeline/stages/frame_sync.h"
 #include "pipeline/stages/image_convert.h"
-#include "pipeline/stages/mapped_buffers.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
+#include "tests/vm/device/e2e/tap_stage.h"
 #include "tests/vm/device/egl/yuv_check.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/capture_source.h"
@@ -35,73 +33,6 @@ using namespace primecam::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-/* Keeps a copy of each of the last input frames (every plane), by
- * sequence: the test instrument of test_stages_vkms.cpp, for any layout. */
-class TapStage : public Stage
-{
-public:
-	/* GL under emulation draws one frame in 4 or 5 captured: room for
-	 * the frame in flight when capture stops. */
-	static constexpr size_t kSlots = 32;
-	struct Slot {
-		uint64_t sequence = UINT64_MAX;
-		std::vector<uint8_t> bytes;
-	};
-
-	std::string describe() const override { return "tap"; }
-	Kind kind() const override { return Kind::Analysis; }
-	Result<void> configure(std::span<const FrameBuffer> input) override
-	{
-		layout_ = input.front();
-		size_t size = 0;
-		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
-			size = std::max<size_t>(
-				size,
-				layout_.planes[p].offset +
-					static_cast<size_t>(layout_.planes[p].stride) *
-						layout_.format->planeHeight(p, layout_.height));
-		for (Slot &slot : slots_)
-			slot.bytes.resize(size);
-		return maps_.map(input, Mapping::Read);
-	}
-	int process(const FrameBuffer &in, const FrameMetadata &metadata, const FrameBuffer *,
-		    StageWork &work) override
-	{
-		FrameSync sync;
-		int ret = sync.begin(in, CpuAccess::Mode::Read, work, sync_);
-		if (ret < 0)
-			return ret;
-		ImageView view = maps_.view(in);
-		std::lock_guard<std::mutex> lock(mutex_);
-		Slot &slot = slots_[metadata.sequence % kSlots];
-		/* planes of one contiguous buffer: copy from plane 0's start */
-		const uint8_t *base = view.planes[0].data - in.planes[0].offset;
-		std::memcpy(slot.bytes.data(), base, slot.bytes.size());
-		slot.sequence = metadata.sequence;
-		return sync.end();
-	}
-
-	/* The input of frame `sequence` as an image view, if still kept. */
-	std::optional<ImageView> frame(uint64_t sequence)
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		Slot &slot = slots_[sequence % kSlots];
-		if (slot.sequence != sequence)
-			return std::nullopt;
-		ImageView view{layout_.format, layout_.width, layout_.height, {}};
-		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
-			view.planes[p] = {slot.bytes.data() + layout_.planes[p].offset,
-					  layout_.planes[p].stride};
-		return view;
-	}
-
-private:
-	MappedBuffers maps_;
-	FrameBuffer layout_;
-	std::array<Slot, kSlots> slots_;
-	std::mutex mutex_;
-};
 
 CaptureConfig vivid(const char *format, bool dumbPool)
 {
@@ -146,7 +77,9 @@ struct GlPipeline {
 		if (capture.memory == CaptureConfig::Memory::Dmabuf)
 			allocator = std::move(makeDumbAllocator("vkms")).value();
 		std::vector<std::unique_ptr<Stage>> stages;
-		auto t = std::make_unique<TapStage>();
+		/* GL under emulation draws one frame in 4 or 5 captured: room
+		 * for the frame in flight when capture stops. */
+		auto t = std::make_unique<TapStage>(32);
 		tap = t.get();
 		stages.push_back(std::move(t));
 		std::vector<std::unique_ptr<Sink>> sinks;
@@ -219,7 +152,7 @@ void readBack(GlPipeline &p, Image &image, std::optional<ImageView> &captured)
 	ASSERT_TRUE(read) << read.error().message;
 	image = std::move(*read);
 	uint64_t shown = p.gl->lastSequence();
-	captured = p.tap->frame(shown);
+	captured = p.tap->view(shown);
 	ASSERT_TRUE(captured) << "frame " << shown << " no longer kept";
 }
 
@@ -573,7 +506,7 @@ TEST(GlFanOut, KmsAndGlHeadlessShowTheSameStreamWithoutCopies)
 	Result<Image> shown = p.kms->captureWriteback();
 	ASSERT_TRUE(shown) << shown.error().message;
 	uint64_t kmsSequence = p.kms->activeFrame().metadata().sequence;
-	std::optional<ImageView> onScreen = p.tap->frame(kmsSequence);
+	std::optional<ImageView> onScreen = p.tap->view(kmsSequence);
 	ASSERT_TRUE(onScreen) << "frame " << kmsSequence << " no longer kept";
 	std::vector<uint8_t> bytes(onScreen->planes[0].data,
 				   onScreen->planes[0].data + onScreen->planes[0].stride * 480);
