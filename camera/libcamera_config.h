@@ -25,7 +25,4 @@ struct LibcameraConfig {
 	uint32_t buffers = 4;
 };
 
-/* Whether this build has the libcamera source (the Meson feature libcamera). */
-bool libcameraAvailable();
-
 } /* namespace primecam */

@@ -68,11 +68,6 @@ YuvEncoding encodingOf(const libcamera::StreamConfiguration &stream)
 
 } /* namespace */
 
-bool libcameraAvailable()
-{
-	return true;
-}
-
 LibcameraSource::LibcameraSource(LibcameraConfig config) : config_(std::move(config))
 {}
 

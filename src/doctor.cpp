@@ -6,21 +6,12 @@
 
 #include "drm/card.h"
 #include "drm/kms_resources.h"
-#ifdef PRIMECAM_HAVE_EGL
-#include "egl/egl_display.h"
-#endif
-#ifdef PRIMECAM_HAVE_GLFW
-#include "egl/gl_window_sink.h"
-#endif
+#include "modules/module_registry.h"
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
-#include "src/build_config.h"
 #include "src/config_parser.h"
-#if PRIMECAM_HAVE_LIBCAMERA
-#include "camera/camera_report.h"
-#endif
 #include "v4l2/capture_source.h"
 
 namespace primecam {
@@ -355,10 +346,14 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 
 namespace {
 
-void gatherCameraFacts([[maybe_unused]] const LibcameraConfig &config, DoctorFacts::Source &facts)
+void gatherCameraFacts(const LibcameraConfig &config, DoctorFacts::Source &facts)
 {
-#if PRIMECAM_HAVE_LIBCAMERA
-	Result<CameraProbe> probe = probeCamera(config);
+	Result<const LibcameraBackend *> libcamera = ModuleRegistry::instance().libcamera();
+	if (!libcamera) {
+		facts.error = libcamera.error().message;
+		return;
+	}
+	Result<CameraProbe> probe = (*libcamera)->probeCamera(config);
 	if (!probe) {
 		facts.error = probe.error().message;
 		return;
@@ -375,10 +370,6 @@ void gatherCameraFacts([[maybe_unused]] const LibcameraConfig &config, DoctorFac
 	}
 	if (probe->adjustment)
 		facts.notes.push_back(*probe->adjustment + "; the display must fit that size");
-#else
-	facts.error = "the libcamera source is unavailable: this primecam was built without "
-		      "libcamera (Meson feature libcamera; Debian package libcamera-dev)";
-#endif
 }
 
 /*
@@ -451,24 +442,23 @@ void gatherSinkFacts(const PipelineConfig &config, DoctorFacts &facts)
 		if (sinkConfig.type == SinkConfig::Type::GlWindow) {
 			sink.gl = true;
 			sink.name = "gl-window";
-#ifdef PRIMECAM_HAVE_GLFW
-			/* The window system's EGL decides import or upload:
-			 * ask it through a hidden window like the sink's. */
-			Result<EglCaps> caps = GlWindowSink::probe();
-			if (!caps) {
-				sink.error = caps.error().message;
+			Result<const GlWindowBackend *> window =
+				ModuleRegistry::instance().glWindow();
+			if (!window) {
+				sink.error = window.error().message;
 				continue;
 			}
-			sink.name = "gl-window (" + caps->renderer + ")";
-			sink.glImport = caps->dmaBufImport;
-			/* No card to allocate on: a software rasterizer's
-			 * imports are never safe here (see EglCaps). */
-			sink.glSoftware = caps->softwareRenderer;
-			sink.glCard = caps->deviceFile;
-#else
-			sink.error = "this primecam was built without GLFW or EGL: no gl-window "
-				     "sink";
-#endif
+			/* The window system's EGL decides import or upload:
+			 * ask it through a hidden window like the sink's. */
+			Result<GlProbe> probe = (*window)->probe();
+			if (!probe) {
+				sink.error = probe.error().message;
+				continue;
+			}
+			sink.name = "gl-window (" + probe->renderer + ")";
+			sink.glImport = probe->dmaBufImport;
+			sink.glSoftware = probe->softwareRenderer;
+			sink.glCard = probe->card;
 			continue;
 		}
 		if (sinkConfig.type == SinkConfig::Type::GlHeadless ||
@@ -481,27 +471,20 @@ void gatherSinkFacts(const PipelineConfig &config, DoctorFacts &facts)
 			sink.name = type + " " +
 				    (gl.platform == GlSinkConfig::Platform::Gbm ? "gbm " + gl.card
 										: "surfaceless");
-#ifdef PRIMECAM_HAVE_EGL
-			Result<std::unique_ptr<EglDisplay>> display =
-				EglDisplay::open(gl.platform == GlSinkConfig::Platform::Gbm
-							 ? EglDisplay::Platform::Gbm
-							 : EglDisplay::Platform::Surfaceless,
-						 gl.card);
-			if (!display) {
-				sink.error = display.error().message;
+			Result<const GlBackend *> backend = ModuleRegistry::instance().gl();
+			if (!backend) {
+				sink.error = backend.error().message;
 				continue;
 			}
-			const EglCaps &caps = (*display)->caps();
-			sink.name =
-				type + " " + (*display)->describe() + " (" + caps.renderer + ")";
-			sink.glImport = caps.dmaBufImport;
-			sink.glSoftware = caps.softwareRenderer;
-			sink.glCard = gl.platform == GlSinkConfig::Platform::Gbm
-					      ? (*display)->card().path()
-					      : caps.deviceFile;
-#else
-			sink.error = "this primecam was built without EGL/GLES/GBM: no GL sinks";
-#endif
+			Result<GlProbe> probe = (*backend)->probe(gl);
+			if (!probe) {
+				sink.error = probe.error().message;
+				continue;
+			}
+			sink.name = type + " " + probe->display + " (" + probe->renderer + ")";
+			sink.glImport = probe->dmaBufImport;
+			sink.glSoftware = probe->softwareRenderer;
+			sink.glCard = probe->card;
 			continue;
 		}
 		const KmsSinkConfig &kms = sinkConfig.kms;

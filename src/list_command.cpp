@@ -11,13 +11,7 @@
 
 #include "drm/card.h"
 #include "drm/card_report.h"
-#ifdef PRIMECAM_HAVE_EGL
-#include "egl/egl_display.h"
-#endif
-#include "src/build_config.h"
-#if PRIMECAM_HAVE_LIBCAMERA
-#include "camera/camera_report.h"
-#endif
+#include "modules/module_registry.h"
 #include "v4l2/device_report.h"
 
 namespace primecam {
@@ -62,12 +56,10 @@ int listCommand()
 	print("V4L2 capture nodes\n==================\n");
 	print(describeVideoNodes());
 
+	ModuleRegistry &modules = ModuleRegistry::instance();
 	print("\nlibcamera cameras\n=================\n");
-#if PRIMECAM_HAVE_LIBCAMERA
-	print(describeCameras());
-#else
-	print("the libcamera source is unavailable: this primecam was built without libcamera\n");
-#endif
+	Result<const LibcameraBackend *> libcamera = modules.libcamera();
+	print(libcamera ? (*libcamera)->describeCameras() : libcamera.error().message + "\n");
 
 	print("\nDRM cards\n=========\n");
 	Result<std::vector<std::string>> paths = cardPaths();
@@ -98,22 +90,14 @@ int listCommand()
 	}
 
 	print("\nEGL (GL sinks)\n==============\n");
-#ifdef PRIMECAM_HAVE_EGL
 	/* GBM over every card, then surfaceless: where a GL sink can render,
 	 * with what, and whether it can import dma-bufs. */
-	for (const std::string &path : *paths) {
-		Result<std::unique_ptr<EglDisplay>> display =
-			EglDisplay::open(EglDisplay::Platform::Gbm, path);
-		print(display ? (*display)->summary() + "\n"
-			      : "EGL gbm " + path + ": " + display.error().message + "\n");
-	}
-	Result<std::unique_ptr<EglDisplay>> surfaceless =
-		EglDisplay::open(EglDisplay::Platform::Surfaceless, "");
-	print(surfaceless ? (*surfaceless)->summary() + "\n"
-			  : "EGL surfaceless: " + surfaceless.error().message + "\n");
-#else
-	print("this primecam was built without EGL/GLES/GBM: the gl sinks are unavailable\n");
-#endif
+	Result<const GlBackend *> gl = modules.gl();
+	print(gl ? (*gl)->describeDisplays(*paths) : gl.error().message + "\n");
+
+	/* Last: every module has been asked for by now, or is tried here. */
+	print("\nBack ends\n=========\n");
+	print(modules.describe());
 	fflush(stdout);
 	return status;
 }

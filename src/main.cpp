@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "modules/library_environment.h"
 #include "src/build_config.h"
 #include "src/doctor.h"
 #include "src/list_command.h"
@@ -45,6 +46,10 @@ int main(int argc, char **argv)
 	CLI::App app{"primecam: camera frames to a display without copying a pixel"};
 	app.set_version_flag("--version", PRIMECAM_VERSION);
 	app.require_subcommand(1);
+	bool verbose = false;
+	app.add_flag("-v,--verbose", verbose,
+		     "Let the back ends' libraries (libcamera, Mesa) log to stderr as they "
+		     "would by default; without it primecam asks them for errors only");
 
 	primecam::RunOptions run;
 	CLI::App *runCommand =
@@ -88,6 +93,8 @@ int main(int argc, char **argv)
 		 * becomes status 2, as for most Unix tools. */
 		return app.exit(e) == 0 ? 0 : 2;
 	}
+	/* Before any module loads: the libraries read it at load time. */
+	primecam::setLibraryLogsVerbose(verbose);
 
 	if (*runCommand && runDoctor)
 		return primecam::doctorCommand(run.configPath);

@@ -6,40 +6,58 @@
 #include "drm/card.h"
 #include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
-#ifdef PRIMECAM_HAVE_EGL
-#include "egl/gl_headless_sink.h"
-#include "egl/gl_kms_sink.h"
-#endif
-#ifdef PRIMECAM_HAVE_GLFW
-#include "egl/gl_window_sink.h"
-#endif
+#include "modules/module_registry.h"
 #include "pipeline/null_sink.h"
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
-#include "src/build_config.h"
 #include "src/dma_heap_allocator.h"
 #include "src/udmabuf_allocator.h"
 #include "v4l2/capture_source.h"
-#if PRIMECAM_HAVE_LIBV4L2
-#include "v4l2/libv4l2_source.h"
-#endif
-#if PRIMECAM_HAVE_LIBCAMERA
-#include "camera/libcamera_source.h"
-#endif
 
 namespace primecam {
 
-#if !PRIMECAM_HAVE_LIBCAMERA
-bool libcameraAvailable()
-{
-	return false;
-}
-#endif
-
 namespace {
+
+/* A module's error, for the config that needed it. */
+Error moduleError(const PipelineConfig &config, const std::string &path, const Error &error)
+{
+	return Error{error.code, config.file + ": " + path + ": " + error.message};
+}
+
+/*
+ * Loads every module config needs, before any device or pool is opened: a
+ * module that is missing is the first thing the user hears about, and the
+ * builder below finds each one loaded.
+ */
+Result<void> loadModules(const PipelineConfig &config)
+{
+	ModuleRegistry &modules = ModuleRegistry::instance();
+	if (config.source.type == SourceConfig::Type::Libcamera) {
+		if (auto libcamera = modules.libcamera(); !libcamera)
+			return moduleError(config, "source.type", libcamera.error());
+	} else if (config.source.v4l2.memory == CaptureConfig::Memory::Libv4l2) {
+		if (auto libv4l2 = modules.libv4l2(); !libv4l2)
+			return moduleError(config, "source.memory = \"libv4l2\"", libv4l2.error());
+	}
+	for (const SinkConfig &sink : config.sinks) {
+		if (sink.type == SinkConfig::Type::GlKms ||
+		    sink.type == SinkConfig::Type::GlHeadless) {
+			if (auto gl = modules.gl(); !gl)
+				return moduleError(config,
+						   sink.type == SinkConfig::Type::GlKms
+							   ? "gl-kms"
+							   : "gl-headless",
+						   gl.error());
+		} else if (sink.type == SinkConfig::Type::GlWindow) {
+			if (auto window = modules.glWindow(); !window)
+				return moduleError(config, "gl-window", window.error());
+		}
+	}
+	return {};
+}
 
 /* The driver behind a kms sink's `card` (a driver name or a path). */
 std::string driverOf(const std::string &card)
@@ -136,26 +154,22 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 {
 	if (config.source.type == SourceConfig::Type::Libcamera) {
-#if PRIMECAM_HAVE_LIBCAMERA
-		return std::unique_ptr<Source>(
-			std::make_unique<LibcameraSource>(config.source.libcamera));
-#else
-		return Error{ENOTSUP, config.file +
-					      ": source.type: the libcamera source is unavailable: "
-					      "this primecam was built without libcamera (Meson "
-					      "feature libcamera; Debian package libcamera-dev)"};
-#endif
+		Result<const LibcameraBackend *> libcamera = ModuleRegistry::instance().libcamera();
+		if (!libcamera)
+			return moduleError(config, "source.type", libcamera.error());
+		return (*libcamera)->makeSource(config.source.libcamera);
 	}
 
 	const CaptureConfig &capture = config.source.v4l2;
 	const bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
-#if !PRIMECAM_HAVE_LIBV4L2
-	/* The config is valid whatever the build; this binary cannot run it. */
-	if (libv4l2)
-		return Error{ENOTSUP, config.file + ": source.memory = \"libv4l2\": this primecam "
-						    "was built without libv4l2 (meson "
-						    "-Dlibv4l2=enabled)"};
-#endif
+	/* The config is valid whatever the build; the module runs it. */
+	const Libv4l2Backend *libv4l2Backend = nullptr;
+	if (libv4l2) {
+		Result<const Libv4l2Backend *> backend = ModuleRegistry::instance().libv4l2();
+		if (!backend)
+			return moduleError(config, "source.memory = \"libv4l2\"", backend.error());
+		libv4l2Backend = *backend;
+	}
 	/* DMABUF capture imports the pool's buffers; libv4l2 copies into them. */
 	std::optional<BufferAllocator> allocator;
 	if (capture.memory == CaptureConfig::Memory::Dmabuf || libv4l2) {
@@ -179,11 +193,8 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 				     config.file + ": source.pool: " + pool.error().message};
 		allocator = std::move(*pool);
 	}
-#if PRIMECAM_HAVE_LIBV4L2
-	if (libv4l2)
-		return std::unique_ptr<Source>(
-			std::make_unique<Libv4l2Source>(capture, std::move(allocator)));
-#endif
+	if (libv4l2Backend)
+		return libv4l2Backend->makeSource(capture, std::move(allocator));
 	auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
 	source->setNonContiguous(config.source.nonContiguous);
 	return std::unique_ptr<Source>(std::move(source));
@@ -194,6 +205,10 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 {
 	PipelineParts parts;
+
+	Result<void> loaded = loadModules(config);
+	if (!loaded)
+		return std::move(loaded).error();
 
 	Result<std::unique_ptr<Source>> source = buildSource(config);
 	if (!source)
@@ -219,47 +234,31 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 		case SinkConfig::Type::Null:
 			parts.sinks.push_back(std::make_unique<NullSink>());
 			break;
-		case SinkConfig::Type::GlKms: {
-#ifdef PRIMECAM_HAVE_EGL
-			auto gl = std::make_unique<GlKmsSink>(sinkConfig.kms, sinkConfig.gl);
-			/* --snapshot: the writeback of what its display shows. */
-			if (!parts.firstKms)
-				parts.firstKms = &gl->kms();
-			parts.sinks.push_back(std::move(gl));
-			break;
-#else
-			return Error{ENOTSUP, config.file +
-						      ": gl-kms: this primecam was built "
-						      "without EGL/GLES/GBM (meson -Degl=enabled "
-						      "with libegl-dev, libgles-dev, libgbm-dev)"};
-#endif
-		}
+		case SinkConfig::Type::GlKms:
 		case SinkConfig::Type::GlHeadless: {
-#ifdef PRIMECAM_HAVE_EGL
-			auto gl = std::make_unique<GlHeadlessSink>(sinkConfig.gl);
-			if (!parts.firstGl)
-				parts.firstGl = gl.get();
-			parts.sinks.push_back(std::move(gl));
+			const bool kms = sinkConfig.type == SinkConfig::Type::GlKms;
+			Result<const GlBackend *> gl = ModuleRegistry::instance().gl();
+			if (!gl)
+				return moduleError(config, kms ? "gl-kms" : "gl-headless",
+						   gl.error());
+			GlSinkParts made = kms ? (*gl)->makeKms(sinkConfig.kms, sinkConfig.gl)
+					       : (*gl)->makeHeadless(sinkConfig.gl);
+			/* --snapshot: the writeback of what a gl-kms display
+			 * shows, else what gl-headless rendered. */
+			if (!parts.firstKms)
+				parts.firstKms = made.kms;
+			if (!parts.glReadPixels)
+				parts.glReadPixels = std::move(made.readPixels);
+			parts.sinks.push_back(std::move(made.sink));
 			break;
-#else
-			return Error{ENOTSUP, config.file +
-						      ": gl-headless: this primecam was built "
-						      "without EGL/GLES/GBM (meson -Degl=enabled "
-						      "with libegl-dev, libgles-dev, libgbm-dev)"};
-#endif
 		}
 		case SinkConfig::Type::GlWindow: {
-#ifdef PRIMECAM_HAVE_GLFW
-			parts.sinks.push_back(std::make_unique<GlWindowSink>(sinkConfig.gl));
+			Result<const GlWindowBackend *> window =
+				ModuleRegistry::instance().glWindow();
+			if (!window)
+				return moduleError(config, "gl-window", window.error());
+			parts.sinks.push_back((*window)->makeWindow(sinkConfig.gl));
 			break;
-#else
-			return Error{ENOTSUP, config.file +
-						      ": gl-window: this primecam was built "
-						      "without GLFW or without EGL/GLES (meson "
-						      "-Dglfw=enabled -Degl=enabled with "
-						      "libglfw3-dev, libegl-dev, libgles-dev, "
-						      "libgbm-dev)"};
-#endif
 		}
 		}
 	}

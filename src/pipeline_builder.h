@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/image.h"
 #include "base/result.h"
 #include "pipeline/sink.h"
 #include "pipeline/source.h"
@@ -14,7 +16,6 @@
 namespace primecam {
 
 class KmsSink;
-class GlHeadlessSink;
 
 /* A pipeline's parts as a config describes them, not configured yet (no
  * device is touched except the card or heap of a dmabuf pool). */
@@ -28,12 +29,15 @@ struct PipelineParts {
 	/* The first kms sink (owned by sinks), or the display of the first
 	 * gl-kms sink (owned by it): where --snapshot comes from. */
 	KmsSink *firstKms = nullptr;
-	/* The first gl-headless sink: --snapshot's source without a kms sink. */
-	GlHeadlessSink *firstGl = nullptr;
+	/* What the first gl-headless sink rendered last: --snapshot's source
+	 * without a kms sink (calls into the sink, owned by sinks). */
+	std::function<Result<Image>()> glReadPixels;
 };
 
 /*
- * Makes the source and sinks of config. For memory = "dmabuf" it opens the
+ * Makes the source and sinks of config; the libcamera source, the GL sinks
+ * and the libv4l2 source come from their modules (ModuleRegistry), loaded
+ * here when the config has them. For memory = "dmabuf" it opens the
  * pool first: dumb buffers on pool_card (opened for buffers only, so that
  * the kms sink can still become DRM master of the same card) or the
  * "system" dma-heap; errors name the card or heap and the errno. A

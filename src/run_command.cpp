@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -14,9 +15,6 @@
 #include "base/event_loop.h"
 #include "base/image.h"
 #include "drm/kms_sink.h"
-#ifdef PRIMECAM_HAVE_EGL
-#include "egl/gl_headless_sink.h"
-#endif
 #include "pipeline/engine.h"
 #include "src/config_parser.h"
 #include "src/pipeline_builder.h"
@@ -48,8 +46,9 @@ private:
 	std::unique_ptr<EventLoop> loop_;
 	std::optional<PipelineConfig> config_;
 	std::unique_ptr<Engine> engine_;
-	KmsSink *kms_ = nullptr;       /* owned by engine_ */
-	GlHeadlessSink *gl_ = nullptr; /* owned by engine_ */
+	KmsSink *kms_ = nullptr; /* owned by engine_ */
+	/* Reads a gl-headless sink owned by engine_. */
+	std::function<Result<Image>()> glReadPixels_;
 	std::unique_ptr<StatusLine> status_;
 	std::optional<Image> snapshot_;
 	int signal_ = 0;
@@ -85,13 +84,13 @@ Result<void> RunSession::setUp()
 		return std::move(parts).error();
 	/* Before configuring: a snapshot that cannot be taken should not cost
 	 * a whole run first. */
-	if (!options_.snapshotPath.empty() && !parts->firstKms && !parts->firstGl)
+	if (!options_.snapshotPath.empty() && !parts->firstKms && !parts->glReadPixels)
 		return Error{EINVAL, "--snapshot " + options_.snapshotPath + ": " +
 					     options_.configPath +
 					     " has no kms sink to take a writeback snapshot from, "
 					     "nor a gl-headless sink to read back"};
 	kms_ = parts->firstKms;
-	gl_ = parts->firstGl;
+	glReadPixels_ = std::move(parts->glReadPixels);
 	for (const std::string &note : parts->notes)
 		fprintf(stderr, "primecam: %s\n", note.c_str());
 	engine_ = std::make_unique<Engine>(*loop_, std::move(parts->source),
@@ -147,11 +146,7 @@ Result<void> RunSession::takeSnapshot()
 	/* Still streaming: the writeback connector copies what the CRTC
 	 * composes, so the picture must still be on the screen. Without a kms
 	 * sink, what the gl-headless sink rendered last (its FBO). */
-#ifdef PRIMECAM_HAVE_EGL
-	Result<Image> image = kms_ ? kms_->captureWriteback() : gl_->readPixels();
-#else
-	Result<Image> image = kms_->captureWriteback();
-#endif
+	Result<Image> image = kms_ ? kms_->captureWriteback() : glReadPixels_();
 	if (!image)
 		return Error{image.error().code,
 			     "--snapshot " + options_.snapshotPath + ": " + image.error().message};

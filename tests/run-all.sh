@@ -49,14 +49,16 @@ meson test -C "$builddir" --print-errorlogs || host_status=$?
 stage "host tests under ASan + UBSan ($asandir)"
 [ -f "$asandir/build.ninja" ] ||
 	meson setup "$asandir" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-# Only what the host suite runs: the device tests and the program are not
-# run under the sanitizers here (the VM runs the plain build), nor the
-# gl-window test (suite xvfb), where Mesa's llvmpipe and Xlib, not built
-# with the sanitizers, would be measured rather than primecam.
+# Only what the host suite runs: the device tests and the program (suite
+# program: its linkage, its modules) are not run under the sanitizers here
+# (the VM runs the plain build), nor the gl-window test (suite xvfb), where
+# Mesa's llvmpipe and Xlib, not built with the sanitizers, would be
+# measured rather than primecam.
 meson compile -C "$asandir" tests/unit-tests
 asan_status=0
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-	meson test -C "$asandir" --no-rebuild --suite host --no-suite xvfb --print-errorlogs ||
+	meson test -C "$asandir" --no-rebuild --suite host --no-suite xvfb --no-suite program \
+		--print-errorlogs ||
 	asan_status=$?
 
 # Tier 4: the config parser under libFuzzer (clang only), briefly: a crash or

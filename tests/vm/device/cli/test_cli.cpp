@@ -834,5 +834,84 @@ TEST(CliDoctor, NamesTheConversionThatGetsVimcOntoVkms)
 }
 #endif
 
+/*
+ * The libraries' own lines that primecam turns off unless -v: Mesa's
+ * ("MESA-LOADER: failed to open vgem", "kmsro: driver missing", the shader
+ * cache's "Failed to create ... disabling", "libEGL warning") and
+ * libcamera's log ("[0:00:01.2] [42]  INFO Camera ...", coloured on a
+ * terminal). The lines that are not primecam's own, in text.
+ */
+std::vector<std::string> libraryLines(const std::string &text)
+{
+	std::vector<std::string> found;
+	std::istringstream lines(text);
+	std::string line;
+	while (std::getline(lines, line)) {
+		bool library = line.find('\x1b') != std::string::npos || line.rfind("[", 0) == 0;
+		for (const char *mark : {"MESA", "kmsro", "shader cache", "shader_cache", "libEGL",
+					 "DRI2", "libcamera v0"})
+			library = library || line.find(mark) != std::string::npos;
+		if (library)
+			found.push_back(line);
+	}
+	return found;
+}
+
+std::string joined(const std::vector<std::string> &lines)
+{
+	std::string text;
+	for (const std::string &line : lines)
+		text += line + "\n";
+	return text;
+}
+
+/* Every back end is loaded, libcamera's and Mesa's included (vgem on the
+ * card list makes Mesa's loader complain, vkms its kmsro stub), and not a
+ * line of theirs comes out. With -v their logs pass: libcamera's INFO line
+ * with its version at least. */
+TEST(CliQuiet, ListPrintsOnlyPrimecamsLinesUnlessVerbose)
+{
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	Program list("list-quiet", {"list"});
+	ASSERT_EQ(list.wait(120s), 0) << list.err();
+	EXPECT_EQ(joined(libraryLines(list.err())), "");
+	EXPECT_EQ(joined(libraryLines(list.out())), "");
+	for (const char *loaded :
+	     {"libcamera (the libcamera source): loaded",
+	      "egl (the gl-headless and gl-kms sinks): loaded", "glfw (the gl-window sink): loaded",
+	      "libv4l2 (the libv4l2 source, memory = \"libv4l2\"): loaded"})
+		EXPECT_NE(list.out().find(loaded), std::string::npos) << loaded << " missing:\n"
+								      << list.out();
+
+	Program verbose("list-verbose", {"-v", "list"});
+	ASSERT_EQ(verbose.wait(120s), 0) << verbose.err();
+	EXPECT_NE(verbose.err().find("libcamera v0"), std::string::npos) << verbose.err();
+}
+
+/* A run and a doctor on Mesa (gl-kms: GBM on vkms, llvmpipe) and on
+ * libcamera (vimc): primecam's lines only. */
+TEST(CliQuiet, RunAndDoctorPrintOnlyPrimecamsLines)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	struct Case {
+		const char *name;
+		std::vector<std::string> args;
+	};
+	std::vector<Case> cases = {
+		{"quiet-gl-kms", {"run", config("vivid-gl-kms.toml"), "--frames", "5"}},
+		{"quiet-gl-headless", {"run", config("vivid-gl-headless.toml"), "--frames", "5"}},
+		{"quiet-doctor-gl-kms", {"doctor", config("vivid-gl-kms.toml")}},
+		{"quiet-vimc", {"run", config("vimc-libcamera-vkms.toml"), "--frames", "5"}},
+		{"quiet-doctor-vimc", {"doctor", config("vimc-libcamera-vkms.toml")}},
+	};
+	for (const Case &c : cases) {
+		Program program(c.name, c.args);
+		ASSERT_EQ(program.wait(300s), 0) << c.name << ":\n" << program.err();
+		EXPECT_EQ(joined(libraryLines(program.err())), "") << c.name;
+		EXPECT_EQ(joined(libraryLines(program.out())), "") << c.name;
+	}
+}
+
 } /* namespace */
 } /* namespace primecam */
