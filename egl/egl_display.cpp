@@ -3,9 +3,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 #include <GLES3/gl3.h>
+
+#include "egl/mesa_driver_override.h"
 
 namespace primecam {
 
@@ -86,6 +89,7 @@ Result<std::unique_ptr<EglDisplay>> EglDisplay::open(Platform platform, const st
 {
 	std::unique_ptr<EglDisplay> self(new EglDisplay);
 	self->platform_ = platform;
+	std::optional<MesaDriverOverride> driverOverride;
 
 	const char *clientExts = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
 	auto getPlatformDisplay = proc<PFNEGLGETPLATFORMDISPLAYEXTPROC>("eglGetPlatformDisplayEXT");
@@ -102,6 +106,8 @@ Result<std::unique_ptr<EglDisplay>> EglDisplay::open(Platform platform, const st
 		if (!opened)
 			return std::move(opened).error();
 		self->card_ = std::move(*opened);
+		/* Until eglInitialize(), which loads the driver too. */
+		driverOverride.emplace(self->card_.driver());
 		self->gbm_ = gbm_create_device(self->card_.fd());
 		if (!self->gbm_)
 			return Error::fromErrno(errno ? errno : EIO,
