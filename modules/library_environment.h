@@ -13,7 +13,8 @@ namespace primecam {
  *
  * - quiet unless verbose (`primecam -v`): libcamera's log at ERROR and
  *   above (LIBCAMERA_LOG_LEVELS), Mesa's EGL log at fatal (EGL_LOG_LEVEL,
- *   which also carries Mesa's driver loader's "MESA-LOADER" lines);
+ *   which also carries the "MESA-LOADER" lines of EGL's driver loader;
+ *   GBM's loader prints regardless: see egl/mesa_driver_override.h);
  * - always: libcamera's log without ANSI colours (LIBCAMERA_LOG_NO_COLOR),
  *   and no start-up work primecam does not use: lttng-ust (linked by
  *   libcamera 0.0.3) neither dumps the base address of every loaded ELF
