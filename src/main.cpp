@@ -46,6 +46,8 @@ int main(int argc, char **argv)
 	CLI::App app{"primecam: camera frames to a display without copying a pixel"};
 	app.set_version_flag("--version", PRIMECAM_VERSION);
 	app.require_subcommand(1);
+	/* Global options after the subcommand too: `primecam run X.toml -v`. */
+	app.fallthrough();
 	bool verbose = false;
 	app.add_flag("-v,--verbose", verbose,
 		     "Let the back ends' libraries (libcamera, Mesa) log to stderr as they "

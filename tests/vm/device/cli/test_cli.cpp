@@ -886,6 +886,13 @@ TEST(CliQuiet, ListPrintsOnlyPrimecamsLinesUnlessVerbose)
 	Program verbose("list-verbose", {"-v", "list"});
 	ASSERT_EQ(verbose.wait(120s), 0) << verbose.err();
 	EXPECT_NE(verbose.err().find("libcamera v0"), std::string::npos) << verbose.err();
+
+	/* A level the user set wins over primecam's quiet default. */
+	setenv("LIBCAMERA_LOG_LEVELS", "*:INFO", 1);
+	Program user("list-user-level", {"list"});
+	unsetenv("LIBCAMERA_LOG_LEVELS");
+	ASSERT_EQ(user.wait(120s), 0) << user.err();
+	EXPECT_NE(user.err().find("libcamera v0"), std::string::npos) << user.err();
 }
 
 /* A run and a doctor on Mesa (gl-kms: GBM on vkms, llvmpipe) and on
