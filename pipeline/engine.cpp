@@ -119,7 +119,8 @@ void Engine::onFrame(FrameRef frame)
 	if (lastSequence_ && sequence > *lastSequence_ + 1)
 		stats_.sequenceGaps += sequence - *lastSequence_ - 1;
 	lastSequence_ = sequence;
-	++stats_.captured;
+	if (stats_.captured++ == 0)
+		stats_.firstCaptureNs = monotonicNowNs();
 
 	if (runner_)
 		runner_->submit(std::move(frame));

@@ -342,7 +342,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			line += "; add [[stage]] type = \"convert\" format = \"" +
 				std::string(fix->name) +
 				"\" before the sinks (a CPU conversion "
-				"with libyuv; primecam has no GL conversion path yet)";
+				"with libyuv), or show it through a gl-kms sink instead (the GPU "
+				"converts into the card's own buffers)";
 		impossible(line);
 	}
 

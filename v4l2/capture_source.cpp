@@ -62,10 +62,7 @@ std::string V4l2Source::describe() const
 		text += fps;
 		/* S_PARM grants the driver's nearest rate: say when it is not
 		 * the one asked for. */
-		Fraction wanted = intervalForFps(config_.fps);
-		if (wanted.denominator &&
-		    uint64_t{wanted.numerator} * interval_.denominator !=
-			    uint64_t{wanted.denominator} * interval_.numerator) {
+		if (rateDiffers(interval_, config_.fps)) {
 			char asked[48];
 			std::snprintf(asked, sizeof(asked), " (%.6g asked)", config_.fps);
 			text += asked;
@@ -80,6 +77,17 @@ std::string V4l2Source::describe() const
 		text += "; the driver's timestamps are not CLOCK_MONOTONIC, frames carry their "
 			"dequeue time";
 	return text;
+}
+
+std::vector<std::string> V4l2Source::adjustments() const
+{
+	if (!device_)
+		return {};
+	std::string rate = rateAdjustment(device_->driver(), interval_, config_.fps, layout_.width,
+					  layout_.height);
+	if (rate.empty())
+		return {};
+	return {rate};
 }
 
 Result<void> V4l2Source::configure()

@@ -62,6 +62,7 @@ public:
 	/* "vivid (/dev/video4) XRGB8888 640x480 single-planar, 25 fps, 4 MMAP
 	 * buffers exported with VIDIOC_EXPBUF" */
 	std::string describe() const override;
+	std::vector<std::string> adjustments() const override;
 
 	Result<void> configure() override;
 	std::span<const FrameBuffer> buffers() const override { return slots_.buffers(); }

@@ -53,6 +53,15 @@ std::string Libv4l2Source::deviceName() const
 	return fd_.path() + (driver_.empty() ? "" : " (" + driver_ + ")");
 }
 
+std::vector<std::string> Libv4l2Source::adjustments() const
+{
+	std::string rate =
+		rateAdjustment(driver_, interval_, config_.fps, layout_.width, layout_.height);
+	if (rate.empty())
+		return {};
+	return {rate};
+}
+
 std::string Libv4l2Source::describe() const
 {
 	std::string format = config_.format ? std::string(config_.format->name) : "(no format)";

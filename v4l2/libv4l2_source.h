@@ -62,6 +62,7 @@ public:
 	 * BA81 (SBGGR8) by libv4lconvert, 25 fps, 4 MMAP buffers copied into 4
 	 * buffers from dma-heap /dev/dma_heap/system; libv4l2: ..." */
 	std::string describe() const override;
+	std::vector<std::string> adjustments() const override;
 	std::vector<std::string> notes() const override;
 
 	Result<void> configure() override;
