@@ -32,7 +32,8 @@ grep -q "V4L2 capture nodes" "$dest/list.log" || fail "installed list printed no
 
 man=$(under "$mandir")/man1/primecam.1
 [ -s "$man" ] || fail "no man page at $man"
-for word in run doctor list --frames --snapshot "EXIT STATUS"; do
+# help2man writes options as \-\-frames (groff): look for the names.
+for word in run doctor list frames snapshot "EXIT STATUS"; do
 	grep -q -- "$word" "$man" || fail "the man page does not mention $word"
 done
 
