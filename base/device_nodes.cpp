@@ -69,20 +69,26 @@ std::string devName(const std::string &uevent)
 	return {};
 }
 
-/* The basename of the device's driver link: "vivid" for
- * .../devices/platform/vivid.0/driver -> .../bus/platform/drivers/vivid. */
-std::string boundDriver(const std::string &entryDir)
+/* The last part of a symlink's target: "vivid" for
+ * .../devices/platform/vivid.0/driver -> .../bus/platform/drivers/vivid;
+ * empty when there is no such link. */
+std::string linkName(const std::string &link)
 {
 	char target[4096];
-	ssize_t n = ::readlink((entryDir + "/device/driver").c_str(), target, sizeof(target) - 1);
+	ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
 	if (n <= 0)
 		return {};
-	std::string_view link(target, static_cast<size_t>(n));
-	size_t slash = link.rfind('/');
-	return std::string(slash == std::string_view::npos ? link : link.substr(slash + 1));
+	std::string_view text(target, static_cast<size_t>(n));
+	size_t slash = text.rfind('/');
+	return std::string(slash == std::string_view::npos ? text : text.substr(slash + 1));
 }
 
 } /* namespace */
+
+bool DeviceNode::isDriver(std::string_view name) const
+{
+	return driver.empty() ? device == name : driver == name;
+}
 
 std::vector<DeviceNode> listDeviceNodes(std::string_view sysClass, std::string_view prefix,
 					std::string_view devDir, const DeviceTree &tree)
@@ -95,7 +101,9 @@ std::vector<DeviceNode> listDeviceNodes(std::string_view sysClass, std::string_v
 			std::string dev = devName(readSmallFile(entryDir + "/uevent"));
 			if (dev.empty())
 				continue;
-			nodes.push_back({tree.dev + "/" + dev, boundDriver(entryDir)});
+			nodes.push_back({tree.dev + "/" + dev,
+					 linkName(entryDir + "/device/driver"),
+					 linkName(entryDir + "/device")});
 		}
 		return nodes;
 	}
@@ -103,16 +111,16 @@ std::vector<DeviceNode> listDeviceNodes(std::string_view sysClass, std::string_v
 	if (!devDir.empty())
 		dir += "/" + std::string(devDir);
 	for (const std::string &name : entries(dir, prefix))
-		nodes.push_back({dir + "/" + name, {}});
+		nodes.push_back({dir + "/" + name, {}, {}});
 	return nodes;
 }
 
 std::vector<DeviceNode> orderForDriver(std::vector<DeviceNode> nodes, std::string_view driver)
 {
 	auto rank = [driver](const DeviceNode &node) {
-		if (node.driver == driver)
+		if (node.isDriver(driver))
 			return 0;
-		return node.driver.empty() ? 1 : 2;
+		return node.isUnknown() ? 1 : 2;
 	};
 	std::stable_sort(nodes.begin(), nodes.end(), [&](const DeviceNode &a, const DeviceNode &b) {
 		return rank(a) < rank(b);

@@ -11,8 +11,17 @@ namespace primecam {
 struct DeviceNode {
 	std::string path;   /* "/dev/video4", "/dev/dri/card1" */
 	std::string driver; /* the kernel driver bound to its device ("vivid",
-			     * "vkms"); empty when sysfs does not say (vgem's
-			     * platform device has no driver bound) */
+			     * "uvcvideo", "i915"); empty when none is */
+	std::string device; /* its device's name ("vivid.0", "0000:00:02.0",
+			     * "vkms": vkms and vgem register a platform
+			     * device under their own name and bind no
+			     * driver to it) */
+
+	/* Whether sysfs says this node is driver's: the bound driver is
+	 * it, or no driver is bound and the device bears its name. */
+	bool isDriver(std::string_view name) const;
+	/* Whether sysfs cannot tell whose it is. */
+	bool isUnknown() const { return driver.empty() && device.empty(); }
 };
 
 /* Where the kernel's device trees are: the real ones, or a test's copy. */
@@ -38,7 +47,7 @@ std::vector<DeviceNode> listDeviceNodes(std::string_view sysClass, std::string_v
 
 /*
  * The order to open nodes in when looking for a driver: first those sysfs
- * names as bound to it, then those it cannot tell, then the others. A
+ * says are its, then those it cannot tell, then the others. A
  * caller stops at the first that matches, so normally only the matching
  * node is opened; the others are there because a V4L2 driver may report
  * another name in QUERYCAP than its kernel driver's, and the user knows the

@@ -29,9 +29,12 @@ V4L2_CAP_DEVICE_CAPS = 0x80000000
 
 
 def driver_of(entry):
-    """The kernel driver bound to a sysfs class entry's device, or ''."""
-    link = entry / "device" / "driver"
-    return os.path.basename(os.readlink(link)) if link.is_symlink() else ""
+    """Whose a sysfs class entry is: its device's bound driver, or, where
+    none is bound (vkms, vgem), the device's own name (base/device_nodes.h)."""
+    for link in (entry / "device" / "driver", entry / "device"):
+        if link.is_symlink():
+            return os.path.basename(os.readlink(link))
+    return ""
 
 
 def by_number(path):

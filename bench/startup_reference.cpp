@@ -294,6 +294,7 @@ int main(int argc, char **argv)
 	int64_t captureNs = nowNs();
 
 	drmModeAtomicReq *show = request(fbs[buf.index]);
+	int64_t commitNs = nowNs();
 	if (drmModeAtomicCommit(card, show,
 				DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT |
 					DRM_MODE_ATOMIC_ALLOW_MODESET,
@@ -310,6 +311,11 @@ int main(int argc, char **argv)
 		if (drmHandleEvent(card, &events) < 0)
 			die("drmHandleEvent");
 	}
+	/* The event of the commit that switches the CRTC on carries the last
+	 * vblank before it was on (seconds old): its arrival, as primecam's
+	 * KmsSink::onFlip() takes it then. */
+	if (flipNs < commitNs)
+		flipNs = nowNs();
 
 	primecam::Result<int64_t> start = primecam::processStartMonotonicNs();
 	if (!start) {

@@ -76,12 +76,12 @@ std::vector<std::string> VideoDevice::findByDriver(std::string_view driver, uint
 	     orderForDriver(listDeviceNodes("video4linux", "video", ""), driver)) {
 		/* Nodes sysfs says belong to another driver are asked only when
 		 * none matched by sysfs (orderForDriver() says why). */
-		if (sysfsMatched && !node.driver.empty() && node.driver != driver)
+		if (sysfsMatched && !node.isDriver(driver) && !node.isUnknown())
 			break;
 		Result<VideoDevice> dev = open(node.path);
 		if (dev && dev->driver() == driver && (dev->caps() & caps) == caps) {
 			found.push_back(node.path);
-			sysfsMatched = sysfsMatched || node.driver == driver;
+			sysfsMatched = sysfsMatched || node.isDriver(driver);
 		}
 	}
 	std::sort(found.begin(), found.end(), byNodeNumber);

@@ -65,6 +65,10 @@ TEST_F(FakeSysfs, ListsNodesInNumberOrderWithTheirDrivers)
 	ASSERT_EQ(nodes.size(), 3u);
 	EXPECT_EQ(nodes[0].path, tree_.dev + "/video0");
 	EXPECT_EQ(nodes[0].driver, "vivid");
+	EXPECT_EQ(nodes[0].device, "vivid.0");
+	EXPECT_TRUE(nodes[0].isDriver("vivid"));
+	/* A bound driver's name wins over the device's. */
+	EXPECT_FALSE(nodes[0].isDriver("vivid.0"));
 	EXPECT_EQ(nodes[1].path, tree_.dev + "/video2");
 	EXPECT_EQ(nodes[2].path, tree_.dev + "/video10");
 	EXPECT_EQ(nodes[2].driver, "vim2m");
@@ -80,8 +84,12 @@ TEST_F(FakeSysfs, DrmCardsComeFromDevnameAndSkipConnectors)
 	std::vector<DeviceNode> nodes = listDeviceNodes("drm", "card", "dri", tree_);
 	ASSERT_EQ(nodes.size(), 2u);
 	EXPECT_EQ(nodes[0].path, tree_.dev + "/dri/card0");
-	/* vgem's platform device has no driver bound: unknown, not a guess. */
+	/* vgem's platform device has no driver bound: its own name says
+	 * whose it is. */
 	EXPECT_EQ(nodes[0].driver, "");
+	EXPECT_EQ(nodes[0].device, "vgem");
+	EXPECT_TRUE(nodes[0].isDriver("vgem"));
+	EXPECT_FALSE(nodes[0].isUnknown());
 	EXPECT_EQ(nodes[1].path, tree_.dev + "/dri/card1");
 	EXPECT_EQ(nodes[1].driver, "vkms");
 }
@@ -96,14 +104,16 @@ TEST_F(FakeSysfs, WithoutTheClassTheDevDirectoryIsScanned)
 	ASSERT_EQ(nodes.size(), 2u);
 	EXPECT_EQ(nodes[0].path, tree_.dev + "/dri/card0");
 	EXPECT_EQ(nodes[1].path, tree_.dev + "/dri/card1");
-	EXPECT_EQ(nodes[0].driver, "");
+	EXPECT_TRUE(nodes[0].isUnknown());
 }
 
 TEST(DeviceNodes, OrderForDriverPutsMatchesThenUnknownsFirst)
 {
+	/* video4: no driver bound, the device named after vivid. */
 	std::vector<DeviceNode> nodes = {
-		{"/dev/video0", "vimc"},  {"/dev/video1", ""},	    {"/dev/video2", "vivid"},
-		{"/dev/video3", "vim2m"}, {"/dev/video4", "vivid"},
+		{"/dev/video0", "vimc", "vimc.0"},   {"/dev/video1", "", ""},
+		{"/dev/video2", "vivid", "vivid.0"}, {"/dev/video3", "vim2m", "vim2m.0"},
+		{"/dev/video4", "", "vivid"},
 	};
 	std::vector<DeviceNode> ordered = orderForDriver(nodes, "vivid");
 	ASSERT_EQ(ordered.size(), 5u);
