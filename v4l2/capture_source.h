@@ -87,9 +87,6 @@ public:
 	/* V4L2_MEMORY_MMAP or V4L2_MEMORY_DMABUF. */
 	uint32_t memoryType() const { return memoryType_; }
 	bool isStreaming() const { return streaming_; }
-	/* The device sent V4L2_EVENT_EOS (or its last buffer): streaming ended
-	 * cleanly and the loop was asked to exit with 0. */
-	bool hasEnded() const { return ended_; }
 
 private:
 	struct BufferMemory {

@@ -85,8 +85,6 @@ public:
 	 * they are still copied into the pool. */
 	bool isConverting() const { return deviceFourcc_ != emulatedFourcc_; }
 	Fraction frameInterval() const { return interval_; }
-	/* libv4l2's MMAP buffers (what the device captures into). */
-	uint32_t deviceBufferCount() const { return static_cast<uint32_t>(mappings_.size()); }
 	bool isStreaming() const { return streaming_; }
 
 private:
