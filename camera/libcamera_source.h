@@ -14,7 +14,7 @@
 #include "camera/libcamera_config.h"
 #include "pipeline/buffer_slots.h"
 #include "pipeline/source.h"
-#include "v4l2/buffer_metadata.h"
+#include "pipeline/sequence_counter.h"
 
 namespace libcamera {
 class Camera;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "drm/card.h"
+#include "drm/kms_output.h"
 #include "drm/kms_resources.h"
 #ifdef PRIMECAM_HAVE_EGL
 #include "egl/egl_display.h"
@@ -32,17 +33,6 @@ std::string formatList(const std::vector<const PixelFormatInfo *> &formats)
 	std::string text;
 	for (const PixelFormatInfo *f : formats)
 		text += (text.empty() ? "" : ", ") + std::string(f->name);
-	return text.empty() ? "none" : text;
-}
-
-std::string drmFormatList(const std::vector<uint32_t> &formats)
-{
-	std::string text;
-	for (uint32_t fourcc : formats) {
-		const PixelFormatInfo *f = formatByDrm(fourcc);
-		text += (text.empty() ? "" : ", ") +
-			(f ? std::string(f->name) : fourccToString(fourcc));
-	}
 	return text.empty() ? "none" : text;
 }
 
@@ -327,7 +317,7 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			continue;
 		}
 		std::string line = name + ": cannot scan out " + std::string(format->name) +
-				   "; it takes " + drmFormatList(sink.drmFormats);
+				   "; it takes " + formatList(std::span<const uint32_t>(sink.drmFormats));
 		/* The fix, when a conversion gets there. */
 		const PixelFormatInfo *fix = nullptr;
 		for (const PixelFormatInfo *t : conversionTargets()) {

@@ -15,6 +15,7 @@
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/buffer_slots.h"
 #include "pipeline/source.h"
+#include "pipeline/sequence_counter.h"
 #include "v4l2/buffer_metadata.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/format_enum.h"
