@@ -238,10 +238,10 @@ Result<void> KmsSink::start(EventLoop &loop, SinkStats &stats)
 		return Error{EINVAL, describe() + ": start() before configure()"};
 	if (started_)
 		return {};
-	int ret = loop.addFd(card_.fd(), EPOLLIN, [this](uint32_t events) { onCardEvent(events); });
+	int ret = cardWatch_.watch(loop, card_.fd(), EPOLLIN,
+				   [this](uint32_t events) { onCardEvent(events); });
 	if (ret < 0)
 		return Error::fromErrno(-ret, "watching " + card_.describe() + " for page flips");
-	loop_ = &loop;
 	flips_.setStats(&stats);
 	started_ = true;
 	modesetDone_ = false;
@@ -333,8 +333,7 @@ void KmsSink::onCardEvent(uint32_t events)
 {
 	if (events & (EPOLLERR | EPOLLHUP)) {
 		noteError(-ENODEV, card_.describe() + " reported an error or hang-up");
-		if (loop_)
-			loop_->removeFd(card_.fd());
+		cardWatch_.reset();
 		return;
 	}
 	drmEventContext ctx = {};
@@ -386,10 +385,8 @@ void KmsSink::stop()
 		modesetDone_ = false;
 	}
 	flips_.clear();
-	if (loop_)
-		loop_->removeFd(card_.fd());
+	cardWatch_.reset();
 	flips_.setStats(nullptr);
-	loop_ = nullptr;
 	started_ = false;
 }
 

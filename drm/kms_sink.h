@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/dma_buf.h"
+#include "base/fd_watch.h"
 #include "base/image.h"
 #include "base/result.h"
 #include "drm/atomic_request.h"
@@ -119,7 +120,9 @@ private:
 	AtomicRequest request_;
 
 	FlipQueue flips_;
-	EventLoop *loop_ = nullptr;
+	/* The card's page-flip events, while started; after card_, so the
+	 * watch ends before the card closes. */
+	FdWatch cardWatch_;
 	bool started_ = false;
 	bool modesetDone_ = false;
 	int64_t lastCommitNs_ = 0; /* CLOCK_MONOTONIC */

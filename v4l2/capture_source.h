@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "base/dma_buf.h"
+#include "base/fd_watch.h"
 #include "base/frame_layout.h"
 #include "base/result.h"
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/buffer_slots.h"
-#include "pipeline/source.h"
 #include "pipeline/sequence_counter.h"
+#include "pipeline/source.h"
 #include "v4l2/buffer_metadata.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/format_enum.h"
@@ -118,7 +119,6 @@ private:
 	void deviceLost(int code, std::string_view what);
 	void fail(const Error &error);
 	void endOfStream();
-	void unwatch();
 
 	CaptureConfig config_;
 	std::optional<BufferAllocator> allocator_;
@@ -133,13 +133,15 @@ private:
 	std::vector<BufferMemory> memory_;
 	BufferSlots slots_;
 
+	/* The node while streaming; after device_, so it ends before the
+	 * node closes. */
+	FdWatch deviceWatch_;
 	EventLoop *loop_ = nullptr;
 	PipelineStats *stats_ = nullptr;
 	FrameHandler onFrame_;
 	ErrorHandler onError_;
 	SequenceCounter sequence_;
 	bool streaming_ = false;
-	bool watching_ = false;
 	bool failed_ = false;
 	bool eosEvent_ = false;
 	bool ended_ = false;
