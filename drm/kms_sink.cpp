@@ -85,16 +85,6 @@ std::string KmsSink::describe() const
 	return "kms " + card_.driver() + "/" + output_->describe();
 }
 
-KmsSink::BufferKey KmsSink::keyOf(const FrameBuffer &buffer)
-{
-	BufferKey key;
-	for (uint32_t i = 0; i < buffer.numPlanes && i < key.ids.size(); ++i) {
-		key.ids[i] = buffer.planes[i].id;
-		key.offsets[i] = buffer.planes[i].offset;
-	}
-	return key;
-}
-
 void KmsSink::teardown()
 {
 	/* Framebuffers before the handles they hold, all before the card. */
@@ -174,7 +164,7 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 				return Error{EINVAL, cardName + " cannot scan out buffer " +
 							     std::to_string(buffer.index) + " (a " +
 							     exporter + " dma-buf): " + u.reason};
-		exporters_[keyOf(buffer)] = exporter;
+		exporters_[BufferKey::of(buffer)] = exporter;
 	}
 
 	KmsOutput::FrameFormat frame{first.format, first.planes[0].modifier, first.width,
@@ -215,7 +205,7 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 
 	handles_ = std::make_unique<GemHandleTable>(card_.fd(), cardName);
 	for (const FrameBuffer &buffer : buffers) {
-		BufferKey key = keyOf(buffer);
+		BufferKey key = BufferKey::of(buffer);
 		if (framebuffers_.count(key))
 			continue;
 		auto fb = Framebuffer::import(card_.fd(), *handles_, buffer, modifiers_, cardName);
@@ -261,7 +251,7 @@ int KmsSink::noteError(int ret, const std::string &what)
 int KmsSink::commitFrame(const FrameRef &frame)
 {
 	const FrameBuffer &buffer = frame.buffer();
-	BufferKey key = keyOf(buffer);
+	BufferKey key = BufferKey::of(buffer);
 	auto it = framebuffers_.find(key);
 	if (it == framebuffers_.end())
 		return noteError(-ENOENT,

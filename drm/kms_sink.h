@@ -24,6 +24,7 @@
 #include "drm/kms_sink_config.h"
 #include "drm/property_blob.h"
 #include "drm/writeback.h"
+#include "pipeline/buffer_key.h"
 #include "pipeline/sink.h"
 
 namespace primecam {
@@ -81,12 +82,6 @@ public:
 
 private:
 	/* A buffer's identity: the dma-bufs and offsets of its planes. */
-	struct BufferKey {
-		std::array<BufferId, 4> ids{};
-		std::array<uint32_t, 4> offsets{};
-		auto operator<=>(const BufferKey &) const = default;
-	};
-	static BufferKey keyOf(const FrameBuffer &buffer);
 
 	Result<void> configureCard(std::span<const FrameBuffer> buffers);
 	void teardown();
