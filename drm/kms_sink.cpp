@@ -11,6 +11,7 @@
 #include <xf86drm.h>
 
 #include "base/event_loop.h"
+#include "pipeline/import_quirks.h"
 #include "pipeline/stats.h"
 
 namespace primecam {
@@ -38,25 +39,6 @@ std::string exporterOf(int fd)
 		}
 	return "";
 }
-
-/*
- * Exporters whose buffers a driver imports (PRIME, ADDFB2 and even the
- * TEST_ONLY commit succeed) but cannot scan out: the real commit fails, long
- * after configure. Measured on Linux 6.1: vkms vmaps every framebuffer in
- * prepare_fb, and udmabuf offers no vmap there, so the commit fails with
- * EINVAL. Refused at configure, with the reason.
- */
-struct Unscannable {
-	const char *driver;
-	const char *exporter;
-	const char *reason;
-};
-constexpr Unscannable kUnscannable[] = {
-	{"vkms", "udmabuf",
-	 "vkms maps every framebuffer into the kernel (vmap) to compose it, and udmabuf "
-	 "buffers cannot be vmapped on this kernel, so the commit would fail with EINVAL; "
-	 "allocate from the card's dumb buffers or the dma-heap instead"},
-};
 
 bool fatalCommitError(int err)
 {
@@ -159,11 +141,11 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 
 	for (const FrameBuffer &buffer : buffers) {
 		std::string exporter = exporterOf(buffer.planes[0].fd);
-		for (const Unscannable &u : kUnscannable)
-			if (card_.driver() == u.driver && exporter == u.exporter)
-				return Error{EINVAL, cardName + " cannot scan out buffer " +
-							     std::to_string(buffer.index) + " (a " +
-							     exporter + " dma-buf): " + u.reason};
+		/* Imported fine, refused at the first real commit: say so now. */
+		if (auto why = importRefusal(card_.driver(), PoolConsumer::KmsScanout, exporter))
+			return Error{EINVAL, cardName + " cannot scan out buffer " +
+						     std::to_string(buffer.index) + " (a " +
+						     exporter + " dma-buf): " + *why};
 		exporters_[BufferKey::of(buffer)] = exporter;
 	}
 
