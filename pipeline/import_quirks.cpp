@@ -25,8 +25,8 @@ constexpr ImportQuirk kQuirks[] = {
 	 "buffers cannot be vmapped); allocate from the card's dumb buffers or the dma-heap "
 	 "instead: pool = \"dumb\" or \"dma-heap\""},
 	{"vivid", PoolConsumer::V4l2Capture, "udmabuf",
-	 "vivid cannot capture into udmabuf buffers (VIDIOC_QBUF fails with EFAULT on Linux 6.1: "
-	 "its vb2-vmalloc queue cannot map them); use pool = \"dumb\" or \"dma-heap\""},
+	 "vivid cannot capture into udmabuf buffers (VIDIOC_QBUF fails with EFAULT on Linux 6.1); "
+	 "its vb2-vmalloc queue cannot map them: use pool = \"dumb\" or \"dma-heap\""},
 };
 
 } /* namespace */
