@@ -380,16 +380,14 @@ Result<void> LibcameraSource::start(EventLoop &loop, PipelineStats &stats, Frame
 		return Error::fromErrno(ENODEV,
 					describe() + ": the camera failed; configure again");
 
-	loop_ = &loop;
 	stats_ = &stats;
 	onFrame_ = std::move(onFrame);
 	onError_ = std::move(onError);
 	sequence_.reset();
 
-	int ret = loop.addFd(wakeFd_.get(), EPOLLIN, [this](uint32_t) { onWake(); });
+	int ret = wakeWatch_.watch(loop, wakeFd_.get(), EPOLLIN, [this](uint32_t) { onWake(); });
 	if (ret < 0)
 		return Error::fromErrno(-ret, "watching " + describe() + " on the event loop");
-	watching_ = true;
 
 	ret = camera_->start();
 	if (ret < 0) {
@@ -442,9 +440,7 @@ void LibcameraSource::stop()
 
 void LibcameraSource::unwatch()
 {
-	if (watching_ && loop_)
-		loop_->removeFd(wakeFd_.get());
-	watching_ = false;
+	wakeWatch_.reset();
 	/* A wake-up that arrived while nothing watched is stale. */
 	uint64_t count;
 	if (wakeFd_.isValid())

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "base/dma_buf.h"
+#include "base/fd_watch.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "camera/libcamera_config.h"
 #include "pipeline/buffer_slots.h"
+#include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
-#include "v4l2/buffer_metadata.h"
 
 namespace libcamera {
 class Camera;
@@ -133,13 +134,13 @@ private:
 	std::vector<libcamera::Request *> draining_;
 	bool lost_ = false; /* the camera was disconnected (under lock_) */
 
-	EventLoop *loop_ = nullptr;
+	/* After wakeFd_: the watch ends before the fd closes. */
+	FdWatch wakeWatch_;
 	PipelineStats *stats_ = nullptr;
 	FrameHandler onFrame_;
 	ErrorHandler onError_;
 	SequenceCounter sequence_;
 	bool streaming_ = false;
-	bool watching_ = false;
 	bool failed_ = false;
 };
 

@@ -1,39 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include "drm/card.h"
 
-#include <algorithm>
 #include <cerrno>
 #include <vector>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <xf86drm.h>
 
+#include "base/device_nodes.h"
+
 namespace primecam {
-
-namespace {
-
-std::vector<std::string> cardNodes()
-{
-	std::vector<std::string> nodes;
-	DIR *dir = ::opendir("/dev/dri");
-	if (!dir)
-		return nodes;
-	while (struct dirent *entry = ::readdir(dir)) {
-		std::string_view name = entry->d_name;
-		if (name.starts_with("card"))
-			nodes.push_back("/dev/dri/" + std::string(name));
-	}
-	::closedir(dir);
-	std::sort(nodes.begin(), nodes.end(), [](const std::string &a, const std::string &b) {
-		return a.size() != b.size() ? a.size() < b.size() : a < b;
-	});
-	return nodes;
-}
-
-} /* namespace */
 
 Result<Card> Card::openNode(const std::string &path)
 {
@@ -69,10 +47,13 @@ Result<Card> Card::open(const std::string &path, Role role)
 Result<Card> Card::openByDriver(std::string_view driver, Role role)
 {
 	std::string seen;
-	for (const std::string &node : cardNodes()) {
+	/* Sysfs names each card's driver: the matching card is opened first,
+	 * and normally alone (base/device_nodes.h). */
+	for (const DeviceNode &node :
+	     orderForDriver(listDeviceNodes("drm", "card", "dri"), driver)) {
 		/* The role applies to the card that matches; the others are
 		 * closed again at once, and with them any master they got. */
-		Result<Card> card = openNode(node);
+		Result<Card> card = openNode(node.path);
 		if (!card)
 			continue;
 		if (card->driver() == driver) {
@@ -81,7 +62,7 @@ Result<Card> Card::openByDriver(std::string_view driver, Role role)
 				return std::move(ret).error();
 			return card;
 		}
-		seen += (seen.empty() ? "" : ", ") + node + " (" + card->driver() + ")";
+		seen += (seen.empty() ? "" : ", ") + node.path + " (" + card->driver() + ")";
 	}
 	return Error{ENODEV, "no DRM card with driver '" + std::string(driver) +
 				     "'; found: " + (seen.empty() ? "none" : seen)};

@@ -40,7 +40,7 @@ int FlipQueue::flipped(int64_t timestampNs)
 	if (!queued_)
 		return 0;
 	if (stats_) {
-		++stats_->displayed;
+		stats_->markDisplayed(timestampNs);
 		stats_->latency.add(timestampNs - queued_.metadata().timestampNs);
 	}
 	/* The frame on screen until this flip is no longer scanned out: only

@@ -67,7 +67,6 @@ public:
 	const std::optional<KmsPlane> &background() const { return background_; }
 	const drmModeModeInfo &mode() const { return mode_; }
 	const ScreenRect &rect() const { return rect_; }
-	uint32_t fbIdProperty() const { return plane_.properties.id("FB_ID"); }
 
 	/*
 	 * The full state: connector on the CRTC, the mode (modeBlob) active,

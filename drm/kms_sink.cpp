@@ -11,6 +11,7 @@
 #include <xf86drm.h>
 
 #include "base/event_loop.h"
+#include "pipeline/import_quirks.h"
 #include "pipeline/stats.h"
 
 namespace primecam {
@@ -39,25 +40,6 @@ std::string exporterOf(int fd)
 	return "";
 }
 
-/*
- * Exporters whose buffers a driver imports (PRIME, ADDFB2 and even the
- * TEST_ONLY commit succeed) but cannot scan out: the real commit fails, long
- * after configure. Measured on Linux 6.1: vkms vmaps every framebuffer in
- * prepare_fb, and udmabuf offers no vmap there, so the commit fails with
- * EINVAL. Refused at configure, with the reason.
- */
-struct Unscannable {
-	const char *driver;
-	const char *exporter;
-	const char *reason;
-};
-constexpr Unscannable kUnscannable[] = {
-	{"vkms", "udmabuf",
-	 "vkms maps every framebuffer into the kernel (vmap) to compose it, and udmabuf "
-	 "buffers cannot be vmapped on this kernel, so the commit would fail with EINVAL; "
-	 "allocate from the card's dumb buffers or the dma-heap instead"},
-};
-
 bool fatalCommitError(int err)
 {
 	/* Another client took DRM master (a compositor, a VT switch), or the
@@ -83,16 +65,6 @@ std::string KmsSink::describe() const
 	if (!output_)
 		return "kms " + config_.card;
 	return "kms " + card_.driver() + "/" + output_->describe();
-}
-
-KmsSink::BufferKey KmsSink::keyOf(const FrameBuffer &buffer)
-{
-	BufferKey key;
-	for (uint32_t i = 0; i < buffer.numPlanes && i < key.ids.size(); ++i) {
-		key.ids[i] = buffer.planes[i].id;
-		key.offsets[i] = buffer.planes[i].offset;
-	}
-	return key;
 }
 
 void KmsSink::teardown()
@@ -169,12 +141,12 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 
 	for (const FrameBuffer &buffer : buffers) {
 		std::string exporter = exporterOf(buffer.planes[0].fd);
-		for (const Unscannable &u : kUnscannable)
-			if (card_.driver() == u.driver && exporter == u.exporter)
-				return Error{EINVAL, cardName + " cannot scan out buffer " +
-							     std::to_string(buffer.index) + " (a " +
-							     exporter + " dma-buf): " + u.reason};
-		exporters_[keyOf(buffer)] = exporter;
+		/* Imported fine, refused at the first real commit: say so now. */
+		if (auto why = importRefusal(card_.driver(), PoolConsumer::KmsScanout, exporter))
+			return Error{EINVAL, cardName + " cannot scan out buffer " +
+						     std::to_string(buffer.index) + " (a " +
+						     exporter + " dma-buf): " + *why};
+		exporters_[BufferKey::of(buffer)] = exporter;
 	}
 
 	KmsOutput::FrameFormat frame{first.format, first.planes[0].modifier, first.width,
@@ -215,7 +187,7 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 
 	handles_ = std::make_unique<GemHandleTable>(card_.fd(), cardName);
 	for (const FrameBuffer &buffer : buffers) {
-		BufferKey key = keyOf(buffer);
+		BufferKey key = BufferKey::of(buffer);
 		if (framebuffers_.count(key))
 			continue;
 		auto fb = Framebuffer::import(card_.fd(), *handles_, buffer, modifiers_, cardName);
@@ -238,10 +210,10 @@ Result<void> KmsSink::start(EventLoop &loop, SinkStats &stats)
 		return Error{EINVAL, describe() + ": start() before configure()"};
 	if (started_)
 		return {};
-	int ret = loop.addFd(card_.fd(), EPOLLIN, [this](uint32_t events) { onCardEvent(events); });
+	int ret = cardWatch_.watch(loop, card_.fd(), EPOLLIN,
+				   [this](uint32_t events) { onCardEvent(events); });
 	if (ret < 0)
 		return Error::fromErrno(-ret, "watching " + card_.describe() + " for page flips");
-	loop_ = &loop;
 	flips_.setStats(&stats);
 	started_ = true;
 	modesetDone_ = false;
@@ -261,7 +233,7 @@ int KmsSink::noteError(int ret, const std::string &what)
 int KmsSink::commitFrame(const FrameRef &frame)
 {
 	const FrameBuffer &buffer = frame.buffer();
-	BufferKey key = keyOf(buffer);
+	BufferKey key = BufferKey::of(buffer);
 	auto it = framebuffers_.find(key);
 	if (it == framebuffers_.end())
 		return noteError(-ENOENT,
@@ -333,8 +305,7 @@ void KmsSink::onCardEvent(uint32_t events)
 {
 	if (events & (EPOLLERR | EPOLLHUP)) {
 		noteError(-ENODEV, card_.describe() + " reported an error or hang-up");
-		if (loop_)
-			loop_->removeFd(card_.fd());
+		cardWatch_.reset();
 		return;
 	}
 	drmEventContext ctx = {};
@@ -386,10 +357,8 @@ void KmsSink::stop()
 		modesetDone_ = false;
 	}
 	flips_.clear();
-	if (loop_)
-		loop_->removeFd(card_.fd());
+	cardWatch_.reset();
 	flips_.setStats(nullptr);
-	loop_ = nullptr;
 	started_ = false;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/dma_buf.h"
+#include "base/fd_watch.h"
 #include "base/image.h"
 #include "base/result.h"
 #include "drm/atomic_request.h"
@@ -23,6 +24,7 @@
 #include "drm/kms_sink_config.h"
 #include "drm/property_blob.h"
 #include "drm/writeback.h"
+#include "pipeline/buffer_key.h"
 #include "pipeline/sink.h"
 
 namespace primecam {
@@ -80,12 +82,6 @@ public:
 
 private:
 	/* A buffer's identity: the dma-bufs and offsets of its planes. */
-	struct BufferKey {
-		std::array<BufferId, 4> ids{};
-		std::array<uint32_t, 4> offsets{};
-		auto operator<=>(const BufferKey &) const = default;
-	};
-	static BufferKey keyOf(const FrameBuffer &buffer);
 
 	Result<void> configureCard(std::span<const FrameBuffer> buffers);
 	void teardown();
@@ -119,7 +115,9 @@ private:
 	AtomicRequest request_;
 
 	FlipQueue flips_;
-	EventLoop *loop_ = nullptr;
+	/* The card's page-flip events, while started; after card_, so the
+	 * watch ends before the card closes. */
+	FdWatch cardWatch_;
 	bool started_ = false;
 	bool modesetDone_ = false;
 	int64_t lastCommitNs_ = 0; /* CLOCK_MONOTONIC */

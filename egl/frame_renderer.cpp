@@ -212,16 +212,6 @@ bool FrameRenderer::canDraw(const PixelFormatInfo &format)
 	return glCanDraw(format);
 }
 
-FrameRenderer::BufferKey FrameRenderer::keyOf(const FrameBuffer &buffer)
-{
-	BufferKey key;
-	for (uint32_t p = 0; p < buffer.numPlanes && p < key.ids.size(); ++p) {
-		key.ids[p] = buffer.planes[p].id;
-		key.offsets[p] = buffer.planes[p].offset;
-	}
-	return key;
-}
-
 size_t FrameRenderer::imageCount() const
 {
 	size_t n = 0;
@@ -430,7 +420,7 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 	std::string refusal = importRefusal(buffers);
 	if (refusal.empty()) {
 		for (const FrameBuffer &buffer : buffers) {
-			BufferKey key = keyOf(buffer);
+			BufferKey key = BufferKey::of(buffer);
 			if (imported_.count(key))
 				continue;
 			Result<Textures> textures = import(buffer);
@@ -626,7 +616,7 @@ Result<bool> FrameRenderer::drawTextures(const FrameBuffer &buffer, bool fresh)
 		if (!ret)
 			return std::move(ret).error();
 	} else {
-		auto it = imported_.find(keyOf(buffer));
+		auto it = imported_.find(BufferKey::of(buffer));
 		if (it == imported_.end())
 			return Error{EINVAL, "buffer " + std::to_string(buffer.index) +
 						     " was not seen at configure"};

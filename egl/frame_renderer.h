@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "egl/gl_objects.h"
 #include "egl/gl_sink_config.h"
+#include "pipeline/buffer_key.h"
 #include "pipeline/frame.h"
 #include "pipeline/stages/mapped_buffers.h"
 
@@ -99,18 +100,12 @@ private:
 		uint32_t width, height;
 		unsigned glInternal, glFormat, bytesPerTexel; /* for upload */
 	};
-	struct BufferKey {
-		std::array<BufferId, 3> ids{};
-		std::array<uint32_t, 3> offsets{};
-		auto operator<=>(const BufferKey &) const = default;
-	};
 	/* The textures of one buffer (imported), or of the upload. */
 	struct Textures {
 		std::array<EglImage, 3> images;
 		std::array<GlTexture, 3> textures;
 	};
 
-	static BufferKey keyOf(const FrameBuffer &buffer);
 	std::vector<PlaneImage> planeImages() const;
 	Result<void> buildProgram();
 	void setUniforms();

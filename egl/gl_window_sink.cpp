@@ -236,15 +236,12 @@ Result<void> GlWindowSink::start(EventLoop &loop, SinkStats &stats)
 				/* The server went away: stop watching (a hung-up
 				 * fd is always readable); the next poll lets Xlib
 				 * report it. */
-				loop_->removeFd(connectionFd_);
-				connectionFd_ = -1;
+				connectionWatch_.reset();
 			}
 			pollEvents();
 		};
-		if (fd >= 0 && loop.addFd(fd, EPOLLIN, onConnection) == 0) {
-			connectionFd_ = fd;
+		if (fd >= 0 && connectionWatch_.watch(loop, fd, EPOLLIN, onConnection) == 0)
 			interval = std::chrono::milliseconds(100);
-		}
 	}
 #endif
 	Result<EventLoop::TimerId> timer =
@@ -341,9 +338,7 @@ void GlWindowSink::stop()
 {
 	frames_.stop();
 	/* The loop may go before this sink: let go of it now. */
-	if (loop_ && connectionFd_ >= 0)
-		loop_->removeFd(connectionFd_);
-	connectionFd_ = -1;
+	connectionWatch_.reset();
 	if (loop_ && eventTimer_)
 		loop_->cancelTimer(*eventTimer_);
 	eventTimer_.reset();

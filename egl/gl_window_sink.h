@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/event_loop.h"
+#include "base/fd_watch.h"
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
@@ -94,7 +95,9 @@ private:
 	CpuAccess::SyncFn cpuSync_ = &CpuAccess::syncIoctl;
 
 	EventLoop *loop_ = nullptr;
-	int connectionFd_ = -1;
+	/* The X server connection (Xlib owns the fd; the window outlives the
+	 * sink's streaming, and stop() ends the watch). */
+	FdWatch connectionWatch_;
 	std::optional<EventLoop::TimerId> eventTimer_;
 	/*
 	 * A frame is released once the GPU is done with it, after the swap.

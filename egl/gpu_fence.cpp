@@ -21,7 +21,8 @@ void GpuFence::arm(EglDisplay &display, EventLoop &loop, bool allowNative)
 		int fd = sync_ != EGL_NO_SYNC_KHR ? display.dupNativeFenceFd(dpy, sync_) : -1;
 		if (fd >= 0) {
 			fenceFd_ = UniqueFd(fd);
-			if (loop.addFd(fd, EPOLLIN, [this](uint32_t) { done_(); }) == 0)
+			if (fenceWatch_.watch(loop, fd, EPOLLIN, [this](uint32_t) { done_(); }) ==
+			    0)
 				return;
 			fenceFd_.reset();
 		}
@@ -59,10 +60,8 @@ void GpuFence::poll()
 
 void GpuFence::cancel()
 {
-	if (fenceFd_.isValid()) {
-		loop_->removeFd(fenceFd_.get());
-		fenceFd_.reset();
-	}
+	fenceWatch_.reset();
+	fenceFd_.reset();
 	if (sync_ != EGL_NO_SYNC_KHR) {
 		display_->destroySync(display_->display(), sync_);
 		sync_ = EGL_NO_SYNC_KHR;

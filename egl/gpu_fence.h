@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "base/event_loop.h"
+#include "base/fd_watch.h"
 #include "base/unique_fd.h"
 #include "egl/egl_display.h"
 
@@ -49,6 +50,7 @@ private:
 	EventLoop *loop_ = nullptr;
 	EGLSyncKHR sync_ = EGL_NO_SYNC_KHR;
 	UniqueFd fenceFd_;
+	FdWatch fenceWatch_; /* after fenceFd_: ends before the fd closes */
 	std::optional<EventLoop::TimerId> pollTimer_;
 };
 

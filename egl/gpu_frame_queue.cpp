@@ -62,8 +62,9 @@ void GpuFrameQueue::finishInFlight()
 void GpuFrameQueue::onGpuDone()
 {
 	finishInFlight();
-	++stats_->displayed;
-	stats_->latency.add(monotonicNowNs() - inFlightMeta_.timestampNs);
+	int64_t now = monotonicNowNs();
+	stats_->markDisplayed(now);
+	stats_->latency.add(now - inFlightMeta_.timestampNs);
 	lastSequence_ = inFlightMeta_.sequence;
 	/* An error here stops nothing by itself: lastError() has it, and the
 	 * next consume() of the same broken draw returns it. */
@@ -78,7 +79,7 @@ void GpuFrameQueue::stop()
 			glFinish();
 		finishInFlight();
 		if (stats_) {
-			++stats_->displayed;
+			stats_->markDisplayed(monotonicNowNs());
 			lastSequence_ = inFlightMeta_.sequence;
 		}
 	}

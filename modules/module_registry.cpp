@@ -69,8 +69,15 @@ std::string ModuleRegistry::directory()
 	/* A program in the build tree takes the modules built with it, not
 	 * an installed (older) set. */
 	const std::string root = PRIMECAM_BUILD_ROOT "/";
-	if (executablePath().starts_with(root))
+	std::string exe = executablePath();
+	if (exe.starts_with(root))
 		return PRIMECAM_BUILD_MODULE_DIR;
+#ifdef PRIMECAM_MODULE_DIR_FROM_BINDIR
+	/* Beside the program wherever the installed tree now is. */
+	size_t slash = exe.rfind('/');
+	if (slash != std::string::npos)
+		return exe.substr(0, slash + 1) + PRIMECAM_MODULE_DIR_FROM_BINDIR;
+#endif
 	return PRIMECAM_INSTALL_MODULE_DIR;
 }
 

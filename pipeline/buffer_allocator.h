@@ -8,7 +8,7 @@
 
 #include "base/dma_buf.h"
 #include "base/result.h"
-#include "pipeline/pool_support.h"
+#include "pipeline/import_quirks.h"
 
 namespace primecam {
 

@@ -51,10 +51,14 @@ Result<void> Engine::configure()
 
 Result<void> Engine::start()
 {
-	for (auto &sink : sinks_) {
-		Result<void> ret = sink->start(loop_, stats_.addSink(sink->describe()));
+	for (size_t i = 0; i < sinks_.size(); ++i) {
+		Result<void> ret = sinks_[i]->start(loop_, stats_.addSink(sinks_[i]->describe()));
 		if (!ret) {
-			stop();
+			/* Not stop(): the engine is not started yet, so it would do
+			 * nothing, and the sinks before this one would keep their
+			 * display (a plane, DRM master) after the run failed. */
+			while (i-- > 0)
+				sinks_[i]->stop();
 			return ret;
 		}
 	}
@@ -119,7 +123,8 @@ void Engine::onFrame(FrameRef frame)
 	if (lastSequence_ && sequence > *lastSequence_ + 1)
 		stats_.sequenceGaps += sequence - *lastSequence_ - 1;
 	lastSequence_ = sequence;
-	++stats_.captured;
+	if (stats_.captured++ == 0)
+		stats_.firstCaptureNs = monotonicNowNs();
 
 	if (runner_)
 		runner_->submit(std::move(frame));

@@ -18,9 +18,10 @@ Result<void> NullSink::start(EventLoop &, SinkStats &stats)
 
 int NullSink::consume(FrameRef frame)
 {
+	int64_t now = monotonicNowNs();
 	++stats_->received;
-	++stats_->displayed;
-	stats_->latency.add(monotonicNowNs() - frame.metadata().timestampNs);
+	stats_->markDisplayed(now);
+	stats_->latency.add(now - frame.metadata().timestampNs);
 	return 0;
 }
 

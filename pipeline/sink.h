@@ -15,7 +15,7 @@ class EventLoop;
 struct SinkStats;
 
 /*
- * A consumer of frames: a KMS plane, a GL texture, a file, nothing. A sink
+ * A consumer of frames: a KMS plane, a GL texture, nothing (null). A sink
  * keeps the FrameRef for as long as it uses the buffer (the display: until
  * the page flip that replaced it) and drops it as soon as it is done.
  */

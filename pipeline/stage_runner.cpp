@@ -46,12 +46,12 @@ Result<void> StageRunner::start(EventLoop &loop, PipelineStats &stats, DeliverFn
 	if (fd < 0)
 		return Error::fromErrno(errno, "stage runner: eventfd");
 	doneFd_ = UniqueFd(fd);
-	int ret = loop.addFd(doneFd_.get(), EPOLLIN, [this](uint32_t) { onWorkerDone(); });
+	int ret = doneWatch_.watch(loop, doneFd_.get(), EPOLLIN,
+				   [this](uint32_t) { onWorkerDone(); });
 	if (ret < 0) {
 		doneFd_.reset();
 		return Error::fromErrno(-ret, "stage runner: watching its eventfd");
 	}
-	loop_ = &loop;
 	stats_ = &stats;
 	deliver_ = std::move(deliver);
 	onError_ = std::move(onError);
@@ -73,7 +73,7 @@ void StageRunner::stop()
 	}
 	wake_.notify_one();
 	worker_.join();
-	loop_->removeFd(doneFd_.get());
+	doneWatch_.reset();
 	doneFd_.reset();
 	/* The worker is gone: the frames may be let go on this thread. */
 	input_.reset();

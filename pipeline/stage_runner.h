@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/fd_watch.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "pipeline/frame_ref.h"
@@ -62,11 +63,11 @@ private:
 	void runChain();
 
 	std::span<const std::unique_ptr<Stage>> stages_;
-	EventLoop *loop_ = nullptr;
 	PipelineStats *stats_ = nullptr;
 	DeliverFn deliver_;
 	ErrorFn onError_;
 	UniqueFd doneFd_;
+	FdWatch doneWatch_; /* after doneFd_: ends before the fd closes */
 
 	std::thread worker_;
 	std::mutex mutex_;

@@ -54,6 +54,12 @@ const char *dropReasonName(DropReason reason)
 	return "unknown";
 }
 
+void SinkStats::markDisplayed(int64_t whenNs)
+{
+	if (displayed++ == 0)
+		firstDisplayedNs = whenNs;
+}
+
 uint64_t SinkStats::droppedTotal() const
 {
 	uint64_t total = 0;

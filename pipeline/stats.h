@@ -54,8 +54,14 @@ struct SinkStats {
 	LatencyRecorder latency;
 	/* frames this sink had to copy with the CPU instead of importing */
 	uint64_t copies = 0;
+	/* CLOCK_MONOTONIC of the first frame shown (its page-flip event, or
+	 * the consume of a sink without a display); 0 until then. Start-up
+	 * is reported up to here. */
+	int64_t firstDisplayedNs = 0;
 
 	void drop(DropReason reason) { ++dropped[static_cast<size_t>(reason)]; }
+	/* One more frame shown, at whenNs (CLOCK_MONOTONIC). */
+	void markDisplayed(int64_t whenNs);
 	uint64_t droppedTotal() const;
 };
 
@@ -103,6 +109,9 @@ struct PipelineStats {
 	uint64_t sourceDropped = 0;
 	int64_t startNs = 0;
 	int64_t endNs = 0;
+	/* CLOCK_MONOTONIC at which the first frame reached the pipeline; 0
+	 * until then. */
+	int64_t firstCaptureNs = 0;
 	/* a deque: sinks keep a reference to their entry while others are added */
 	std::deque<SinkStats> sinks;
 	/* in chain order; a deque for the same reason */

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "drm/card.h"
+#include "drm/kms_output.h"
 #include "drm/kms_resources.h"
 #include "modules/module_registry.h"
 #include "pipeline/stages/grayscale_stage.h"
@@ -23,17 +24,6 @@ std::string formatList(const std::vector<const PixelFormatInfo *> &formats)
 	std::string text;
 	for (const PixelFormatInfo *f : formats)
 		text += (text.empty() ? "" : ", ") + std::string(f->name);
-	return text.empty() ? "none" : text;
-}
-
-std::string drmFormatList(const std::vector<uint32_t> &formats)
-{
-	std::string text;
-	for (uint32_t fourcc : formats) {
-		const PixelFormatInfo *f = formatByDrm(fourcc);
-		text += (text.empty() ? "" : ", ") +
-			(f ? std::string(f->name) : fourccToString(fourcc));
-	}
 	return text.empty() ? "none" : text;
 }
 
@@ -318,7 +308,7 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			continue;
 		}
 		std::string line = name + ": cannot scan out " + std::string(format->name) +
-				   "; it takes " + drmFormatList(sink.drmFormats);
+				   "; it takes " + formatList(std::span<const uint32_t>(sink.drmFormats));
 		/* The fix, when a conversion gets there. */
 		const PixelFormatInfo *fix = nullptr;
 		for (const PixelFormatInfo *t : conversionTargets()) {
@@ -333,7 +323,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			line += "; add [[stage]] type = \"convert\" format = \"" +
 				std::string(fix->name) +
 				"\" before the sinks (a CPU conversion "
-				"with libyuv; primecam has no GL conversion path yet)";
+				"with libyuv), or show it through a gl-kms sink instead (the GPU "
+				"converts into the card's own buffers)";
 		impossible(line);
 	}
 

@@ -8,7 +8,7 @@
 #include "camera/libcamera_config.h"
 #include "drm/kms_sink_config.h"
 #include "egl/gl_sink_config.h"
-#include "pipeline/pool_support.h"
+#include "pipeline/import_quirks.h"
 #include "pipeline/stages/image_convert.h"
 #include "v4l2/capture_config.h"
 

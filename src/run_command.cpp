@@ -14,6 +14,7 @@
 
 #include "base/event_loop.h"
 #include "base/image.h"
+#include "base/process_start.h"
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
 #include "src/config_parser.h"
@@ -52,6 +53,7 @@ private:
 	std::unique_ptr<StatusLine> status_;
 	std::optional<Image> snapshot_;
 	int signal_ = 0;
+	StartupTimes startup_;
 };
 
 Result<void> RunSession::setUp()
@@ -78,6 +80,7 @@ Result<void> RunSession::setUp()
 	if (!config)
 		return std::move(config).error();
 	config_ = std::move(*config);
+	startup_.configParsedNs = monotonicNowNs();
 
 	Result<PipelineParts> parts = buildPipeline(*config_);
 	if (!parts)
@@ -98,6 +101,7 @@ Result<void> RunSession::setUp()
 	Result<void> configured = engine_->configure();
 	if (!configured)
 		return configured;
+	startup_.configuredNs = monotonicNowNs();
 	/* Once, before streaming: a path that copies says so even when
 	 * nobody reads the stats. */
 	for (const std::string &note : engine_->source().notes())
@@ -179,11 +183,25 @@ void RunSession::printSummary() const
 		       static_cast<double>(sink.latency.percentile(50)) / 1e6,
 		       static_cast<double>(sink.latency.percentile(99)) / 1e6);
 	}
+	StartupMs startup = startupMs(startup_, stats);
+	if (startup.configured) {
+		printf("  start-up (ms after the process started): config %.0f, configured %.0f",
+		       startup.configParsed.value_or(0), *startup.configured);
+		if (startup.firstCapture)
+			printf(", first frame %.0f", *startup.firstCapture);
+		if (startup.firstDisplay)
+			printf(", first shown %.0f", *startup.firstDisplay);
+		printf("\n");
+	}
 	fflush(stdout);
 }
 
 int RunSession::execute()
 {
+	/* Without it start-up is not reported, and nothing else changes. */
+	Result<int64_t> processStart = processStartMonotonicNs();
+	if (processStart)
+		startup_.processNs = *processStart;
 	Result<void> ret = setUp();
 	if (ret)
 		ret = stream();
@@ -221,6 +239,9 @@ int RunSession::execute()
 		if (!ret)
 			report.error = ret.error();
 		report.signal = signal_;
+		report.startup = startup_;
+		if (engine_)
+			report.adjustments = engine_->source().adjustments();
 		Result<void> written = writeStatsFile(options_.statsPath, report);
 		if (!written) {
 			fprintf(stderr, "primecam: %s\n", written.error().message.c_str());

@@ -72,6 +72,28 @@ nlohmann::json stageJson(const StageStats &stage)
 
 } /* namespace */
 
+StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats)
+{
+	StartupMs ms;
+	if (!times.processNs)
+		return ms;
+	auto since = [&](int64_t ns) -> std::optional<double> {
+		if (!ns)
+			return std::nullopt;
+		return nsToMs(ns - times.processNs);
+	};
+	ms.configParsed = since(times.configParsedNs);
+	ms.configured = since(times.configuredNs);
+	ms.firstCapture = since(stats.firstCaptureNs);
+	int64_t firstDisplay = 0;
+	for (const SinkStats &sink : stats.sinks)
+		if (sink.firstDisplayedNs &&
+		    (!firstDisplay || sink.firstDisplayedNs < firstDisplay))
+			firstDisplay = sink.firstDisplayedNs;
+	ms.firstDisplay = since(firstDisplay);
+	return ms;
+}
+
 std::string statsJson(const RunReport &report)
 {
 	static const PipelineStats kEmpty;
@@ -107,7 +129,17 @@ std::string statsJson(const RunReport &report)
 		{"conversions", conversions},
 		{"stages", stages},
 		{"sinks", sinks},
+		{"adjustments", report.adjustments},
 	};
+	StartupMs startup = startupMs(report.startup, stats);
+	nlohmann::json startupDoc = nlohmann::json::object();
+	for (auto [key, value] : {std::pair{"config_parsed", startup.configParsed},
+				  std::pair{"configured", startup.configured},
+				  std::pair{"first_capture", startup.firstCapture},
+				  std::pair{"first_display", startup.firstDisplay}})
+		if (value)
+			startupDoc[key] = *value;
+	doc["startup_ms"] = startupDoc;
 	if (report.signal) {
 		const char *abbrev = sigabbrev_np(report.signal);
 		doc["interrupted_by"] = abbrev ? std::string("SIG") + abbrev

@@ -4,11 +4,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "pipeline/stats.h"
 
 namespace primecam {
+
+/* Milestones of a run's start-up, CLOCK_MONOTONIC ns; 0 for one not
+ * reached. The first capture and the first frame shown are in the
+ * PipelineStats (firstCaptureNs, each sink's firstDisplayedNs). */
+struct StartupTimes {
+	/* when the process began (base/process_start.h) */
+	int64_t processNs = 0;
+	/* the config file read and checked */
+	int64_t configParsedNs = 0;
+	/* every device configured: buffers exported and imported, the
+	 * display's TEST_ONLY commit passed */
+	int64_t configuredNs = 0;
+};
 
 /* What `primecam run --stats FILE.json` records about one run. */
 struct RunReport {
@@ -23,14 +37,30 @@ struct RunReport {
 	std::optional<Error> error;
 	/* The signal (SIGINT, SIGTERM) that ended the run, 0 if none. */
 	int signal = 0;
+	/* What the device changed from the config (a slower frame rate, a
+	 * rounded size): the source's adjustments(). */
+	std::vector<std::string> adjustments;
+	StartupTimes startup;
 };
+
+/* Start-up in ms from the process's start: config_parsed, configured,
+ * first_capture, first_display (the earliest first frame of any sink);
+ * a milestone not reached is left out. */
+struct StartupMs {
+	std::optional<double> configParsed;
+	std::optional<double> configured;
+	std::optional<double> firstCapture;
+	std::optional<double> firstDisplay;
+};
+StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats);
 
 /*
  * The report as a JSON document: captured, capture_errors, sequence_gaps,
  * duration_s, fps, copies, config, source, and per sink name, received,
  * displayed, dropped {reason: count, ..., total}, copies and latency_ms
- * {p50, p95, p99, max, count}; "error"/"errno" and "interrupted_by" when
- * they apply. Never throws: text that is not UTF-8 (a driver's card name)
+ * {p50, p95, p99, max, count}; "adjustments" (what the device changed
+ * from the config); "startup_ms" (StartupMs); "error"/"errno" and
+ * "interrupted_by" when they apply. Never throws: text that is not UTF-8 (a driver's card name)
  * is replaced, not refused.
  */
 std::string statsJson(const RunReport &report);

@@ -5,22 +5,6 @@
 
 namespace primecam {
 
-void SequenceCounter::reset()
-{
-	started_ = false;
-	last_ = 0;
-	wraps_ = 0;
-}
-
-uint64_t SequenceCounter::extend(uint32_t sequence)
-{
-	if (started_ && sequence < last_)
-		++wraps_;
-	started_ = true;
-	last_ = sequence;
-	return (wraps_ << 32) | sequence;
-}
-
 std::optional<int64_t> monotonicTimestampNs(uint32_t flags, const timeval &timestamp)
 {
 	if ((flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)

@@ -5,6 +5,8 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "base/device_nodes.h"
+
 namespace primecam {
 
 namespace {
@@ -92,8 +94,11 @@ Result<VideoDevice> openCaptureNode(const std::string &name, CaptureConfig::Api 
 			: api == CaptureConfig::Api::SinglePlanar ? V4L2_CAP_VIDEO_CAPTURE
 								  : kCaptureCaps;
 	std::string seen;
-	for (const std::string &node : VideoDevice::listNodes()) {
-		Result<VideoDevice> dev = VideoDevice::open(node);
+	/* Sysfs names each node's driver: the matching nodes are opened first,
+	 * and normally only those (base/device_nodes.h). */
+	for (const DeviceNode &node :
+	     orderForDriver(listDeviceNodes("video4linux", "video", ""), name)) {
+		Result<VideoDevice> dev = VideoDevice::open(node.path);
 		if (!dev || !(dev->caps() & kCaptureCaps))
 			continue;
 		if (dev->driver() == name && (dev->caps() & need) &&

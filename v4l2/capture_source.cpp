@@ -62,10 +62,7 @@ std::string V4l2Source::describe() const
 		text += fps;
 		/* S_PARM grants the driver's nearest rate: say when it is not
 		 * the one asked for. */
-		Fraction wanted = intervalForFps(config_.fps);
-		if (wanted.denominator &&
-		    uint64_t{wanted.numerator} * interval_.denominator !=
-			    uint64_t{wanted.denominator} * interval_.numerator) {
+		if (rateDiffers(interval_, config_.fps)) {
 			char asked[48];
 			std::snprintf(asked, sizeof(asked), " (%.6g asked)", config_.fps);
 			text += asked;
@@ -80,6 +77,17 @@ std::string V4l2Source::describe() const
 		text += "; the driver's timestamps are not CLOCK_MONOTONIC, frames carry their "
 			"dequeue time";
 	return text;
+}
+
+std::vector<std::string> V4l2Source::adjustments() const
+{
+	if (!device_)
+		return {};
+	std::string rate = rateAdjustment(device_->driver(), interval_, config_.fps, layout_.width,
+					  layout_.height);
+	if (rate.empty())
+		return {};
+	return {rate};
 }
 
 Result<void> V4l2Source::configure()
@@ -514,8 +522,8 @@ Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandl
 		return Error::fromErrno(-ret, "VIDIOC_STREAMON on " + device_->describe());
 	}
 	/* EPOLLIN: a buffer is ready to DQBUF; EPOLLPRI: an event to DQEVENT. */
-	ret = loop.addFd(device_->fd(), EPOLLIN | EPOLLPRI,
-			 [this](uint32_t events) { onFdEvents(events); });
+	ret = deviceWatch_.watch(loop, device_->fd(), EPOLLIN | EPOLLPRI,
+				 [this](uint32_t events) { onFdEvents(events); });
 	if (ret < 0) {
 		(void)device_->streamOff();
 		for (BufferMemory &mem : memory_)
@@ -523,7 +531,6 @@ Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandl
 		return Error::fromErrno(-ret,
 					"watching " + device_->describe() + " on the event loop");
 	}
-	watching_ = true;
 	streaming_ = true;
 	return {};
 }
@@ -532,7 +539,7 @@ void V4l2Source::stop()
 {
 	if (!streaming_)
 		return;
-	unwatch();
+	deviceWatch_.reset();
 	streaming_ = false;
 	/* STREAMOFF hands every queued buffer back (vb2 cancels them); held
 	 * buffers stay with their sinks and are not queued again when they
@@ -542,13 +549,6 @@ void V4l2Source::stop()
 		(void)device_->streamOff();
 	for (BufferMemory &mem : memory_)
 		mem.queued = false;
-}
-
-void V4l2Source::unwatch()
-{
-	if (watching_ && loop_ && device_)
-		loop_->removeFd(device_->fd());
-	watching_ = false;
 }
 
 int V4l2Source::queue(uint32_t index)
@@ -707,7 +707,7 @@ void V4l2Source::fail(const Error &error)
 		return;
 	failed_ = true;
 	/* Level-triggered: a dead fd would report EPOLLERR forever. */
-	unwatch();
+	deviceWatch_.reset();
 	if (onError_)
 		onError_(error);
 }
@@ -717,7 +717,7 @@ void V4l2Source::endOfStream()
 	if (ended_)
 		return;
 	ended_ = true;
-	unwatch();
+	deviceWatch_.reset();
 	/*
 	 * Source has no end-of-stream callback: the end of the only source is
 	 * the end of the run, as the Engine's frame limit ends it.

@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "base/dma_buf.h"
+#include "base/fd_watch.h"
 #include "base/frame_layout.h"
 #include "base/result.h"
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/buffer_slots.h"
+#include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
 #include "v4l2/buffer_metadata.h"
 #include "v4l2/capture_config.h"
@@ -62,6 +64,7 @@ public:
 	/* "vivid (/dev/video4) XRGB8888 640x480 single-planar, 25 fps, 4 MMAP
 	 * buffers exported with VIDIOC_EXPBUF" */
 	std::string describe() const override;
+	std::vector<std::string> adjustments() const override;
 
 	Result<void> configure() override;
 	std::span<const FrameBuffer> buffers() const override { return slots_.buffers(); }
@@ -86,9 +89,6 @@ public:
 	/* V4L2_MEMORY_MMAP or V4L2_MEMORY_DMABUF. */
 	uint32_t memoryType() const { return memoryType_; }
 	bool isStreaming() const { return streaming_; }
-	/* The device sent V4L2_EVENT_EOS (or its last buffer): streaming ended
-	 * cleanly and the loop was asked to exit with 0. */
-	bool hasEnded() const { return ended_; }
 
 private:
 	struct BufferMemory {
@@ -119,7 +119,6 @@ private:
 	void deviceLost(int code, std::string_view what);
 	void fail(const Error &error);
 	void endOfStream();
-	void unwatch();
 
 	CaptureConfig config_;
 	std::optional<BufferAllocator> allocator_;
@@ -134,13 +133,15 @@ private:
 	std::vector<BufferMemory> memory_;
 	BufferSlots slots_;
 
+	/* The node while streaming; after device_, so it ends before the
+	 * node closes. */
+	FdWatch deviceWatch_;
 	EventLoop *loop_ = nullptr;
 	PipelineStats *stats_ = nullptr;
 	FrameHandler onFrame_;
 	ErrorHandler onError_;
 	SequenceCounter sequence_;
 	bool streaming_ = false;
-	bool watching_ = false;
 	bool failed_ = false;
 	bool eosEvent_ = false;
 	bool ended_ = false;

@@ -101,6 +101,27 @@ Fraction intervalForFps(double fps)
 	return {numerator / divisor, denominator / divisor};
 }
 
+bool rateDiffers(Fraction granted, double askedFps)
+{
+	if (!(askedFps > 0) || !granted.numerator)
+		return false;
+	/* Relative, not exact: a config's "29.97" is 100/2997 s and NTSC's
+	 * 1001/30000 s, 1 ppm apart, and the same rate to anyone reading. */
+	return std::fabs(granted.fps() - askedFps) > askedFps * 1e-4;
+}
+
+std::string rateAdjustment(std::string_view driver, Fraction granted, double askedFps,
+			   uint32_t width, uint32_t height)
+{
+	if (!rateDiffers(granted, askedFps))
+		return "";
+	char text[160];
+	std::snprintf(text, sizeof(text), "%.*s gives %.6g fps at %ux%u; the config asks %.6g",
+		      static_cast<int>(driver.size()), driver.data(), granted.fps(), width, height,
+		      askedFps);
+	return text;
+}
+
 std::string FrameIntervals::describe() const
 {
 	switch (kind) {

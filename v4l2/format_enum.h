@@ -75,6 +75,17 @@ struct Fraction {
  * three decimals (29.97 -> 100/2997); 0/0 for fps <= 0. */
 Fraction intervalForFps(double fps);
 
+/* Whether the driver granted the rate a config asked for: S_PARM (and the
+ * G_PARM after it) hold the driver's nearest rate, which at large sizes can
+ * be far slower (vivid gives 5 fps at 1920x1080). False when nothing was
+ * asked (askedFps <= 0) or the driver said no rate. */
+bool rateDiffers(Fraction granted, double askedFps);
+
+/* "vivid gives 5 fps at 1920x1080; the config asks 25", or empty when the
+ * rate is the one asked for (rateDiffers() is false). */
+std::string rateAdjustment(std::string_view driver, Fraction granted, double askedFps,
+			   uint32_t width, uint32_t height);
+
 /* VIDIOC_ENUM_FRAMEINTERVALS for one format and size. */
 struct FrameIntervals {
 	enum class Kind {

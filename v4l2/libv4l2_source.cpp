@@ -53,6 +53,15 @@ std::string Libv4l2Source::deviceName() const
 	return fd_.path() + (driver_.empty() ? "" : " (" + driver_ + ")");
 }
 
+std::vector<std::string> Libv4l2Source::adjustments() const
+{
+	std::string rate =
+		rateAdjustment(driver_, interval_, config_.fps, layout_.width, layout_.height);
+	if (rate.empty())
+		return {};
+	return {rate};
+}
+
 std::string Libv4l2Source::describe() const
 {
 	std::string format = config_.format ? std::string(config_.format->name) : "(no format)";
@@ -394,7 +403,6 @@ Result<void> Libv4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHa
 		return Error::fromErrno(ENODEV,
 					describe() + ": the device failed; configure again");
 
-	loop_ = &loop;
 	stats_ = &stats;
 	onFrame_ = std::move(onFrame);
 	onError_ = std::move(onError);
@@ -423,12 +431,12 @@ Result<void> Libv4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHa
 	}
 	/* libv4l2's fd is the device's: vb2 signals a done buffer with
 	 * EPOLLIN, and libv4l2 converts when it is dequeued. */
-	ret = loop.addFd(fd_.get(), EPOLLIN, [this](uint32_t events) { onFdEvents(events); });
+	ret = deviceWatch_.watch(loop, fd_.get(), EPOLLIN,
+				 [this](uint32_t events) { onFdEvents(events); });
 	if (ret < 0) {
 		undo();
 		return Error::fromErrno(-ret, "watching " + deviceName() + " on the event loop");
 	}
-	watching_ = true;
 	streaming_ = true;
 	return {};
 }
@@ -437,7 +445,7 @@ void Libv4l2Source::stop()
 {
 	if (!streaming_)
 		return;
-	unwatch();
+	deviceWatch_.reset();
 	streaming_ = false;
 	/* STREAMOFF hands every queued buffer back. Pool buffers still held
 	 * by sinks stay valid and return to the free list when let go. */
@@ -446,13 +454,6 @@ void Libv4l2Source::stop()
 		(void)fd_.ioctl(VIDIOC_STREAMOFF, &type);
 	}
 	queued_.assign(queued_.size(), false);
-}
-
-void Libv4l2Source::unwatch()
-{
-	if (watching_ && loop_ && fd_.isValid())
-		loop_->removeFd(fd_.get());
-	watching_ = false;
 }
 
 int Libv4l2Source::queue(uint32_t index)
@@ -615,7 +616,7 @@ void Libv4l2Source::fail(const Error &error)
 		return;
 	failed_ = true;
 	/* Level-triggered: a dead fd would report EPOLLERR forever. */
-	unwatch();
+	deviceWatch_.reset();
 	if (onError_)
 		onError_(error);
 }

@@ -11,11 +11,13 @@
 #include <linux/videodev2.h>
 
 #include "base/dma_buf.h"
+#include "base/fd_watch.h"
 #include "base/frame_layout.h"
 #include "base/mapping.h"
 #include "base/result.h"
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/buffer_slots.h"
+#include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
 #include "v4l2/buffer_metadata.h"
 #include "v4l2/capture_config.h"
@@ -62,6 +64,7 @@ public:
 	 * BA81 (SBGGR8) by libv4lconvert, 25 fps, 4 MMAP buffers copied into 4
 	 * buffers from dma-heap /dev/dma_heap/system; libv4l2: ..." */
 	std::string describe() const override;
+	std::vector<std::string> adjustments() const override;
 	std::vector<std::string> notes() const override;
 
 	Result<void> configure() override;
@@ -84,8 +87,6 @@ public:
 	 * they are still copied into the pool. */
 	bool isConverting() const { return deviceFourcc_ != emulatedFourcc_; }
 	Fraction frameInterval() const { return interval_; }
-	/* libv4l2's MMAP buffers (what the device captures into). */
-	uint32_t deviceBufferCount() const { return static_cast<uint32_t>(mappings_.size()); }
 	bool isStreaming() const { return streaming_; }
 
 private:
@@ -109,7 +110,6 @@ private:
 	void onBufferReturned(uint32_t index);
 	void deviceLost(int code, std::string_view what);
 	void fail(const Error &error);
-	void unwatch();
 	std::string deviceName() const;
 
 	CaptureConfig config_;
@@ -132,13 +132,14 @@ private:
 	std::vector<uint32_t> free_;
 	BufferSlots slots_;
 
-	EventLoop *loop_ = nullptr;
+	/* The device while streaming; after fd_, so it ends before the fd
+	 * closes. */
+	FdWatch deviceWatch_;
 	PipelineStats *stats_ = nullptr;
 	FrameHandler onFrame_;
 	ErrorHandler onError_;
 	SequenceCounter sequence_;
 	bool streaming_ = false;
-	bool watching_ = false;
 	bool failed_ = false;
 	bool dequeueTimestamps_ = false;
 };

@@ -5,10 +5,10 @@
 #include <cctype>
 #include <cerrno>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 
+#include "base/device_nodes.h"
 #include "base/pixel_format.h"
 
 namespace primecam {
@@ -62,30 +62,29 @@ Result<VideoDevice> VideoDevice::open(const std::string &path)
 
 std::vector<std::string> VideoDevice::listNodes()
 {
-	std::vector<std::string> nodes;
-	DIR *dir = ::opendir("/dev");
-	if (!dir)
-		return nodes;
-	while (struct dirent *entry = ::readdir(dir)) {
-		std::string_view name = entry->d_name;
-		if (name.starts_with("video") && name.size() > 5 &&
-		    std::all_of(name.begin() + 5, name.end(),
-				[](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-			nodes.push_back("/dev/" + std::string(name));
-	}
-	::closedir(dir);
-	std::sort(nodes.begin(), nodes.end(), byNodeNumber);
-	return nodes;
+	std::vector<std::string> paths;
+	for (DeviceNode &node : listDeviceNodes("video4linux", "video", ""))
+		paths.push_back(std::move(node.path));
+	return paths;
 }
 
 std::vector<std::string> VideoDevice::findByDriver(std::string_view driver, uint32_t caps)
 {
 	std::vector<std::string> found;
-	for (const std::string &node : listNodes()) {
-		Result<VideoDevice> dev = open(node);
-		if (dev && dev->driver() == driver && (dev->caps() & caps) == caps)
-			found.push_back(node);
+	bool sysfsMatched = false;
+	for (const DeviceNode &node :
+	     orderForDriver(listDeviceNodes("video4linux", "video", ""), driver)) {
+		/* Nodes sysfs says belong to another driver are asked only when
+		 * none matched by sysfs (orderForDriver() says why). */
+		if (sysfsMatched && !node.isDriver(driver) && !node.isUnknown())
+			break;
+		Result<VideoDevice> dev = open(node.path);
+		if (dev && dev->driver() == driver && (dev->caps() & caps) == caps) {
+			found.push_back(node.path);
+			sysfsMatched = sysfsMatched || node.isDriver(driver);
+		}
 	}
+	std::sort(found.begin(), found.end(), byNodeNumber);
 	return found;
 }
 

@@ -86,7 +86,10 @@ public:
 	}
 	Result<void> start(EventLoop &, SinkStats &stats) override
 	{
+		if (startFailsWith)
+			return Error::fromErrno(startFailsWith, name_ + " cannot start");
 		stats_ = &stats;
+		started = true;
 		return {};
 	}
 	int consume(FrameRef frame) override
@@ -99,10 +102,16 @@ public:
 			held.pop_front();
 		return 0;
 	}
-	void stop() override { held.clear(); }
+	void stop() override
+	{
+		held.clear();
+		started = false;
+	}
 	const std::optional<Error> &lastError() const override { return error; }
 
 	std::deque<FrameRef> held;
+	bool started = false;
+	int startFailsWith = 0;
 	std::optional<Error> error;
 	size_t configuredWith = 0;
 	int failWith = 0;

@@ -166,3 +166,17 @@ TEST(Engine, StopReleasesSinksBeforeTheSource)
 	EXPECT_EQ(rig.source->stoppedWithHeld, 0u) << "sinks must let go before the source stops";
 	EXPECT_GT(rig.engine->stats().endNs, 0);
 }
+
+TEST(Engine, ASinkThatCannotStartStopsTheOnesStartedBeforeIt)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	rig.deep->startFailsWith = ENODEV;
+	Result<void> ret = rig.engine->start();
+	ASSERT_FALSE(ret);
+	EXPECT_EQ(ret.error().code, ENODEV);
+	/* The first sink had started: left so, it would keep its display (a
+	 * KMS plane, DRM master) after the run failed. */
+	EXPECT_FALSE(rig.shallow->started);
+	EXPECT_FALSE(rig.source->started);
+}

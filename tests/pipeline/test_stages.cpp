@@ -7,7 +7,7 @@
 
 #include "base/mapping.h"
 #include "pipeline/buffer_pool.h"
-#include "pipeline/pool_support.h"
+#include "pipeline/import_quirks.h"
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/frame_sync.h"
 #include "pipeline/stages/grayscale_stage.h"

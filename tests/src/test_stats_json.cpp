@@ -37,6 +37,50 @@ PipelineStats sampleStats()
 	return stats;
 }
 
+TEST(StatsJson, StartupFromTheProcessStartAndAdjustments)
+{
+	PipelineStats stats = sampleStats();
+	stats.firstCaptureNs = 1'100'000'000;
+	/* The first frame shown is the earliest of any sink's. */
+	stats.sinks[0].firstDisplayedNs = 1'150'000'000;
+	stats.sinks[1].firstDisplayedNs = 1'120'000'000;
+	RunReport report;
+	report.stats = &stats;
+	report.startup.processNs = 1'000'000'000;
+	report.startup.configParsedNs = 1'005'000'000;
+	report.startup.configuredNs = 1'060'500'000;
+	report.adjustments = {"vivid gives 5 fps at 1920x1080; the config asks 25"};
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_DOUBLE_EQ(doc["startup_ms"]["config_parsed"].get<double>(), 5.0);
+	EXPECT_DOUBLE_EQ(doc["startup_ms"]["configured"].get<double>(), 60.5);
+	EXPECT_DOUBLE_EQ(doc["startup_ms"]["first_capture"].get<double>(), 100.0);
+	EXPECT_DOUBLE_EQ(doc["startup_ms"]["first_display"].get<double>(), 120.0);
+	ASSERT_EQ(doc["adjustments"].size(), 1u);
+	EXPECT_EQ(doc["adjustments"][0], "vivid gives 5 fps at 1920x1080; the config asks 25");
+}
+
+TEST(StatsJson, StartupLeavesOutWhatWasNotReached)
+{
+	PipelineStats stats;
+	RunReport report;
+	report.stats = &stats;
+	report.startup.processNs = 1'000'000'000;
+	report.startup.configParsedNs = 1'005'000'000;
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_TRUE(doc["startup_ms"].contains("config_parsed"));
+	EXPECT_FALSE(doc["startup_ms"].contains("configured"));
+	EXPECT_FALSE(doc["startup_ms"].contains("first_capture"));
+	EXPECT_FALSE(doc["startup_ms"].contains("first_display"));
+	EXPECT_TRUE(doc["adjustments"].empty());
+
+	/* Without the process's start nothing is reported at all. */
+	report.startup.processNs = 0;
+	doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_TRUE(doc["startup_ms"].empty());
+}
+
 TEST(StatsJson, CarriesEveryCounter)
 {
 	PipelineStats stats = sampleStats();

@@ -139,3 +139,20 @@ TEST(DescribeFormats, UsesPrimecamNamesAndFlagsUnknownFourccs)
 		  "XR24 (XRGB8888), NM12 (NV12), Y10  (not handled by primecam)");
 	EXPECT_EQ(describeFormats({}), "(no formats)");
 }
+
+TEST(Fraction, RateAdjustmentNamesWhatTheDriverGave)
+{
+	using primecam::rateAdjustment;
+	/* vivid's fastest interval at 1920x1080 is 1/5, at 1280x720 2/25. */
+	EXPECT_EQ(rateAdjustment("vivid", {1, 5}, 25, 1920, 1080),
+		  "vivid gives 5 fps at 1920x1080; the config asks 25");
+	EXPECT_EQ(rateAdjustment("vivid", {2, 25}, 25, 1280, 720),
+		  "vivid gives 12.5 fps at 1280x720; the config asks 25");
+	/* 1/25 granted for 25; NTSC's 1001/30000 for "29.97" (100/2997 as
+	 * asked, 1 ppm apart): nothing to say. */
+	EXPECT_EQ(rateAdjustment("vivid", {1, 25}, 25, 640, 480), "");
+	EXPECT_EQ(rateAdjustment("uvcvideo", {1001, 30000}, 29.97, 640, 480), "");
+	/* No rate asked, or none granted: nothing to compare. */
+	EXPECT_EQ(rateAdjustment("vivid", {1, 5}, 0, 1920, 1080), "");
+	EXPECT_EQ(rateAdjustment("vivid", {0, 0}, 25, 1920, 1080), "");
+}

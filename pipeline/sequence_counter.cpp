@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#include "pipeline/sequence_counter.h"
+
+namespace primecam {
+
+void SequenceCounter::reset()
+{
+	started_ = false;
+	last_ = 0;
+	wraps_ = 0;
+}
+
+uint64_t SequenceCounter::extend(uint32_t sequence)
+{
+	if (started_ && sequence < last_)
+		++wraps_;
+	started_ = true;
+	last_ = sequence;
+	return (wraps_ << 32) | sequence;
+}
+
+} /* namespace primecam */
