@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CPU stages between vivid and vkms on real drivers: what the display showed
- * (vkms's writeback connector) is checked against an independent account of
- * the captured frame, and every CPU touch is counted in SYNC START/END pairs.
+ * (vkms's writeback connector) is checked against the captured frame (a
+ * tap's copy of it) put through the same conversion outside the pipeline,
+ * and every CPU touch is counted in SYNC START/END pairs. The conversions
+ * are primecam's own convertImage (libyuv): these tests show that the
+ * pipeline displays the conversion of the frame it captured, in the right
+ * buffer; whether libyuv converts right is checked on the host, against a
+ * reference written apart from it (tests/pipeline).
  */
 #include <array>
 #include <cstring>
@@ -69,7 +74,8 @@ TEST(StagesToVkms, YuyvConvertedToXrgbShowsLibyuvsConversionOfTheCapturedFrame)
 	auto tap = std::make_unique<TapStage>();
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
+	stages.push_back(
+		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	Pipeline p(vivid("YUYV"), vkms(), {}, std::move(stages));
 	ASSERT_TRUE(p.start()) << p.error();
 	ASSERT_TRUE(p.runTo(60)) << p.error();
@@ -168,7 +174,8 @@ TEST(StagesToVkms, BayerThroughLibv4l2ConvertedForVkms)
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
+	stages.push_back(
+		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	Pipeline p(std::move(source), vkms(), std::move(stages));
 	{
 		BayerOnlyFormats bayerOnly;

@@ -499,7 +499,11 @@ TEST(GlFanOut, KmsAndGlHeadlessShowTheSameStreamWithoutCopies)
 	ASSERT_TRUE(p.runTo(50)) << p.error();
 	const PipelineStats &stats = p.engine->stats();
 	ASSERT_EQ(stats.sinks.size(), 2u);
-	EXPECT_GT(stats.sinks[0].displayed, 20u) << stats.sinks[0].name;
+	/* Frames on both, not a rate: llvmpipe renders on the same two
+	 * emulated CPUs as everything else, and a buffer goes back to the
+	 * camera only when gl-headless let go of it too, so how many of the
+	 * 50 the display flips depends on the host's load. */
+	EXPECT_GE(stats.sinks[0].displayed, 3u) << stats.sinks[0].name;
 	EXPECT_GE(stats.sinks[1].displayed, 3u) << stats.sinks[1].name;
 	EXPECT_EQ(stats.copies(), 0u);
 
