@@ -45,14 +45,20 @@ done < <(sed -n "s/^option('\([a-z0-9_-]*\)', *type: *'feature'.*/\1/p" meson_op
 # meson setup for a new folder; for an existing one, the same options set
 # again (meson configure), so a folder never keeps options from an earlier
 # setup that would build less than this script says.
+# Its output goes to a log, shown when it fails (a missing library).
 setup() {
-	local dir=$1
+	local dir=$1 log
 	shift
+	log=$results/setup-$(basename "$dir").log
 	if [ -f "$dir/build.ninja" ]; then
-		meson configure "$dir" "${features[@]}" "$@" >/dev/null
+		meson configure "$dir" "${features[@]}" "$@" >"$log" 2>&1
 	else
-		meson setup "$dir" "${features[@]}" "$@" >/dev/null
-	fi
+		meson setup "$dir" "${features[@]}" "$@" >"$log" 2>&1
+	fi || {
+		local status=$?
+		grep -E 'ERROR|error' "$log" >&2 || tail -n 20 "$log" >&2
+		return "$status"
+	}
 }
 
 stage "installing build and test dependencies"
