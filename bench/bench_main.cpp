@@ -105,7 +105,11 @@ int main(int argc, char **argv)
 	engine.setFrameLimit(warmup);
 	(*loop)->run();
 	const SinkStats &sink = engine.stats().sinks.front();
+	/* Every count below is of the measured frames: the warm-up's are
+	 * taken off, so that captured, displayed and copies describe the same
+	 * frames. */
 	uint64_t displayed0 = sink.displayed, captured0 = engine.stats().captured;
+	uint64_t copies0 = engine.stats().copies();
 	int64_t cpu0 = cpuTimeNs(), wall0 = monotonicNowNs();
 
 	engine.setFrameLimit(warmup + frames);
@@ -113,7 +117,7 @@ int main(int argc, char **argv)
 	int64_t cpu = cpuTimeNs() - cpu0, wall = monotonicNowNs() - wall0;
 	uint64_t displayed = sink.displayed - displayed0;
 	uint64_t captured = engine.stats().captured - captured0;
-	uint64_t copies = engine.stats().copies();
+	uint64_t copies = engine.stats().copies() - copies0;
 	engine.stop();
 	if (code != 0 || engine.error()) {
 		std::fprintf(stderr, "primecam-bench: %s\n",

@@ -1,8 +1,19 @@
 #!/usr/bin/env python3
-"""Turns bench/run.sh's raw files into results.json and results.md."""
+"""Turns bench/run.sh's raw files into results.json and the tables.
+
+    bench/report.py OUT_DIR [--results bench/results.md]
+
+Writes OUT_DIR/results.json and OUT_DIR/results.md, and the same Markdown to
+--results (bench/results.md in the checkout, which the README's Benchmarks
+section copies verbatim). Each part of the benchmark is one section below:
+a function from OUT_DIR to (title, Markdown); a new measurement is a new
+function in SECTIONS.
+"""
+import argparse
 import json
-import sys
 from pathlib import Path
+
+MODES = ("zero-copy", "copy")
 
 
 def strace_calls(path):
@@ -44,6 +55,9 @@ def mode_result(out, mode):
                      - callgrind_instructions(out / f"{mode}-25.callgrind"))
                     / (cg_long["displayed_total"] - cg_short["displayed_total"]))
     return {
+        "warmup": plain["warmup"],
+        # all three of the measured frames (primecam-bench takes the
+        # warm-up's off)
         "displayed": plain["displayed"],
         "captured": plain["captured"],
         "copies": plain["copies"],
@@ -55,23 +69,21 @@ def mode_result(out, mode):
     }
 
 
-def main():
-    out = Path(sys.argv[1])
-    res = {mode: mode_result(out, mode) for mode in ("zero-copy", "copy")}
+def pipeline_section(out):
+    """Zero-copy against a CPU copy, vivid -> vkms in the VM."""
+    res = {mode: mode_result(out, mode) for mode in MODES}
     zc, cp = res["zero-copy"], res["copy"]
     res["copy_over_zero_copy"] = {
         "cpu_time": round(cp["cpu_us_per_frame"] / zc["cpu_us_per_frame"], 2),
         "syscalls": round(cp["syscalls_per_frame"] / zc["syscalls_per_frame"], 2),
         "instructions": round(cp["instructions_per_frame"] / zc["instructions_per_frame"], 2),
     }
-    (out / "results.json").write_text(json.dumps(res, indent=2) + "\n")
     rows = [
-        "| path | displayed / captured | CPU copies | CPU time per frame, median (range) of 3 "
-        "| syscalls per frame "
-        "| user-space instructions per frame |",
+        f"| path | displayed / captured | CPU copies | CPU time per frame, median (range) of 3 "
+        f"| syscalls per frame | user-space instructions per frame |",
         "|---|---|---|---|---|---|",
     ]
-    for mode in ("zero-copy", "copy"):
+    for mode in MODES:
         r = res[mode]
         rows.append(f"| {mode} | {r['displayed']} / {r['captured']} | {r['copies']} | "
                     f"{r['cpu_us_per_frame']:.0f} µs ({min(r['cpu_us_per_frame_runs']):.0f}–"
@@ -80,11 +92,71 @@ def main():
     ratio = res["copy_over_zero_copy"]
     rows.append(f"| copy ÷ zero-copy | | | {ratio['cpu_time']}× | {ratio['syscalls']}× | "
                 f"{ratio['instructions']}× |")
-    table = "\n".join(rows) + "\n"
-    (out / "results.md").write_text(table)
-    print(table)
-    for mode in ("zero-copy", "copy"):
-        print(f"{mode} syscalls per frame: {res[mode]['syscalls_by_name']}")
+    note = (f"Each path's counts are of the measured frames of its median run, after "
+            f"{zc['warmup']} frames of warm-up that they leave out.")
+    return "pipeline", res, note + "\n\n" + "\n".join(rows) + "\n"
+
+
+# stage-bench's operations, in the table's order, as the table names them.
+STAGE_ROWS = (
+    ("memcpy XRGB8888", "`memcpy` XRGB8888 (the floor)"),
+    ("InvertStage XRGB8888", "`InvertStage` XRGB8888, in place"),
+    ("ConvertStage YUYV->XRGB8888", "`ConvertStage` YUYV → XRGB8888"),
+    ("convertImage YUYV->XRGB8888", "`convertImage` YUYV → XRGB8888, same buffers"),
+    ("libyuv YUY2ToARGB", "bare libyuv `YUY2ToARGB`, same buffers"),
+    ("convertImage NV12->XRGB8888", "`convertImage` NV12 → XRGB8888"),
+    ("libyuv NV12ToARGB", "bare libyuv `NV12ToARGB`, same buffers"),
+)
+
+
+def stages_section(out):
+    """stage-bench: CPU stages next to memcpy, on the host."""
+    doc = json.loads((out / "stages.json").read_text())
+    by = {(r["size"], r["operation"]): r["median_ns"] / 1000 for r in doc["results"]}
+    sizes = list(dict.fromkeys(r["size"] for r in doc["results"]))
+    rows = ["| operation | " + " | ".join(sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
+    for op, label in STAGE_ROWS:
+        cells = []
+        for size in sizes:
+            us = by[(size, op)]
+            cell = f"{us:.0f} µs"
+            if op == "InvertStage XRGB8888":
+                cell += f" ({us / by[(size, 'memcpy XRGB8888')]:.2f}×)"
+            cells.append(cell)
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    note = (f"Median thread CPU time (`{doc['clock']}`) of {doc['frames']} frames per "
+            "operation.")
+    return "stages", doc, note + "\n\n" + "\n".join(rows) + "\n"
+
+
+SECTIONS = (
+    ("vivid → vkms in the VM: zero-copy and a CPU copy", pipeline_section),
+    ("CPU stages (`stage-bench`, on the host)", stages_section),
+)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--results", type=Path,
+                        default=Path(__file__).resolve().parent / "results.md")
+    args = parser.parse_args()
+
+    results = {}
+    text = ["<!-- Written by bench/report.py from a bench/run.sh run; the README's "
+            "Benchmarks tables are copied from here verbatim. -->", ""]
+    for title, section in SECTIONS:
+        key, data, markdown = section(args.out)
+        results[key] = data
+        text += [f"### {title}", "", markdown]
+    markdown = "\n".join(text)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "results.md").write_text(markdown)
+    args.results.write_text(markdown)
+    print(markdown)
+    for mode in MODES:
+        print(f"{mode} syscalls per frame: {results['pipeline'][mode]['syscalls_by_name']}")
 
 
 if __name__ == "__main__":

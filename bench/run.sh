@@ -9,7 +9,10 @@
 #   measured frames: the difference of the counts over the difference of
 #   displayed frames is the steady state per frame (set-up and teardown cancel
 #   out): syscalls, and user-space instructions executed by primecam.
-# Writes OUT_DIR/results.json and OUT_DIR/results.md (the README's table).
+# Then, on the host, build/bench/stage-bench (CPU stages, no devices).
+# Writes OUT_DIR/results.json, OUT_DIR/results.md and bench/results.md (the
+# README's Benchmarks tables are copied from it verbatim): bench/report.py,
+# one section per measurement.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -45,8 +48,9 @@ tests/vm/run-vm.sh --out "$out" -- sh -ec '
 		done
 	done
 ' "$builddir/bench/primecam-bench"
-python3 bench/report.py "$out"
 
 # CPU stage costs next to a plain copy: no devices, so on this host.
 meson compile -C "$builddir" bench/stage-bench >/dev/null
 "$builddir/bench/stage-bench" --json "$out/stages.json"
+
+python3 bench/report.py "$out"

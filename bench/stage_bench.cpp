@@ -12,7 +12,10 @@
  *   convert     ConvertStage::process() YUYV -> XRGB8888 and convertImage()
  *               YUYV and NV12 -> XRGB8888;
  *   libyuv      the bare libyuv call (YUY2ToARGB, NV12ToARGB) on the same
- *               buffers, so that the stage's own overhead shows.
+ *               buffers as the operation before it, so that the stage's own
+ *               overhead shows: YUYV on the stage's memfd input and output
+ *               buffers, NV12 on plain 64-byte aligned memory (no stage
+ *               converts NV12 here).
  * The stages run on memfd-backed buffers, mapped once as in a pipeline. A
  * memfd has no DMA_BUF_IOCTL_SYNC, so the stages' sync is a no-op here: on
  * a dma-buf it adds two ioctls per buffer per frame (and, on non-coherent
@@ -104,9 +107,11 @@ Sample measure(const std::string &size, const std::string &name, unsigned frames
 	return {size, name, samples[samples.size() / 2], samples.front()};
 }
 
-/* A single-plane frame in a memfd, which stages map like a dma-buf. */
+/* A single-plane frame in a memfd, which stages map like a dma-buf; the
+ * bare calls use the same memory through `map`. */
 struct MemfdFrame {
 	DmaBuf memory;
+	Mapping map;
 	FrameBuffer buffer;
 
 	MemfdFrame(const PixelFormatInfo &format, uint32_t width, uint32_t height)
@@ -119,7 +124,7 @@ struct MemfdFrame {
 			std::exit(1);
 		}
 		memory = std::move(DmaBuf::adopt(std::move(fd))).value();
-		Mapping map = std::move(Mapping::map(memory.fd(), size, Mapping::Write)).value();
+		map = std::move(Mapping::map(memory.fd(), size, Mapping::ReadWrite)).value();
 		uint32_t state = 0x9e3779b9;
 		for (uint8_t &byte : map.data()) {
 			state = state * 1664525 + 1013904223;
@@ -196,7 +201,6 @@ int main(int argc, char **argv)
 		uint32_t rgbStride = w * 4, yuyvStride = w * 2;
 		size_t rgbBytes = size_t{rgbStride} * h;
 		Buffer rgbSrc = allocate(rgbBytes), rgbDst = allocate(rgbBytes);
-		Buffer yuyvBuf = allocate(size_t{yuyvStride} * h);
 		Buffer nv12Buf = allocate(size_t{w} * h + size_t{w} * ((h + 1) / 2));
 
 		ImageView dst;
@@ -204,12 +208,6 @@ int main(int argc, char **argv)
 		dst.width = w;
 		dst.height = h;
 		dst.planes[0] = {rgbDst.get(), rgbStride};
-
-		ImageView yuyvView;
-		yuyvView.format = yuyv;
-		yuyvView.width = w;
-		yuyvView.height = h;
-		yuyvView.planes[0] = {yuyvBuf.get(), yuyvStride};
 
 		ImageView nv12View;
 		nv12View.format = nv12;
@@ -235,6 +233,24 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		const FrameBuffer &convertOut = convert.outputPool()->buffers()[0];
+		/* The bare YUYV calls read the stage's input and write its
+		 * output buffer, mapped once more. */
+		Result<Mapping> outMap =
+			Mapping::map(convertOut.memory[0]->fd(),
+				     size_t{convertOut.planes[0].stride} * h, Mapping::ReadWrite);
+		if (!outMap) {
+			std::fprintf(stderr, "stage-bench: %s\n", outMap.error().message.c_str());
+			return 1;
+		}
+		uint8_t *yuyvIn = yuyvFrame.map.data().data();
+		uint8_t *rgbOut = outMap->data().data();
+		ImageView yuyvView;
+		yuyvView.format = yuyv;
+		yuyvView.width = w;
+		yuyvView.height = h;
+		yuyvView.planes[0] = {yuyvIn, yuyvStride};
+		ImageView yuyvDst = dst;
+		yuyvDst.planes[0] = {rgbOut, convertOut.planes[0].stride};
 		StageWork work;
 		results.push_back(measure(size.name, "InvertStage XRGB8888", frames, [&] {
 			failed |= invert.process(rgbFrame.buffer, {}, nullptr, work);
@@ -243,10 +259,10 @@ int main(int argc, char **argv)
 			failed |= convert.process(yuyvFrame.buffer, {}, &convertOut, work);
 		}));
 		results.push_back(measure(size.name, "convertImage YUYV->XRGB8888", frames,
-					  [&] { failed |= convertImage(yuyvView, dst); }));
+					  [&] { failed |= convertImage(yuyvView, yuyvDst); }));
 		results.push_back(measure(size.name, "libyuv YUY2ToARGB", frames, [&] {
-			failed |= libyuv::YUY2ToARGB(yuyvBuf.get(), static_cast<int>(yuyvStride),
-						     rgbDst.get(), static_cast<int>(rgbStride),
+			failed |= libyuv::YUY2ToARGB(yuyvIn, static_cast<int>(yuyvStride), rgbOut,
+						     static_cast<int>(convertOut.planes[0].stride),
 						     static_cast<int>(w), static_cast<int>(h));
 		}));
 		results.push_back(measure(size.name, "convertImage NV12->XRGB8888", frames,

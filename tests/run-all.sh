@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # The README's test command: every primecam test, host and VM.
 #   1. installs what it needs with apt (a fresh Debian 12 machine, as root);
-#   2. builds and runs the host tests (unit + fd/RAII), plain and under
-#      AddressSanitizer + UndefinedBehaviorSanitizer;
+#   2. builds every back end (each Meson feature enabled, so a missing library
+#      fails the build instead of leaving its tests out) and runs the host
+#      tests (unit + fd/RAII), plain and under AddressSanitizer +
+#      UndefinedBehaviorSanitizer;
 #   3. fuzzes the config parser for 30 s (libFuzzer, clang);
 #   4. builds (or takes from the cache) the test kernel and runs the device
 #      tests inside the VM, where a skipped test is a failure;
-#   5. prints one closing line: "N passed, N failed, N skipped".
-# Build folders: build/ and build-asan/ in the checkout (PRIMECAM_BUILD_DIR
-# moves them). The kernel image is cached in ~/.cache/primecam.
+#   5. prints one closing line: "N passed, N failed, N skipped", preceded by
+#      "FAILED:" (and a line naming the parts) when any part failed, ran
+#      fewer tests than its binaries list, or left no results.
+# Build folders: build/, build-asan/ and build-fuzz/ in the checkout
+# (PRIMECAM_BUILD_DIR moves them); existing ones are reconfigured to the
+# options below. The kernel image is cached in ~/.cache/primecam.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,69 +21,115 @@ cd "$top"
 # shellcheck source=vm/apt-ensure.sh
 . tests/vm/apt-ensure.sh
 
+# GoogleTest reads GTEST_* from the environment (GTEST_FILTER runs a subset,
+# GTEST_ALSO_RUN_DISABLED_TESTS others): the caller's must not shape this run.
+while IFS= read -r name; do
+	case "$name" in GTEST_*) unset "$name" ;; esac
+done < <(compgen -e)
+
 builddir=${PRIMECAM_BUILD_DIR:-$top/build}
 asandir=$builddir-asan
+fuzzdir=$builddir-fuzz
 results=$builddir/test-results
 start=$(date +%s)
 stage() { echo "=== [$(($(date +%s) - start)) s] $*"; }
 
+# Every feature option of meson_options.txt, enabled: a back end whose
+# library is missing fails `meson setup` here rather than dropping its
+# device tests from the binary (an `auto` feature would do that silently).
+features=(-Dauto_features=enabled)
+while IFS= read -r feature; do
+	features+=("-D$feature=enabled")
+done < <(sed -n "s/^option('\([a-z0-9_-]*\)', *type: *'feature'.*/\1/p" meson_options.txt)
+
+# meson setup for a new folder; for an existing one, the same options set
+# again (meson configure), so a folder never keeps options from an earlier
+# setup that would build less than this script says.
+# Its output goes to a log, shown when it fails (a missing library).
+setup() {
+	local dir=$1 log
+	shift
+	log=$results/setup-$(basename "$dir").log
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" "${features[@]}" "$@" >"$log" 2>&1
+	else
+		meson setup "$dir" "${features[@]}" "$@" >"$log" 2>&1
+	fi || {
+		local status=$?
+		grep -E 'ERROR|error' "$log" >&2 || tail -n 20 "$log" >&2
+		return "$status"
+	}
+}
+
 stage "installing build and test dependencies"
 ensure_packages $(grep -v '^#' tests/packages.txt)
 
-# The kernel build takes minutes and uses every core: start it now, in
-# parallel with the host builds, and wait for it before the VM stage.
 rm -rf "$results"
 mkdir -p "$results"
 
+# The kernel build takes minutes and uses every core: start it now, in
+# parallel with the host builds, and wait for it before the VM stage.
 stage "test kernel: building or taking it from the cache (log in ~/.cache/primecam)"
 tests/vm/build-kernel.sh >"$results/kernel-path" 2>"$results/kernel.log" &
 kernel_pid=$!
 
+# Meson 1.0.1 reads a gtest binary's results from <build>/<test>.xml and
+# does not delete it first: a binary that crashes before writing its own
+# would be reported with an earlier run's results. Nothing stale survives.
+clear_results() {
+	rm -f "$1/meson-logs/testlog.junit.xml" "$1"/*.xml
+}
+
 stage "host build ($builddir)"
-[ -f "$builddir/build.ninja" ] || meson setup "$builddir" >/dev/null
-meson compile -C "$builddir"
+host_status=0
+setup "$builddir" && meson compile -C "$builddir" || host_status=$?
 
 stage "host tests"
 # xvfb is installed above: the gl-window test's skip without Xvfb (for
 # developers' machines) must not let CI pass, like PRIMECAM_REQUIRE_DEVICES
-# in the VM.
+# in the VM. The device suite is left out: on the host it could only skip,
+# and it runs for real in the VM part below.
 export PRIMECAM_REQUIRE_XVFB=1
-host_status=0
-meson test -C "$builddir" --print-errorlogs || host_status=$?
+clear_results "$builddir"
+if [ "$host_status" -eq 0 ]; then
+	meson test -C "$builddir" --no-rebuild --suite host --print-errorlogs || host_status=$?
+fi
 
 stage "host tests under ASan + UBSan ($asandir)"
-[ -f "$asandir/build.ninja" ] ||
-	meson setup "$asandir" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 # Only what the host suite runs: the device tests and the program (suite
-# program: its linkage, its modules) are not run under the sanitizers here
-# (the VM runs the plain build), nor the gl-window test (suite xvfb), where
-# Mesa's llvmpipe and Xlib, not built with the sanitizers, would be
-# measured rather than primecam.
-meson compile -C "$asandir" tests/unit-tests
+# program: its linkage, its modules, its installation) are not run under the
+# sanitizers here (the VM runs the plain build), nor the gl-window test
+# (suite xvfb), where Mesa's llvmpipe and Xlib, not built with the
+# sanitizers, would be measured rather than primecam.
 asan_status=0
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-	meson test -C "$asandir" --no-rebuild --suite host --no-suite xvfb --no-suite program \
-		--print-errorlogs ||
-	asan_status=$?
+clear_results "$asandir"
+setup "$asandir" -Db_sanitize=address,undefined -Db_lundef=false &&
+	meson compile -C "$asandir" tests/unit-tests || asan_status=$?
+if [ "$asan_status" -eq 0 ]; then
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+		meson test -C "$asandir" --no-rebuild --suite host --no-suite xvfb \
+			--no-suite program --print-errorlogs ||
+		asan_status=$?
+fi
 
 # Tier 4: the config parser under libFuzzer (clang only), briefly: a crash or
 # sanitizer report on any input is a failure. New inputs stay in the build
 # folder; tests/fuzz/corpus is the curated seed set every build replays.
 stage "config parser fuzzing (libFuzzer, ${PRIMECAM_FUZZ_SECONDS:-30} s)"
 ensure_packages clang-14 libclang-rt-14-dev
-fuzzdir=$builddir-fuzz
-[ -f "$fuzzdir/build.ninja" ] ||
-	CXX=clang++-14 meson setup "$fuzzdir" -Db_lundef=false >/dev/null
 mkdir -p "$fuzzdir/corpus"
 fuzz_status=0
-if meson compile -C "$fuzzdir" tests/fuzz/fuzz-config >"$results/fuzz.log" 2>&1; then
+# CXX matters only to a new folder: meson configure keeps the compiler.
+if CXX=clang++-14 setup "$fuzzdir" -Db_lundef=false &&
+	meson compile -C "$fuzzdir" tests/fuzz/fuzz-config >"$results/fuzz.log" 2>&1; then
 	"$fuzzdir/tests/fuzz/fuzz-config" -max_total_time="${PRIMECAM_FUZZ_SECONDS:-30}" \
 		-dict=tests/fuzz/config.dict -print_final_stats=1 \
 		"$fuzzdir/corpus" tests/fuzz/corpus >>"$results/fuzz.log" 2>&1 || fuzz_status=$?
 else
 	fuzz_status=$?
+	[ "$fuzz_status" -ne 0 ] || fuzz_status=1
 fi
-tail -n 12 "$results/fuzz.log"
+tail -n 12 "$results/fuzz.log" 2>/dev/null || true
 {
 	echo '<testsuites><testsuite name="fuzz">'
 	echo '<testcase classname="fuzz" name="config_parser">'
@@ -91,24 +142,35 @@ kernel_status=0
 wait "$kernel_pid" || kernel_status=$?
 cat "$results/kernel.log"
 vm_status=0
+device_tests=$builddir/tests/vm/device-tests
+vm_xml=$results/vm/device-tests.xml
+rm -f "$vm_xml"
 if [ "$kernel_status" -ne 0 ]; then
 	echo "primecam: the test kernel did not build (exit $kernel_status)" >&2
 	vm_status=$kernel_status
+elif [ ! -x "$device_tests" ] || [ "$host_status" -ne 0 ]; then
+	echo "primecam: no device tests to run: the host build failed" >&2
+	vm_status=1
 else
 	stage "device tests inside the VM (skips are failures there)"
 	tests/vm/run-vm.sh --out "$results/vm" -- \
-		"$builddir/tests/vm/device-tests" --gtest_output="xml:$results/vm/device-tests.xml" ||
-		vm_status=$?
+		"$device_tests" --gtest_output="xml:$vm_xml" || vm_status=$?
 fi
 
-stage "summary"
+stage "summary ($(($(date +%s) - start)) s in all)"
+# Each part must report every test its binaries list (counted here, on the
+# host: the VM runs the very same binary), pass and exit 0.
 summary_status=0
-python3 tests/summarize.py --require vm \
+python3 tests/summarize.py \
+	--expect host="$builddir/tests/unit-tests" \
+	--expect host="$builddir/tests/egl/gl-window-test" \
+	--expect host-asan="$asandir/tests/unit-tests" \
+	--expect vm="$device_tests" \
+	--no-skips vm \
+	--status host=$host_status --status host-asan=$asan_status \
+	--status fuzz=$fuzz_status --status vm=$vm_status \
 	host="$builddir/meson-logs/testlog.junit.xml" \
 	host-asan="$asandir/meson-logs/testlog.junit.xml" \
 	fuzz="$results/fuzz.xml" \
-	vm="$results/vm/device-tests.xml" || summary_status=$?
-echo "host: $host_status, asan: $asan_status, fuzz: $fuzz_status, vm: $vm_status; $(($(date +%s) - start)) s in all"
-for s in $host_status $asan_status $fuzz_status $vm_status $summary_status; do
-	[ "$s" -eq 0 ] || exit 1
-done
+	vm="$vm_xml" || summary_status=$?
+exit "$summary_status"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <set>
 #include <unordered_set>
 
 #include <fcntl.h>
@@ -66,17 +67,22 @@ TEST(DmaBuf, FdNumberReuseGivesANewIdentity)
 	EXPECT_NE(b->id(), first) << "identity must come from the buffer, not the fd number";
 }
 
+/* The hashes themselves, not a hash set of ids: a set keeps colliding ids
+ * apart by equality, so its size would not show a collision. */
 TEST(DmaBuf, IdsHashDistinctly)
 {
-	std::unordered_set<BufferId> ids;
+	std::set<BufferId> ids;
+	std::unordered_set<size_t> hashes;
 	std::vector<DmaBuf> keep;
 	for (int i = 0; i < 16; ++i) {
 		auto b = DmaBuf::adopt(sizedMemfd(4096));
 		ASSERT_TRUE(b.ok());
 		ids.insert(b->id());
+		hashes.insert(std::hash<BufferId>{}(b->id()));
 		keep.push_back(std::move(*b));
 	}
-	EXPECT_EQ(ids.size(), 16u);
+	EXPECT_EQ(ids.size(), 16u) << "distinct buffers with one identity";
+	EXPECT_EQ(hashes.size(), 16u) << "distinct identities that hash alike";
 }
 
 TEST(DmaBuf, AdoptInvalidFdFails)

@@ -9,8 +9,10 @@
 # DIR writable at the same absolute path, so the command runs on the host's
 # binaries in the caller's current directory and writes results where the host
 # sees them. Its environment: PATH, HOME=/tmp, PRIMECAM_IN_VM=1,
-# PRIMECAM_REQUIRE_DEVICES=1, PRIMECAM_OUT=DIR and every PRIMECAM_* / GTEST_*
-# variable of the caller. A udev daemon runs in the guest (libcamera needs
+# PRIMECAM_REQUIRE_DEVICES=1, PRIMECAM_OUT=DIR and every PRIMECAM_* variable
+# of the caller. No GTEST_* variable: GoogleTest would take a caller's
+# GTEST_FILTER as the set to run, and a run of a few tests would pass for the
+# whole suite; a filter goes on the command line, where the command shows it. A udev daemon runs in the guest (libcamera needs
 # its database to find vimc) unless --no-udev. PRIMECAM_VM_KERNEL=/path/bzImage
 # boots that kernel instead of the one build-kernel.sh builds.
 #
@@ -87,7 +89,7 @@ cwd=$(pwd -P)
 	# Pass-through first, so the values below win over the caller's.
 	while IFS= read -r name; do
 		case "$name" in
-		PRIMECAM_* | GTEST_*) echo "export $name=$(sq "${!name}")" ;;
+		PRIMECAM_*) echo "export $name=$(sq "${!name}")" ;;
 		esac
 	done < <(compgen -e)
 	echo "export PATH=$(sq "$PATH")"

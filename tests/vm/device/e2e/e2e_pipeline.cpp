@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "tests/vm/device/e2e/e2e_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "drm/card.h"
@@ -43,20 +44,23 @@ CaptureConfig startOfExposure(CaptureConfig capture)
 
 Pipeline::Pipeline(CaptureConfig capture, const KmsSinkConfig &display,
 		   std::optional<BufferAllocator> allocator,
-		   std::vector<std::unique_ptr<Stage>> stages)
+		   std::vector<std::unique_ptr<Stage>> stages, const SinkWrapper &wrap)
 	: Pipeline(std::make_unique<V4l2Source>(startOfExposure(std::move(capture)),
 						std::move(allocator)),
-		   display, std::move(stages))
+		   display, std::move(stages), wrap)
 {}
 
 Pipeline::Pipeline(std::unique_ptr<Source> source, const KmsSinkConfig &display,
-		   std::vector<std::unique_ptr<Stage>> stages)
+		   std::vector<std::unique_ptr<Stage>> stages, const SinkWrapper &wrap)
 {
 	loop = std::move(EventLoop::create()).value();
 	auto kms = std::make_unique<KmsSink>(display);
 	sink = kms.get();
 	std::vector<std::unique_ptr<Sink>> sinks;
-	sinks.push_back(std::move(kms));
+	if (wrap)
+		sinks.push_back(wrap(std::move(kms)));
+	else
+		sinks.push_back(std::move(kms));
 	engine = std::make_unique<Engine>(*loop, std::move(source), std::move(stages),
 					  std::move(sinks));
 }
@@ -69,9 +73,11 @@ Result<void> Pipeline::start()
 
 bool Pipeline::runTo(uint64_t frames)
 {
+	const uint64_t toGo = frames - std::min(frames, engine->stats().captured);
+	const auto limit = 30s + std::chrono::duration_cast<std::chrono::seconds>(toGo * 200ms);
 	engine->setFrameLimit(frames);
 	bool timedOut = false;
-	auto watchdog = loop->addTimer(60s, 0s, [&] {
+	auto watchdog = loop->addTimer(limit, 0s, [&] {
 		timedOut = true;
 		loop->exit(2);
 	});

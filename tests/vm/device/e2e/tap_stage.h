@@ -17,8 +17,11 @@ namespace primecam::test {
 /*
  * Keeps a copy of the last few input frames, by sequence number, so the
  * test knows what the camera delivered for the frame the display shows
- * (the capture buffer itself is long back in the camera by then). A test
- * instrument, not a primecam stage: the copy is the point here.
+ * (the capture buffer itself is long back in the camera by then, or, in a
+ * broken pipeline, overwritten while on screen). A test instrument, not a
+ * primecam stage: the copy is the point here. An analysis stage, so the
+ * frame itself goes on to the sinks in its own buffer: the path under
+ * test stays zero-copy.
  */
 class TapStage : public Stage
 {
@@ -60,41 +63,72 @@ public:
 			return ret;
 		ImageView view = maps_.view(in);
 		std::lock_guard<std::mutex> lock(mutex_);
-		Slot &slot = slots_[metadata.sequence % slots_.size()];
+		/* In arrival order, not by sequence: vivid can give two frames
+		 * the same sequence number (see v4l2_test_helpers.cpp), and
+		 * both must stay kept. */
+		Slot &slot = slots_[next_++ % slots_.size()];
 		std::memcpy(slot.bytes.data(), view.planes[0].data, slot.bytes.size());
 		slot.sequence = metadata.sequence;
 		return sync.end();
 	}
 
-	/* The input of frame `sequence`, if still kept. */
+	/* The input of frame `sequence`, if still kept (the latest, should
+	 * the camera have repeated the number). */
 	const std::vector<uint8_t> *frame(uint64_t sequence)
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
-		const Slot &slot = slots_[sequence % slots_.size()];
-		return slot.sequence == sequence ? &slot.bytes : nullptr;
+		const Slot *slot = latest(sequence);
+		return slot ? &slot->bytes : nullptr;
+	}
+	/* Every kept input numbered `sequence`, newest first: one, unless the
+	 * camera repeated the number. */
+	std::vector<const std::vector<uint8_t> *> frames(uint64_t sequence)
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		std::vector<const std::vector<uint8_t> *> found;
+		for (size_t back = 1; back <= slots_.size() && back <= next_; ++back) {
+			const Slot &slot = slots_[(next_ - back) % slots_.size()];
+			if (slot.sequence == sequence)
+				found.push_back(&slot.bytes);
+		}
+		return found;
 	}
 	uint32_t stride() const { return stride_; }
+	uint32_t width() const { return layout_.width; }
+	uint32_t height() const { return layout_.height; }
 	/* The same, as an image of every plane (valid while the slot is not
 	 * reused: copy what must outlive the next frames). */
 	std::optional<ImageView> view(uint64_t sequence)
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
-		Slot &slot = slots_[sequence % slots_.size()];
-		if (slot.sequence != sequence)
+		Slot *slot = latest(sequence);
+		if (!slot)
 			return std::nullopt;
 		ImageView image{layout_.format, layout_.width, layout_.height, {}};
 		for (uint32_t p = 0; p < layout_.numPlanes; ++p)
-			image.planes[p] = {slot.bytes.data() + (layout_.planes[p].offset -
-								layout_.planes[0].offset),
+			image.planes[p] = {slot->bytes.data() + (layout_.planes[p].offset -
+								 layout_.planes[0].offset),
 					   layout_.planes[p].stride};
 		return image;
 	}
 
 private:
+	/* Under mutex_. */
+	Slot *latest(uint64_t sequence)
+	{
+		for (size_t back = 1; back <= slots_.size() && back <= next_; ++back) {
+			Slot &slot = slots_[(next_ - back) % slots_.size()];
+			if (slot.sequence == sequence)
+				return &slot;
+		}
+		return nullptr;
+	}
+
 	MappedBuffers maps_;
 	FrameBuffer layout_;
 	std::vector<Slot> slots_;
 	uint32_t stride_ = 0;
+	size_t next_ = 0; /* frames tapped so far */
 	std::mutex mutex_;
 };
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CPU stages between vivid and vkms on real drivers: what the display showed
- * (vkms's writeback connector) is checked against an independent account of
- * the captured frame, and every CPU touch is counted in SYNC START/END pairs.
+ * (vkms's writeback connector) is checked against the captured frame (a
+ * tap's copy of it) put through the same conversion outside the pipeline,
+ * and every CPU touch is counted in SYNC START/END pairs. The conversions
+ * are primecam's own convertImage (libyuv): these tests show that the
+ * pipeline displays the conversion of the frame it captured, in the right
+ * buffer; whether libyuv converts right is checked on the host, against a
+ * reference written apart from it (tests/pipeline).
  */
 #include <array>
 #include <cstring>
@@ -69,7 +74,8 @@ TEST(StagesToVkms, YuyvConvertedToXrgbShowsLibyuvsConversionOfTheCapturedFrame)
 	auto tap = std::make_unique<TapStage>();
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
+	stages.push_back(
+		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	Pipeline p(vivid("YUYV"), vkms(), {}, std::move(stages));
 	ASSERT_TRUE(p.start()) << p.error();
 	ASSERT_TRUE(p.runTo(60)) << p.error();
@@ -78,7 +84,9 @@ TEST(StagesToVkms, YuyvConvertedToXrgbShowsLibyuvsConversionOfTheCapturedFrame)
 	const StageStats &convert = stats.stages.at(1);
 	EXPECT_EQ(convert.conversions, convert.processed);
 	EXPECT_EQ(stats.copies(), 0u);
-	EXPECT_GE(p.display().displayed * 100, convert.processed * 80)
+	/* half: a rate the emulated display meets on a loaded host (see
+	 * test_vivid_vkms.cpp) */
+	EXPECT_GE(p.display().displayed * 2, convert.processed)
 		<< p.display().displayed << " of " << convert.processed
 		<< " converted frames shown";
 	expectSyncPairs(stats, {1, 2}); /* tap: input; convert: input + output */
@@ -168,7 +176,8 @@ TEST(StagesToVkms, BayerThroughLibv4l2ConvertedForVkms)
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
+	stages.push_back(
+		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	Pipeline p(std::move(source), vkms(), std::move(stages));
 	{
 		BayerOnlyFormats bayerOnly;

