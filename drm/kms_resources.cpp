@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 
 #include <xf86drm.h>
 
@@ -71,8 +72,6 @@ struct Deleter {
 using ObjectProperties =
 	std::unique_ptr<drmModeObjectProperties,
 			Deleter<drmModeObjectProperties, drmModeFreeObjectProperties>>;
-using Property =
-	std::unique_ptr<drmModePropertyRes, Deleter<drmModePropertyRes, drmModeFreeProperty>>;
 using Blob = std::unique_ptr<drmModePropertyBlobRes,
 			     Deleter<drmModePropertyBlobRes, drmModeFreePropertyBlob>>;
 using Resources = std::unique_ptr<drmModeRes, Deleter<drmModeRes, drmModeFreeResources>>;
@@ -84,20 +83,55 @@ using Encoder = std::unique_ptr<drmModeEncoder, Deleter<drmModeEncoder, drmModeF
 using Crtc = std::unique_ptr<drmModeCrtc, Deleter<drmModeCrtc, drmModeFreeCrtc>>;
 using Plane = std::unique_ptr<drmModePlane, Deleter<drmModePlane, drmModeFreePlane>>;
 
-Result<KmsPropertyList> queryProperties(const Card &card, uint32_t id, uint32_t type,
-					const std::string &what)
+/*
+ * Property names by id, for one query of a card. DRM creates most
+ * properties once per device and attaches the same object to every plane,
+ * CRTC or connector (FB_ID, CRTC_ID, SRC_*, type, IN_FORMATS...), so a card
+ * with ten planes has a few dozen distinct properties, not hundreds: each
+ * name is asked for once. Start-up on a slow CPU (or under emulation) pays
+ * for every ioctl.
+ */
+class PropertyNames
+{
+public:
+	explicit PropertyNames(const Card &card) : card_(card) {}
+
+	Result<std::string_view> name(uint32_t id, const std::string &what)
+	{
+		auto it = names_.find(id);
+		if (it != names_.end())
+			return std::string_view(it->second);
+		/* Zero value and enum counts: GETPROPERTY copies the name and
+		 * flags only, in one call (drmModeGetProperty makes two and
+		 * copies every enum value). */
+		drm_mode_get_property prop = {};
+		prop.prop_id = id;
+		if (drmIoctl(card_.fd(), DRM_IOCTL_MODE_GETPROPERTY, &prop) < 0)
+			return Error::fromErrno(errno, "property " + std::to_string(id) + " of " +
+							       what + " on " + card_.describe());
+		prop.name[DRM_PROP_NAME_LEN - 1] = '\0';
+		return std::string_view(names_.emplace(id, prop.name).first->second);
+	}
+
+private:
+	const Card &card_;
+	std::unordered_map<uint32_t, std::string> names_;
+};
+
+Result<KmsPropertyList> queryProperties(const Card &card, PropertyNames &names, uint32_t id,
+					uint32_t type, const std::string &what)
 {
 	ObjectProperties props(drmModeObjectGetProperties(card.fd(), id, type));
 	if (!props)
 		return Error::fromErrno(errno, "properties of " + what + " on " + card.describe());
 	KmsPropertyList list;
+	list.properties.reserve(props->count_props);
 	for (uint32_t i = 0; i < props->count_props; ++i) {
-		Property prop(drmModeGetProperty(card.fd(), props->props[i]));
-		if (!prop)
-			return Error::fromErrno(errno,
-						"property " + std::to_string(props->props[i]) +
-							" of " + what + " on " + card.describe());
-		list.properties.push_back({prop->name, prop->prop_id, props->prop_values[i]});
+		Result<std::string_view> name = names.name(props->props[i], what);
+		if (!name)
+			return std::move(name).error();
+		list.properties.push_back(
+			{std::string(*name), props->props[i], props->prop_values[i]});
 	}
 	return list;
 }
@@ -127,6 +161,7 @@ Result<KmsResources> KmsResources::query(const Card &card)
 		return Error::fromErrno(errno, "GETRESOURCES on " + card.describe() +
 						       " (not a KMS device?)");
 	KmsResources out;
+	PropertyNames names(card);
 
 	for (int i = 0; i < res->count_crtcs; ++i) {
 		KmsCrtc crtc;
@@ -138,7 +173,7 @@ Result<KmsResources> KmsResources::query(const Card &card)
 			return Error::fromErrno(errno, what + " on " + card.describe());
 		crtc.modeValid = info->mode_valid;
 		crtc.mode = info->mode;
-		auto props = queryProperties(card, crtc.id, DRM_MODE_OBJECT_CRTC, what);
+		auto props = queryProperties(card, names, crtc.id, DRM_MODE_OBJECT_CRTC, what);
 		if (!props)
 			return std::move(props).error();
 		crtc.properties = std::move(*props);
@@ -172,7 +207,7 @@ Result<KmsResources> KmsResources::query(const Card &card)
 			c.possibleCrtcs |= enc->possible_crtcs;
 			c.possibleClones |= enc->possible_clones;
 		}
-		auto props = queryProperties(card, id, DRM_MODE_OBJECT_CONNECTOR, c.name);
+		auto props = queryProperties(card, names, id, DRM_MODE_OBJECT_CONNECTOR, c.name);
 		if (!props)
 			return std::move(props).error();
 		c.properties = std::move(*props);
@@ -203,7 +238,7 @@ Result<KmsResources> KmsResources::query(const Card &card)
 		p.crtcId = info->crtc_id;
 		p.fbId = info->fb_id;
 		p.formats.assign(info->formats, info->formats + info->count_formats);
-		auto props = queryProperties(card, p.id, DRM_MODE_OBJECT_PLANE, what);
+		auto props = queryProperties(card, names, p.id, DRM_MODE_OBJECT_PLANE, what);
 		if (!props)
 			return std::move(props).error();
 		p.properties = std::move(*props);
