@@ -129,8 +129,15 @@ def stages_section(out):
     return "stages", doc, note + "\n\n" + "\n".join(rows) + "\n"
 
 
+def startup_section(out):
+    """bench/startup.py: start-up next to the reference, in the same boot."""
+    doc = json.loads((out / "startup.json").read_text())
+    return "startup", doc, (out / "startup.md").read_text()
+
+
 SECTIONS = (
     ("vivid → vkms in the VM: zero-copy and a CPU copy", pipeline_section),
+    ("Start-up in the VM: `--frames 1` next to the same ioctls alone", startup_section),
     ("CPU stages (`stage-bench`, on the host)", stages_section),
 )
 

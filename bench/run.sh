@@ -24,7 +24,7 @@ builddir=${PRIMECAM_BUILD_DIR:-$top/build}
 ensure_packages $(grep -v '^#' tests/packages.txt) strace valgrind
 [ -f "$builddir/build.ninja" ] || meson setup "$builddir" >/dev/null
 # Benchmarks want an optimised build; debugoptimized is the project default.
-meson compile -C "$builddir" bench/primecam-bench >/dev/null
+meson compile -C "$builddir" bench/primecam-bench bench/startup-reference primecam-all >/dev/null
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -47,7 +47,9 @@ tests/vm/run-vm.sh --out "$out" -- sh -ec '
 				--json "$PRIMECAM_OUT/$mode-$n-cg.json" >/dev/null
 		done
 	done
-' "$builddir/bench/primecam-bench"
+	# Start-up on its own: the program next to the same ioctls alone.
+	python3 bench/startup.py "$1" "$2" "$PRIMECAM_OUT"
+' "$builddir/bench/primecam-bench" "$builddir/src/primecam" "$builddir/bench/startup-reference"
 
 # CPU stage costs next to a plain copy: no devices, so on this host.
 meson compile -C "$builddir" bench/stage-bench >/dev/null
