@@ -67,40 +67,36 @@ int xioctl(int fd, unsigned long request, void *arg)
 	return ret;
 }
 
-uint32_t propertyId(int fd, uint32_t object, uint32_t type, const char *name)
+/* A property of a KMS object by name: its id (0 when absent) and value. */
+struct Property {
+	uint32_t id = 0;
+	uint64_t value = 0;
+};
+
+Property property(int fd, uint32_t object, uint32_t type, const char *name)
 {
 	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, object, type);
 	if (!props)
 		die("drmModeObjectGetProperties");
-	uint32_t id = 0;
-	for (uint32_t i = 0; i < props->count_props && !id; ++i) {
+	Property found;
+	for (uint32_t i = 0; i < props->count_props && !found.id; ++i) {
 		drmModePropertyRes *prop = drmModeGetProperty(fd, props->props[i]);
 		if (prop && std::strcmp(prop->name, name) == 0)
-			id = prop->prop_id;
+			found = {prop->prop_id, props->prop_values[i]};
 		drmModeFreeProperty(prop);
 	}
 	drmModeFreeObjectProperties(props);
+	return found;
+}
+
+uint32_t propertyId(int fd, uint32_t object, uint32_t type, const char *name)
+{
+	uint32_t id = property(fd, object, type, name).id;
 	if (!id) {
 		errno = ENOENT;
 		die(name);
 	}
 	return id;
-}
-
-uint64_t propertyValue(int fd, uint32_t object, uint32_t type, const char *name)
-{
-	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, object, type);
-	if (!props)
-		die("drmModeObjectGetProperties");
-	uint64_t value = 0;
-	for (uint32_t i = 0; i < props->count_props; ++i) {
-		drmModePropertyRes *prop = drmModeGetProperty(fd, props->props[i]);
-		if (prop && std::strcmp(prop->name, name) == 0)
-			value = props->prop_values[i];
-		drmModeFreeProperty(prop);
-	}
-	drmModeFreeObjectProperties(props);
-	return value;
 }
 
 int64_t flipNs = 0;
@@ -202,7 +198,7 @@ int main(int argc, char **argv)
 	for (uint32_t i = 0; i < planes->count_planes && !plane; ++i) {
 		drmModePlane *p = drmModeGetPlane(card, planes->planes[i]);
 		if (p && (p->possible_crtcs & (1u << crtcIndex)) &&
-		    propertyValue(card, p->plane_id, DRM_MODE_OBJECT_PLANE, "type") ==
+		    property(card, p->plane_id, DRM_MODE_OBJECT_PLANE, "type").value ==
 			    DRM_PLANE_TYPE_PRIMARY)
 			plane = p->plane_id;
 		drmModeFreePlane(p);
