@@ -18,9 +18,9 @@ namespace primecam {
  * Where they are: $PRIMECAM_MODULE_DIR when set; else, when the program runs
  * from its build tree, the tree's modules/ folder; else the installed
  * <libdir>/primecam, found from the program's own folder (so that an
- * installed tree that moved, a DESTDIR, still finds its own). A module that is absent or does not load gives one
- * error naming the module, dlerror()'s text and the Debian package of the
- * library it needs; it is tried once, and the error is kept.
+ * installed tree that moved, a DESTDIR, still finds its own). A module that is absent or does not
+ * load gives one error naming the module, dlerror()'s text and the Debian package of the library it
+ * needs; it is tried once, and the error is kept.
  */
 class ModuleRegistry
 {

@@ -308,7 +308,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			continue;
 		}
 		std::string line = name + ": cannot scan out " + std::string(format->name) +
-				   "; it takes " + formatList(std::span<const uint32_t>(sink.drmFormats));
+				   "; it takes " +
+				   formatList(std::span<const uint32_t>(sink.drmFormats));
 		/* The fix, when a conversion gets there. */
 		const PixelFormatInfo *fix = nullptr;
 		for (const PixelFormatInfo *t : conversionTargets()) {
