@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "src/list_command.h"
 
-#include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include <dirent.h>
-
+#include "base/device_nodes.h"
 #include "drm/card.h"
 #include "drm/card_report.h"
 #include "modules/module_registry.h"
@@ -19,25 +16,11 @@ namespace primecam {
 namespace {
 
 /* /dev/dri/card* in numeric order (card10 after card9). */
-Result<std::vector<std::string>> cardPaths()
+std::vector<std::string> cardPaths()
 {
 	std::vector<std::string> paths;
-	DIR *dir = opendir("/dev/dri");
-	if (!dir) {
-		/* No DRM driver loaded at all: an empty list, not an error. */
-		if (errno == ENOENT)
-			return paths;
-		return Error::fromErrno(errno, "listing /dev/dri");
-	}
-	while (dirent *entry = readdir(dir)) {
-		std::string name = entry->d_name;
-		if (name.starts_with("card"))
-			paths.push_back("/dev/dri/" + name);
-	}
-	closedir(dir);
-	std::sort(paths.begin(), paths.end(), [](const std::string &a, const std::string &b) {
-		return a.size() != b.size() ? a.size() < b.size() : a < b;
-	});
+	for (DeviceNode &node : listDeviceNodes("drm", "card", "dri"))
+		paths.push_back(std::move(node.path));
 	return paths;
 }
 
@@ -62,14 +45,10 @@ int listCommand()
 	print(libcamera ? (*libcamera)->describeCameras() : libcamera.error().message + "\n");
 
 	print("\nDRM cards\n=========\n");
-	Result<std::vector<std::string>> paths = cardPaths();
-	if (!paths) {
-		fprintf(stderr, "primecam: %s\n", paths.error().message.c_str());
-		return 1;
-	}
-	if (paths->empty())
+	std::vector<std::string> paths = cardPaths();
+	if (paths.empty())
 		print("no DRM cards (/dev/dri/card*)\n");
-	for (const std::string &path : *paths) {
+	for (const std::string &path : paths) {
 		/* For buffers: listing must not take the display from anyone. */
 		Result<Card> card = Card::open(path, Card::Role::Buffers);
 		Result<std::string> text =
@@ -93,7 +72,7 @@ int listCommand()
 	/* GBM over every card, then surfaceless: where a GL sink can render,
 	 * with what, and whether it can import dma-bufs. */
 	Result<const GlBackend *> gl = modules.gl();
-	print(gl ? (*gl)->describeDisplays(*paths) : gl.error().message + "\n");
+	print(gl ? (*gl)->describeDisplays(paths) : gl.error().message + "\n");
 
 	/* Last: every module has been asked for by now, or is tried here. */
 	print("\nBack ends\n=========\n");
