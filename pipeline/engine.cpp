@@ -16,8 +16,23 @@ Engine::Engine(EventLoop &loop, std::unique_ptr<Source> source,
 	: loop_(loop), source_(std::move(source)), stages_(std::move(stages)),
 	  sinks_(std::move(sinks))
 {
-	if (!stages_.empty())
-		runner_ = std::make_unique<StageRunner>(stages_);
+	/* Consecutive CPU stages share one worker; a device stage is a link
+	 * of its own. */
+	std::span<const std::unique_ptr<Stage>> all(stages_);
+	for (size_t i = 0; i < all.size();) {
+		linkStage_.push_back(i);
+		if (StageLink *link = all[i]->link()) {
+			links_.push_back(link);
+			++i;
+			continue;
+		}
+		size_t end = i;
+		while (end < all.size() && !all[end]->link())
+			++end;
+		runners_.push_back(std::make_unique<StageRunner>(all.subspan(i, end - i)));
+		links_.push_back(runners_.back().get());
+		i = end;
+	}
 }
 
 Engine::~Engine()
@@ -40,6 +55,8 @@ Result<void> Engine::configure()
 			return ret;
 		if (BufferPool *pool = stage->outputPool())
 			buffers = pool->buffers();
+		else if (!stage->outputBuffers().empty())
+			buffers = stage->outputBuffers();
 	}
 	for (auto &sink : sinks_) {
 		ret = sink->configure(buffers);
@@ -62,14 +79,21 @@ Result<void> Engine::start()
 			return ret;
 		}
 	}
-	if (runner_) {
-		if (stats_.stages.empty())
-			for (auto &stage : stages_)
-				stats_.addStage(stage->describe());
-		Result<void> ret = runner_->start(
-			loop_, stats_, [this](FrameRef frame) { deliver(std::move(frame)); },
-			[this](const Error &error) { onError(error); });
+	if (stats_.stages.empty())
+		for (auto &stage : stages_)
+			stats_.addStage(stage->describe());
+	/* Last to first: each link hands its frames to one already started. */
+	for (size_t i = links_.size(); i-- > 0;) {
+		StageLink::DeliverFn next = [this](FrameRef frame) { deliver(std::move(frame)); };
+		if (i + 1 < links_.size())
+			next = [link = links_[i + 1]](FrameRef frame) {
+				link->submit(std::move(frame));
+			};
+		Result<void> ret = links_[i]->start(loop_, stats_, linkStage_[i], std::move(next),
+						    [this](const Error &error) { onError(error); });
 		if (!ret) {
+			for (size_t j = i + 1; j < links_.size(); ++j)
+				links_[j]->stop();
 			for (auto &sink : sinks_)
 				sink->stop();
 			return ret;
@@ -93,10 +117,11 @@ void Engine::stop()
 		return;
 	started_ = false;
 	stats_.endNs = monotonicNowNs();
-	/* The worker first (it reads buffers), then the sinks: they hold
-	 * buffers the stages and the source are about to free. */
-	if (runner_)
-		runner_->stop();
+	/* The stages first, upstream first (the workers read buffers; a
+	 * device stage stops converting), then the sinks: they hold buffers
+	 * the stages and the source are about to free. */
+	for (StageLink *link : links_)
+		link->stop();
 	for (auto &sink : sinks_)
 		sink->stop();
 	source_->stop();
@@ -126,8 +151,8 @@ void Engine::onFrame(FrameRef frame)
 	if (stats_.captured++ == 0)
 		stats_.firstCaptureNs = monotonicNowNs();
 
-	if (runner_)
-		runner_->submit(std::move(frame));
+	if (!links_.empty())
+		links_.front()->submit(std::move(frame));
 	else
 		deliver(std::move(frame));
 

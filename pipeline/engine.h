@@ -18,10 +18,10 @@ namespace primecam {
 class EventLoop;
 
 /*
- * Wires one source, through optional CPU stages, to its sinks on one event
- * loop. Every frame fans out to every sink as a copy of the same FrameRef:
- * no pixel is copied, and the buffer returns to its producer (the source, or
- * a converting stage's pool) only when the last holder let go of it.
+ * Wires one source, through optional stages (CPU stages on a worker thread,
+ * device stages on the loop), to its sinks on one event loop. Every frame fans out to every sink as
+ * a copy of the same FrameRef: no pixel is copied, and the buffer returns to its producer (the
+ * source, or a converting stage's pool) only when the last holder let go of it.
  *
  * Order matters at both ends: each consumer imports its producer's buffers
  * after the producer allocated them (configure, in data-path order), and
@@ -63,7 +63,12 @@ private:
 	 * then the source. */
 	std::unique_ptr<Source> source_;
 	std::vector<std::unique_ptr<Stage>> stages_;
-	std::unique_ptr<StageRunner> runner_;
+	/* Each run of CPU stages, on its worker. */
+	std::vector<std::unique_ptr<StageRunner>> runners_;
+	/* The chain in order: the runners and the device stages' links; the
+	 * first stage of links_[i] is stages_[linkStage_[i]]. */
+	std::vector<StageLink *> links_;
+	std::vector<size_t> linkStage_;
 	std::vector<std::unique_ptr<Sink>> sinks_;
 	PipelineStats stats_;
 	std::optional<Error> error_;

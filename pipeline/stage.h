@@ -14,6 +14,7 @@
 namespace primecam {
 
 class BufferPool;
+class StageLink;
 
 /*
  * What one stage did to one frame, filled on the worker thread and published
@@ -43,6 +44,9 @@ struct StageWork {
  * configure() runs on the loop thread before streaming; process() runs on
  * the stage worker thread, one frame at a time, and must not allocate, map
  * or import: all of that happens in configure().
+ *
+ * A device stage (a V4L2 mem2mem converter) does its work in hardware: it is
+ * driven on the event loop through link(), and process() is not called.
  */
 class Stage
 {
@@ -50,7 +54,8 @@ public:
 	enum class Kind {
 		Analysis,
 		InPlace,
-		Converting
+		Converting,
+		Device
 	};
 
 	virtual ~Stage() = default;
@@ -70,12 +75,18 @@ public:
 	 * after configure()); nullptr for the others. */
 	virtual BufferPool *outputPool() { return nullptr; }
 
+	/* Device stages: how the engine drives it, and the buffers its frames
+	 * come out in (valid after configure()). */
+	virtual StageLink *link() { return nullptr; }
+	virtual std::span<const FrameBuffer> outputBuffers() const { return {}; }
+
 	/*
 	 * One frame, on the worker thread. out is the output buffer of a
-	 * converting stage, nullptr otherwise. Returns 0 or -errno.
+	 * converting stage, nullptr otherwise. Returns 0 or -errno; a device
+	 * stage, which the engine never asks, -ENOTSUP.
 	 */
 	virtual int process(const FrameBuffer &in, const FrameMetadata &metadata,
-			    const FrameBuffer *out, StageWork &work) = 0;
+			    const FrameBuffer *out, StageWork &work);
 
 	/* Replaces DMA_BUF_IOCTL_SYNC, so that tests count and fail the
 	 * STARTs and ENDs of a stage without a device (memfd buffers). */

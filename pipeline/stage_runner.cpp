@@ -35,13 +35,15 @@ StageRunner::~StageRunner()
 	stop();
 }
 
-Result<void> StageRunner::start(EventLoop &loop, PipelineStats &stats, DeliverFn deliver,
-				ErrorFn onError)
+Result<void> StageRunner::start(EventLoop &loop, PipelineStats &stats, size_t firstStage,
+				DeliverFn deliver, ErrorFn onError)
 {
-	if (stats.stages.size() != stages_.size())
+	if (stats.stages.size() < firstStage + stages_.size())
 		return Error::fromErrno(
 			EINVAL, "stage runner: stats have " + std::to_string(stats.stages.size()) +
-					" stages, the chain " + std::to_string(stages_.size()));
+					" stages, the chain " +
+					std::to_string(firstStage + stages_.size()));
+	firstStage_ = firstStage;
 	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (fd < 0)
 		return Error::fromErrno(errno, "stage runner: eventfd");
@@ -93,7 +95,7 @@ void StageRunner::submit(FrameRef frame)
 	}
 	/* The worker is behind: the newest frame is the one worth showing. */
 	if (waiting_)
-		++stats_->stages.front().droppedBehind;
+		++stats_->stages[firstStage_].droppedBehind;
 	waiting_ = std::move(frame);
 }
 
@@ -107,7 +109,7 @@ void StageRunner::startJob(FrameRef frame)
 		if (!outputs_[i]) {
 			/* Every output buffer is still on screen or queued for
 			 * it: drop this frame rather than wait. */
-			++stats_->stages[i].droppedNoBuffer;
+			++stats_->stages[firstStage_ + i].droppedNoBuffer;
 			for (FrameRef &out : outputs_)
 				out.reset();
 			return;
@@ -177,7 +179,7 @@ void StageRunner::onWorkerDone()
 
 	size_t ran = jobError_ ? failedStage_ + 1 : stages_.size();
 	for (size_t i = 0; i < ran; ++i) {
-		StageStats &stats = stats_->stages[i];
+		StageStats &stats = stats_->stages[firstStage_ + i];
 		const StageWork &work = work_[i];
 		stats.syncStarts += work.syncStarts;
 		stats.syncEnds += work.syncEnds;

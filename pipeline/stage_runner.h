@@ -14,6 +14,7 @@
 #include "base/unique_fd.h"
 #include "pipeline/frame_ref.h"
 #include "pipeline/stage.h"
+#include "pipeline/stage_link.h"
 
 namespace primecam {
 
@@ -33,26 +34,24 @@ struct PipelineStats;
  * they point at. It signals completion through an eventfd that the loop
  * watches like any other fd.
  */
-class StageRunner
+class StageRunner : public StageLink
 {
 public:
-	using DeliverFn = std::function<void(FrameRef frame)>;
-	using ErrorFn = std::function<void(const Error &error)>;
-
 	/* stages must outlive the runner. */
 	explicit StageRunner(std::span<const std::unique_ptr<Stage>> stages);
-	~StageRunner();
+	~StageRunner() override;
 
 	StageRunner(const StageRunner &) = delete;
 	StageRunner &operator=(const StageRunner &) = delete;
 
-	/* stats.stages must have one entry per stage, in order. */
-	Result<void> start(EventLoop &loop, PipelineStats &stats, DeliverFn deliver,
-			   ErrorFn onError);
+	/* stats.stages must have one entry per stage of this runner from
+	 * firstStage on, in order. */
+	Result<void> start(EventLoop &loop, PipelineStats &stats, size_t firstStage,
+			   DeliverFn deliver, ErrorFn onError) override;
 	/* Loop thread: a captured frame for the chain. */
-	void submit(FrameRef frame);
+	void submit(FrameRef frame) override;
 	/* Waits for the frame in the worker, drops every frame held. */
-	void stop();
+	void stop() override;
 
 	bool isBusy() const { return busy_; }
 
@@ -64,6 +63,7 @@ private:
 
 	std::span<const std::unique_ptr<Stage>> stages_;
 	PipelineStats *stats_ = nullptr;
+	size_t firstStage_ = 0; /* this runner's first entry in stats_->stages */
 	DeliverFn deliver_;
 	ErrorFn onError_;
 	UniqueFd doneFd_;

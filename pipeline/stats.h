@@ -92,6 +92,17 @@ struct StageStats {
 	/* Frames written into a new buffer in another format (not zero-copy,
 	 * but what lets the display side stay zero-copy). */
 	uint64_t conversions = 0;
+	/* Frames a device stage (V4L2 mem2mem) converted or scaled: done by
+	 * the hardware into its own buffers, neither a CPU copy nor a CPU
+	 * conversion. */
+	uint64_t deviceConversions = 0;
+	/* Device stages: from a frame's QBUF on the device to its result's
+	 * DQBUF, and how many frames were with the device at each QBUF
+	 * (that one included). */
+	LatencyRecorder latency{4096};
+	uint64_t queueDepthMax = 0;
+	uint64_t queueDepthSum = 0; /* over every QBUF: the mean is sum / queued */
+	uint64_t queued = 0;
 	LumaSummary luma; /* analysis stages only */
 	/* CPU time spent in the stage on the worker thread */
 	LatencyRecorder cpuTime{4096};

@@ -230,6 +230,9 @@ private:
 	/* The keys that override a YUV frame's own encoding. */
 	KeyRule matrixRule(const std::string &path, YuvEncodingChoice &encoding);
 	KeyRule rangeRule(const std::string &path, YuvEncodingChoice &encoding);
+	/* V4L2 controls by name, in file order: a source's or an m2m stage's. */
+	KeyRule controlsRule(const std::string &path,
+			     std::vector<std::pair<std::string, int64_t>> &controls);
 
 	/* Every path that returns false recorded an error first; the
 	 * fallback only guards against a reader bug passing as success. */
@@ -407,6 +410,43 @@ KeyRule ConfigReader::rangeRule(const std::string &path, YuvEncodingChoice &enco
 		}};
 }
 
+KeyRule ConfigReader::controlsRule(const std::string &path,
+				   std::vector<std::pair<std::string, int64_t>> &controlList)
+{
+	return {"controls", [this, path, &controlList](const toml::key &k, const toml::node &v) {
+			const toml::table *controls = v.as_table();
+			if (!controls)
+				return fail(k.source(), path + ".controls",
+					    "expected a table of control names and values "
+					    "([" + path +
+						    ".controls]), got " + describeValue(v));
+			/* Any name: the device's controls are only known once
+			 * it is open (VIDIOC_QUERY_EXT_CTRL at configure). */
+			for (const auto &entry : inFileOrder(*controls)) {
+				const toml::key &name = *entry.first;
+				const toml::node &value = *entry.second;
+				std::string where = path + ".controls." + escape(name.str());
+				int64_t number;
+				if (value.is_integer())
+					number = value.as_integer()->get();
+				else if (value.is_boolean())
+					number = value.as_boolean()->get() ? 1 : 0;
+				else
+					return fail(name.source(), where,
+						    "expected an integer or a boolean (a menu "
+						    "control takes its item's index), got " +
+							    describeValue(value));
+				if (name.str().empty() ||
+				    name.str().find('\0') != std::string::npos)
+					return fail(
+						name.source(), where,
+						"expected a control name such as \"brightness\"");
+				controlList.emplace_back(name.str(), number);
+			}
+			return true;
+		}};
+}
+
 std::optional<size_t> ConfigReader::choice(const toml::key &key, const toml::node &value,
 					   const std::string &path,
 					   std::initializer_list<std::string_view> choices)
@@ -511,39 +551,7 @@ bool ConfigReader::readSource(const toml::key &key, const toml::node &node, Sour
 			 return i.has_value();
 		 }},
 		stringRule("pool_card", path, c.poolCard),
-		{"controls",
-		 [&](const toml::key &k, const toml::node &v) {
-			 const toml::table *controls = v.as_table();
-			 if (!controls)
-				 return fail(k.source(), path + ".controls",
-					     "expected a table of control names and values "
-					     "([source.controls]), got " +
-						     describeValue(v));
-			 /* Any name: the device's controls are only known once
-			  * it is open (VIDIOC_QUERY_EXT_CTRL at configure). */
-			 for (const auto &entry : inFileOrder(*controls)) {
-				 const toml::key &name = *entry.first;
-				 const toml::node &value = *entry.second;
-				 std::string where = path + ".controls." + escape(name.str());
-				 int64_t number;
-				 if (value.is_integer())
-					 number = value.as_integer()->get();
-				 else if (value.is_boolean())
-					 number = value.as_boolean()->get() ? 1 : 0;
-				 else
-					 return fail(name.source(), where,
-						     "expected an integer or a boolean (a menu "
-						     "control takes its item's index), got " +
-							     describeValue(value));
-				 if (name.str().empty() ||
-				     name.str().find('\0') != std::string::npos)
-					 return fail(
-						 name.source(), where,
-						 "expected a control name such as \"brightness\"");
-				 c.controls.emplace_back(name.str(), number);
-			 }
-			 return true;
-		 }},
+		controlsRule(path, c.controls),
 		{"camera",
 		 [&](const toml::key &k, const toml::node &v) {
 			 /* An index is written as a number (camera = 0) or as
@@ -897,15 +905,16 @@ bool ConfigReader::readSink(const toml::table &table, const std::string &path, S
 bool ConfigReader::readStage(const toml::table &table, const std::string &path, StageConfig &stage)
 {
 	if (!require(table, path, "type",
-		     "\"invert\", \"grayscale\", \"overlay\", \"luma\" or \"convert\""))
+		     "\"invert\", \"grayscale\", \"overlay\", \"luma\", \"convert\" or \"m2m\""))
 		return false;
 	const toml::key &typeKey = *keyOf(table, "type");
 	auto type = choice(typeKey, *table.get("type"), path + ".type",
-			   {"invert", "grayscale", "overlay", "luma", "convert"});
+			   {"invert", "grayscale", "overlay", "luma", "convert", "m2m"});
 	if (!type)
 		return false;
 	stage.type = static_cast<StageConfig::Type>(*type);
 	bool convert = stage.type == StageConfig::Type::Convert;
+	bool m2m = stage.type == StageConfig::Type::M2m;
 
 	const KeyRule rules[] = {
 		{"type", [](const toml::key &, const toml::node &) { return true; }},
@@ -934,14 +943,37 @@ bool ConfigReader::readStage(const toml::table &table, const std::string &path, 
 		stringRule("pool_card", path, stage.poolCard),
 		integerRule("buffers", path, kMinBuffers, kMaxBuffers, stage.buffers),
 		integerRule("scale", path, 1, 16, stage.scale),
+		stringRule("device", path, stage.m2m.device),
+		integerRule("width", path, 1, kMaxDimension, stage.m2m.width),
+		integerRule("height", path, 1, kMaxDimension, stage.m2m.height),
+		controlsRule(path, stage.m2m.controls),
 	};
 	if (!readTable(table, path, "a [[stage]]", rules))
 		return false;
 
 	bool overlay = stage.type == StageConfig::Type::Overlay;
-	for (std::string_view key : {"format", "matrix", "range", "pool", "buffers"})
+	for (std::string_view key : {"format", "buffers"})
+		if (!onlyWith(table, path, key, convert || m2m, "type = \"convert\" or \"m2m\""))
+			return false;
+	for (std::string_view key : {"matrix", "range", "pool"})
 		if (!onlyWith(table, path, key, convert, "type = \"convert\""))
 			return false;
+	for (std::string_view key : {"device", "width", "height", "controls"})
+		if (!onlyWith(table, path, key, m2m, "type = \"m2m\""))
+			return false;
+	if (m2m) {
+		if (!require(table, path, "device",
+			     "a path such as \"/dev/video2\" or a driver name such as "
+			     "\"vim2m\"") ||
+		    !require(table, path, "format", "what the device writes, such as \"RGB565\""))
+			return false;
+		if (table.contains("width") != table.contains("height"))
+			return require(table, path, table.contains("width") ? "height" : "width",
+				       "width and height go together");
+		stage.m2m.format = stage.format;
+		stage.m2m.buffers = stage.buffers;
+		return true;
+	}
 	if (!onlyWith(table, path, "scale", overlay, "type = \"overlay\"") ||
 	    !onlyWith(table, path, "pool_card", convert && stage.pool == PoolKind::Dumb,
 		      "type = \"convert\" and pool = \"dumb\""))

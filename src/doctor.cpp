@@ -13,6 +13,7 @@
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
 #include "src/config_parser.h"
+#include "src/doctor_m2m.h"
 #include "v4l2/v4l2_source.h"
 
 namespace primecam {
@@ -40,6 +41,8 @@ const char *stageTypeName(StageConfig::Type type)
 		return "luma";
 	case StageConfig::Type::Convert:
 		return "convert";
+	case StageConfig::Type::M2m:
+		return "m2m";
 	}
 	return "?";
 }
@@ -58,6 +61,8 @@ bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEnco
 		return LumaStage::supports(format);
 	case StageConfig::Type::Convert:
 		return canConvert(format, *stage.format, stage.encoding.applyTo(encoding));
+	case StageConfig::Type::M2m:
+		return diagnoseM2m(stage, format).takes;
 	}
 	return false;
 }
@@ -180,6 +185,16 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 	for (size_t i = 0; i < config.stages.size(); ++i) {
 		const StageConfig &stage = config.stages[i];
 		std::string name = "stage[" + std::to_string(i) + "] " + stageTypeName(stage.type);
+		if (stage.type == StageConfig::Type::M2m) {
+			M2mDiagnosis m2m = diagnoseM2m(stage, *format);
+			if (!m2m.takes) {
+				impossible(name + ": " + m2m.line);
+				return report;
+			}
+			report.lines.push_back(name + ": " + m2m.line);
+			format = stage.m2m.format;
+			continue;
+		}
 		if (!stageTakes(stage, *format, encoding)) {
 			impossible(name + ": cannot take " + std::string(format->name) +
 				   (stage.type == StageConfig::Type::Convert

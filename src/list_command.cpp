@@ -10,6 +10,7 @@
 #include "drm/card_report.h"
 #include "modules/module_registry.h"
 #include "v4l2/device_report.h"
+#include "v4l2/m2m_node.h"
 
 namespace primecam {
 
@@ -38,6 +39,8 @@ int listCommand()
 	int status = 0;
 	print("V4L2 capture nodes\n==================\n");
 	print(describeVideoNodes());
+	print("\nV4L2 mem2mem devices (m2m stages)\n=================================\n");
+	print(describeM2mNodes());
 
 	ModuleRegistry &modules = ModuleRegistry::instance();
 	print("\nlibcamera cameras\n=================\n");

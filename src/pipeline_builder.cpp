@@ -15,6 +15,7 @@
 #include "pipeline/stages/overlay_stage.h"
 #include "src/dma_heap_allocator.h"
 #include "src/udmabuf_allocator.h"
+#include "v4l2/m2m_stage.h"
 #include "v4l2/v4l2_source.h"
 
 namespace primecam {
@@ -141,6 +142,8 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 		return std::unique_ptr<Stage>(std::make_unique<OverlayStage>(stage.scale));
 	case StageConfig::Type::Luma:
 		return std::unique_ptr<Stage>(std::make_unique<LumaStage>());
+	case StageConfig::Type::M2m:
+		return std::unique_ptr<Stage>(std::make_unique<M2mStage>(stage.m2m));
 	case StageConfig::Type::Convert:
 		break;
 	}

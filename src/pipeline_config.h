@@ -11,6 +11,7 @@
 #include "pipeline/import_quirks.h"
 #include "pipeline/stages/image_convert.h"
 #include "v4l2/capture_config.h"
+#include "v4l2/m2m_config.h"
 
 namespace primecam {
 
@@ -51,7 +52,8 @@ struct StageConfig {
 		Grayscale,
 		Overlay,
 		Luma,
-		Convert
+		Convert,
+		M2m /* a V4L2 mem2mem device */
 	};
 
 	Type type = Type::Invert;
@@ -67,6 +69,9 @@ struct StageConfig {
 	uint32_t buffers = 4;
 	/* overlay: image pixels per font pixel */
 	uint32_t scale = 2;
+	/* m2m: the device and what it writes (format and buffers are the
+	 * fields above, copied in) */
+	M2mConfig m2m;
 };
 
 /* One [[sink]] table. */

@@ -59,6 +59,19 @@ nlohmann::json stageJson(const StageStats &stage)
 		  {"p99", nsToMs(stage.cpuTime.percentile(99))},
 		  {"max", nsToMs(stage.cpuTime.max())}}},
 	};
+	if (stage.queued) {
+		doc["device"] = {
+			{"conversions", stage.deviceConversions},
+			{"latency_ms",
+			 {{"p50", nsToMs(stage.latency.percentile(50))},
+			  {"p95", nsToMs(stage.latency.percentile(95))},
+			  {"max", nsToMs(stage.latency.max())}}},
+			{"queue_depth",
+			 {{"max", stage.queueDepthMax},
+			  {"mean", static_cast<double>(stage.queueDepthSum) /
+					   static_cast<double>(stage.queued)}}},
+		};
+	}
 	if (stage.luma.frames) {
 		doc["luma"] = {
 			{"frames", stage.luma.frames},

@@ -7,6 +7,7 @@
 #include "base/event_loop.h"
 #include "pipeline/buffer_slots.h"
 #include "pipeline/engine.h"
+#include "pipeline/stage_link.h"
 #include "tests/pipeline/fake_pipeline.h"
 
 using namespace primecam;
@@ -179,4 +180,83 @@ TEST(Engine, ASinkThatCannotStartStopsTheOnesStartedBeforeIt)
 	 * KMS plane, DRM master) after the run failed. */
 	EXPECT_FALSE(rig.shallow->started);
 	EXPECT_FALSE(rig.source->started);
+}
+
+namespace {
+
+/* A device stage on the loop (as the m2m stage is): it holds each frame it
+ * is given until the test completes it, then hands it on. */
+class FakeDeviceStage : public Stage, public StageLink
+{
+public:
+	std::string describe() const override { return "device"; }
+	Kind kind() const override { return Kind::Device; }
+	Result<void> configure(std::span<const FrameBuffer> input) override
+	{
+		configuredWith = input.size();
+		return {};
+	}
+	StageLink *link() override { return this; }
+	Result<void> start(EventLoop &, PipelineStats &stats, size_t firstStage, DeliverFn deliver,
+			   ErrorFn) override
+	{
+		stats_ = &stats.stages.at(firstStage);
+		deliver_ = std::move(deliver);
+		return {};
+	}
+	void submit(FrameRef frame) override { held.push_back(std::move(frame)); }
+	void stop() override { held.clear(); }
+
+	/* The device finished the oldest frame. */
+	void complete()
+	{
+		FrameRef frame = std::move(held.front());
+		held.erase(held.begin());
+		++stats_->processed;
+		deliver_(std::move(frame));
+	}
+
+	size_t configuredWith = 0;
+	std::vector<FrameRef> held;
+
+private:
+	StageStats *stats_ = nullptr;
+	DeliverFn deliver_;
+};
+
+} /* namespace */
+
+TEST(Engine, DeviceStagesAreLinksOfTheirOwnAndChainInOrder)
+{
+	auto loop = std::move(EventLoop::create()).value();
+	auto src = std::make_unique<FakeSource>(4);
+	FakeSource *source = src.get();
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto first = std::make_unique<FakeDeviceStage>();
+	auto second = std::make_unique<FakeDeviceStage>();
+	FakeDeviceStage *a = first.get(), *b = second.get();
+	stages.push_back(std::move(first));
+	stages.push_back(std::move(second));
+	std::vector<std::unique_ptr<Sink>> sinks;
+	sinks.push_back(std::make_unique<HoldingSink>("sink", 1));
+	Engine engine(*loop, std::move(src), std::move(stages), std::move(sinks));
+	ASSERT_TRUE(engine.configure().ok());
+	EXPECT_EQ(a->configuredWith, 4u);
+	EXPECT_EQ(b->configuredWith, 4u) << "a stage without its own buffers passes its input on";
+	ASSERT_TRUE(engine.start().ok());
+	ASSERT_EQ(engine.stats().stages.size(), 2u);
+
+	ASSERT_TRUE(source->emit(0));
+	ASSERT_EQ(a->held.size(), 1u) << "the first link got the frame";
+	EXPECT_TRUE(b->held.empty());
+	EXPECT_EQ(engine.stats().sinks[0].received, 0u);
+	a->complete();
+	ASSERT_EQ(b->held.size(), 1u) << "the first link's output went to the second";
+	b->complete();
+	EXPECT_EQ(engine.stats().sinks[0].received, 1u);
+	EXPECT_EQ(engine.stats().stages[0].processed, 1u);
+	EXPECT_EQ(engine.stats().stages[1].processed, 1u);
+	EXPECT_TRUE(source->isHeld(0)) << "the sink still holds it";
+	engine.stop();
+	EXPECT_FALSE(source->started);
 }

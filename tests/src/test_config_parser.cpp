@@ -372,10 +372,10 @@ TEST(ConfigParser, StageErrorsNameTheStageAndKey)
 {
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"sharpen\"\n")),
 		  "x.toml:9:1: stage[0].type: expected \"invert\", \"grayscale\", \"overlay\", "
-		  "\"luma\" or \"convert\", got \"sharpen\"");
+		  "\"luma\", \"convert\" or \"m2m\", got \"sharpen\"");
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"invert\"\nformat = \"XRGB8888\"\n")),
-		  "x.toml:10:1: stage[0].format: only used with type = \"convert\"; remove it or "
-		  "change that key");
+		  "x.toml:10:1: stage[0].format: only used with type = \"convert\" or \"m2m\"; "
+		  "remove it or change that key");
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"convert\"\npool_card = \"vkms\"\n")),
 		  "x.toml:10:1: stage[0].pool_card: only used with type = \"convert\" and pool = "
 		  "\"dumb\"; remove it or change that key");
@@ -388,9 +388,42 @@ TEST(ConfigParser, StageErrorsNameTheStageAndKey)
 		<< error;
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"luma\"\ncolour = 1\n")),
 		  "x.toml:10:1: stage[0].colour: unknown key; a [[stage]] takes type, format, "
-		  "matrix, range, pool, pool_card, buffers and scale");
+		  "matrix, range, pool, pool_card, buffers, scale, device, width, height and "
+		  "controls");
 	EXPECT_EQ(errorOf("stage = 3\n" + withStages("")),
 		  "x.toml:1:1: stage: expected [[stage]] tables, got 3");
+}
+
+TEST(ConfigParser, M2mStageTakesItsDeviceFormatSizeAndControls)
+{
+	Result<PipelineConfig> config = parseConfig(
+		withStages("[[stage]]\ntype = \"m2m\"\ndevice = \"vim2m\"\nformat = \"RGB565\"\n"
+			   "width = 640\nheight = 360\nbuffers = 3\n"
+			   "controls = { \"Transaction Time (msec)\" = 1 }\n"),
+		"x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	const StageConfig &stage = config->stages.at(0);
+	EXPECT_EQ(stage.type, StageConfig::Type::M2m);
+	EXPECT_EQ(stage.m2m.device, "vim2m");
+	EXPECT_EQ(stage.m2m.format, formatByName("RGB565"));
+	EXPECT_EQ(stage.m2m.width, 640u);
+	EXPECT_EQ(stage.m2m.height, 360u);
+	EXPECT_EQ(stage.m2m.buffers, 3u);
+	ASSERT_EQ(stage.m2m.controls.size(), 1u);
+	EXPECT_EQ(stage.m2m.controls[0].first, "Transaction Time (msec)");
+	EXPECT_EQ(stage.m2m.controls[0].second, 1);
+
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"m2m\"\nformat = \"RGB565\"\n")),
+		  "x.toml:8:1: stage[0].device: required key missing (a path such as "
+		  "\"/dev/video2\" or a "
+		  "driver name such as \"vim2m\")");
+	EXPECT_EQ(
+		errorOf(withStages("[[stage]]\ntype = \"m2m\"\ndevice = \"vim2m\"\n"
+				   "format = \"RGB565\"\nwidth = 640\n")),
+		"x.toml:8:1: stage[0].height: required key missing (width and height go together)");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"invert\"\ndevice = \"vim2m\"\n")),
+		  "x.toml:10:1: stage[0].device: only used with type = \"m2m\"; remove it or "
+		  "change that key");
 }
 
 TEST(ConfigParser, SyntaxErrorsCarryFileLineAndColumn)
