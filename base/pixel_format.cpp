@@ -215,6 +215,11 @@ std::span<const PixelFormatInfo> allFormats()
 	return kFormats;
 }
 
+std::string sizeText(uint32_t width, uint32_t height)
+{
+	return std::to_string(width) + "x" + std::to_string(height);
+}
+
 std::string fourccToString(uint32_t fourcc)
 {
 	/* Both APIs flag big-endian variants with bit 31 of the last character. */

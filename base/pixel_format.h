@@ -81,4 +81,7 @@ std::span<const PixelFormatInfo> allFormats();
  */
 std::string fourccToString(uint32_t fourcc);
 
+/* "640x480", for messages. */
+std::string sizeText(uint32_t width, uint32_t height);
+
 } /* namespace primecam */

@@ -20,7 +20,7 @@
 #include "bench/copy_sink.h"
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 using namespace primecam;
 

@@ -27,11 +27,6 @@ namespace primecam {
 
 namespace {
 
-std::string sizeText(uint32_t width, uint32_t height)
-{
-	return std::to_string(width) + "x" + std::to_string(height);
-}
-
 /* "BGR888 48x48-4096x2160, RGB888 48x48-4096x2160" */
 std::string offered(const libcamera::StreamConfiguration &stream)
 {
@@ -103,14 +98,10 @@ std::vector<std::string> LibcameraSource::adjustments() const
 
 Result<void> LibcameraSource::configure()
 {
-	if (streaming_)
-		return Error::fromErrno(EBUSY, describe() + ": configure() while streaming");
-	if (slots_.heldCount() != 0)
-		return Error::fromErrno(EBUSY, describe() + ": configure() while " +
-						       std::to_string(slots_.heldCount()) +
-						       " buffer(s) are still held by sinks");
+	Result<void> ok = life_.checkConfigure(describe(), slots_.heldCount());
+	if (!ok)
+		return ok;
 	release();
-	failed_ = false;
 
 	if (!config_.format || !config_.format->drm)
 		return Error::fromErrno(EINVAL, "libcamera source: no pixel format with a DRM "
@@ -144,7 +135,7 @@ Result<void> LibcameraSource::configure()
 	}
 	acquired_ = true;
 
-	Result<void> ok = selectConfiguration();
+	ok = selectConfiguration();
 	if (ok)
 		ok = allocate();
 	if (ok)
@@ -153,6 +144,7 @@ Result<void> LibcameraSource::configure()
 		release();
 		return ok;
 	}
+	life_.setConfigured(true);
 	return {};
 }
 
@@ -344,6 +336,7 @@ Result<void> LibcameraSource::buildFrameBuffers()
 
 void LibcameraSource::release()
 {
+	life_.setConfigured(false);
 	if (connected_ && camera_) {
 		camera_->requestCompleted.disconnect(this);
 		camera_->disconnected.disconnect(this);
@@ -372,29 +365,20 @@ void LibcameraSource::release()
 Result<void> LibcameraSource::start(EventLoop &loop, PipelineStats &stats, FrameHandler onFrame,
 				    ErrorHandler onError)
 {
-	if (!camera_ || requests_.empty())
-		return Error::fromErrno(EINVAL, describe() + ": start() before configure()");
-	if (streaming_)
-		return Error::fromErrno(EBUSY, describe() + ": already streaming");
-	if (failed_)
-		return Error::fromErrno(ENODEV,
-					describe() + ": the camera failed; configure again");
+	return life_.start(
+		describe(), loop, stats, std::move(onFrame), std::move(onError),
+		[this] { return begin(); }, [this] { halt(); });
+}
 
-	stats_ = &stats;
-	onFrame_ = std::move(onFrame);
-	onError_ = std::move(onError);
-	sequence_.reset();
-
-	int ret = wakeWatch_.watch(loop, wakeFd_.get(), EPOLLIN, [this](uint32_t) { onWake(); });
+Result<void> LibcameraSource::begin()
+{
+	Result<void> ok =
+		life_.watch(describe(), wakeFd_.get(), EPOLLIN, [this](uint32_t) { onWake(); });
+	if (!ok)
+		return ok;
+	int ret = camera_->start();
 	if (ret < 0)
-		return Error::fromErrno(-ret, "watching " + describe() + " on the event loop");
-
-	ret = camera_->start();
-	if (ret < 0) {
-		unwatch();
 		return Error::fromErrno(-ret, "starting libcamera camera \"" + cameraId_ + "\"");
-	}
-	streaming_ = true;
 
 	/* Buffers a sink still holds from before stop() are queued when they
 	 * come back, not now: they may be on screen. */
@@ -403,48 +387,39 @@ Result<void> LibcameraSource::start(EventLoop &loop, PipelineStats &stats, Frame
 		if (slots_.isHeld(i) || requests_[i].queued)
 			continue;
 		ret = queue(i);
-		if (ret < 0) {
-			Error err = Error::fromErrno(-ret, "queueing request " + std::to_string(i) +
-								   " on libcamera camera \"" +
-								   cameraId_ + "\"");
-			stop();
-			return err;
-		}
+		if (ret < 0)
+			return Error::fromErrno(-ret, "queueing request " + std::to_string(i) +
+							      " on libcamera camera \"" +
+							      cameraId_ + "\"");
 		++queued;
 	}
-	if (queued == 0) {
-		stop();
+	if (queued == 0)
 		return Error::fromErrno(EBUSY, describe() + ": all " +
 						       std::to_string(requests_.size()) +
 						       " buffers are still held by sinks");
-	}
 	return {};
 }
 
-void LibcameraSource::stop()
+/* stop(), and the rollback of a start() that failed half-way. */
+void LibcameraSource::halt()
 {
-	if (!streaming_) {
-		unwatch();
-		return;
-	}
-	streaming_ = false;
 	/*
 	 * Blocking: libcamera completes every queued request (cancelled) on
 	 * its thread before stop() returns, so afterwards the completion queue
-	 * holds all of them and no more can come.
+	 * holds all of them and no more can come. A camera that never started
+	 * returns at once.
 	 */
 	(void)camera_->stop();
 	drainCompletions(false);
-	unwatch();
-}
-
-void LibcameraSource::unwatch()
-{
-	wakeWatch_.reset();
 	/* A wake-up that arrived while nothing watched is stale. */
 	uint64_t count;
 	if (wakeFd_.isValid())
 		(void)!read(wakeFd_.get(), &count, sizeof(count));
+}
+
+void LibcameraSource::stop()
+{
+	life_.stop([this] { halt(); });
 }
 
 int LibcameraSource::queue(uint32_t index)
@@ -462,12 +437,13 @@ int LibcameraSource::queue(uint32_t index)
 void LibcameraSource::onBufferReturned(uint32_t index)
 {
 	/* After stop() or a failure the buffer waits for the next start(). */
-	if (!streaming_ || failed_)
+	if (!life_.isDelivering())
 		return;
 	int ret = queue(index);
 	if (ret < 0)
-		fail(Error::fromErrno(-ret, "queueing request " + std::to_string(index) +
-						    " on libcamera camera \"" + cameraId_ + "\""));
+		life_.fail(Error::fromErrno(-ret, "queueing request " + std::to_string(index) +
+							  " on libcamera camera \"" + cameraId_ +
+							  "\""));
 }
 
 /* libcamera's thread: no FrameRef, no stats, nothing of the loop's. */
@@ -505,9 +481,10 @@ void LibcameraSource::onWake()
 		std::lock_guard<std::mutex> guard(lock_);
 		lost = lost_;
 	}
-	if (lost && streaming_)
-		fail(Error::fromErrno(ENODEV, "libcamera camera \"" + cameraId_ +
-						      "\" disconnected (the device went away)"));
+	if (lost && life_.isDelivering())
+		life_.fail(
+			Error::fromErrno(ENODEV, "libcamera camera \"" + cameraId_ +
+							 "\" disconnected (the device went away)"));
 }
 
 void LibcameraSource::drainCompletions(bool deliver)
@@ -518,7 +495,7 @@ void LibcameraSource::drainCompletions(bool deliver)
 		completed_.swap(draining_);
 	}
 	for (libcamera::Request *request : draining_) {
-		if (deliver && streaming_ && !failed_)
+		if (deliver && life_.isDelivering())
 			complete(request);
 		else if (request->cookie() < requests_.size())
 			requests_[request->cookie()].queued = false;
@@ -531,8 +508,9 @@ void LibcameraSource::complete(libcamera::Request *request)
 	uint64_t index = request->cookie();
 	if (index >= requests_.size() || requests_[index].request.get() != request ||
 	    !requests_[index].queued) {
-		fail(Error::fromErrno(EPROTO, "libcamera camera \"" + cameraId_ +
-						      "\" completed a request it was not given"));
+		life_.fail(Error::fromErrno(EPROTO,
+					    "libcamera camera \"" + cameraId_ +
+						    "\" completed a request it was not given"));
 		return;
 	}
 	requests_[index].queued = false;
@@ -544,23 +522,14 @@ void LibcameraSource::complete(libcamera::Request *request)
 	if (request->status() == libcamera::Request::RequestCancelled || !done.ok) {
 		/* Not filled (an error in the pipeline): never shown, back
 		 * at once. */
-		++stats_->captureErrors;
+		++life_.stats().captureErrors;
 		onBufferReturned(i);
 		return;
 	}
 	FrameMetadata meta;
-	meta.sequence = sequence_.extend(done.sequence);
+	meta.sequence = life_.sequence().extend(done.sequence);
 	meta.timestampNs = done.timestampNs;
-	onFrame_(slots_.hold(i, meta));
-}
-
-void LibcameraSource::fail(const Error &error)
-{
-	if (failed_)
-		return;
-	failed_ = true;
-	if (onError_)
-		onError_(error);
+	life_.deliver(slots_.hold(i, meta));
 }
 
 } /* namespace primecam */

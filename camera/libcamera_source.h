@@ -9,13 +9,12 @@
 #include <vector>
 
 #include "base/dma_buf.h"
-#include "base/fd_watch.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "camera/libcamera_config.h"
 #include "pipeline/buffer_slots.h"
-#include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
+#include "pipeline/source_lifecycle.h"
 
 namespace libcamera {
 class Camera;
@@ -66,7 +65,7 @@ public:
 			   ErrorHandler onError) override;
 	void stop() override;
 
-	bool isStreaming() const { return streaming_; }
+	bool isStreaming() const { return life_.isStarted(); }
 	/* The camera's id, after configure(). */
 	const std::string &cameraId() const { return cameraId_; }
 	/*
@@ -87,12 +86,12 @@ private:
 	Result<void> buildFrameBuffers();
 	void release();
 
+	Result<void> begin();
+	void halt();
 	int queue(uint32_t index);
 	void onBufferReturned(uint32_t index);
 	void onWake();
 	void complete(libcamera::Request *request);
-	void fail(const Error &error);
-	void unwatch();
 	/* Takes what libcamera's thread queued, marking every request done. */
 	void drainCompletions(bool deliver);
 
@@ -134,14 +133,8 @@ private:
 	std::vector<libcamera::Request *> draining_;
 	bool lost_ = false; /* the camera was disconnected (under lock_) */
 
-	/* After wakeFd_: the watch ends before the fd closes. */
-	FdWatch wakeWatch_;
-	PipelineStats *stats_ = nullptr;
-	FrameHandler onFrame_;
-	ErrorHandler onError_;
-	SequenceCounter sequence_;
-	bool streaming_ = false;
-	bool failed_ = false;
+	/* After wakeFd_: its watch ends before the fd closes. */
+	SourceLifecycle life_;
 };
 
 } /* namespace primecam */

@@ -13,7 +13,7 @@
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
 #include "src/config_parser.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 namespace primecam {
 

@@ -15,7 +15,7 @@
 #include "pipeline/stages/overlay_stage.h"
 #include "src/dma_heap_allocator.h"
 #include "src/udmabuf_allocator.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 namespace primecam {
 

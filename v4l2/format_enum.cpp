@@ -13,7 +13,7 @@ namespace {
 
 std::string sizeText(const FrameSize &size)
 {
-	return std::to_string(size.width) + "x" + std::to_string(size.height);
+	return primecam::sizeText(size.width, size.height);
 }
 
 std::string fractionText(const Fraction &f)

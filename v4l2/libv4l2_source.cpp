@@ -14,15 +14,11 @@
 #include "base/pixel_format.h"
 #include "pipeline/stats.h"
 #include "v4l2/capture_node.h"
+#include "v4l2/libv4l2_ioctl.h"
 
 namespace primecam {
 
 namespace {
-
-std::string sizeText(uint32_t width, uint32_t height)
-{
-	return std::to_string(width) + "x" + std::to_string(height);
-}
 
 /* "BA81 (SBGGR8)", or just "BGR3" when the table has no other name. */
 std::string fourccText(uint32_t fourcc)
@@ -48,15 +44,15 @@ Libv4l2Source::~Libv4l2Source()
 
 std::string Libv4l2Source::deviceName() const
 {
-	if (!fd_.isValid())
+	if (!device_)
 		return config_.device;
-	return fd_.path() + (driver_.empty() ? "" : " (" + driver_ + ")");
+	return device_->path() + " (" + device_->driver() + ")";
 }
 
 std::vector<std::string> Libv4l2Source::adjustments() const
 {
-	std::string rate =
-		rateAdjustment(driver_, interval_, config_.fps, layout_.width, layout_.height);
+	std::string rate = rateAdjustment(device_ ? device_->driver() : "", interval_, config_.fps,
+					  layout_.width, layout_.height);
 	if (rate.empty())
 		return {};
 	return {rate};
@@ -65,7 +61,7 @@ std::vector<std::string> Libv4l2Source::adjustments() const
 std::string Libv4l2Source::describe() const
 {
 	std::string format = config_.format ? std::string(config_.format->name) : "(no format)";
-	if (!fd_.isValid() || !layout_.format)
+	if (!device_ || !layout_.format)
 		return config_.device + " through libv4l2: " + format + " " +
 		       sizeText(config_.width, config_.height) + "; " + std::string(kCopyNote);
 
@@ -97,14 +93,10 @@ std::vector<std::string> Libv4l2Source::notes() const
 Result<void> Libv4l2Source::configure()
 {
 	const std::string what = "libv4l2 source " + config_.device;
-	if (streaming_)
-		return Error::fromErrno(EBUSY, describe() + ": configure() while streaming");
-	if (slots_.heldCount() != 0)
-		return Error::fromErrno(EBUSY, what + ": configure() while " +
-						       std::to_string(slots_.heldCount()) +
-						       " buffer(s) are still held by sinks");
+	Result<void> ok = life_.checkConfigure(what, slots_.heldCount());
+	if (!ok)
+		return ok;
 	release();
-	failed_ = false;
 	dequeueTimestamps_ = false;
 
 	if (!allocator_)
@@ -127,7 +119,7 @@ Result<void> Libv4l2Source::configure()
 						       "single-planar API only, not api = "
 						       "\"multi-planar\"");
 
-	Result<void> ok = openDevice();
+	ok = openDevice();
 	if (ok)
 		ok = applyFormat();
 	if (ok)
@@ -140,6 +132,7 @@ Result<void> Libv4l2Source::configure()
 		release();
 		return ok;
 	}
+	life_.setConfigured(true);
 	return {};
 }
 
@@ -166,11 +159,10 @@ Result<void> Libv4l2Source::openDevice()
 			return ok;
 	}
 
-	Result<Libv4l2Fd> fd = Libv4l2Fd::open(node->path());
-	if (!fd)
-		return std::move(fd).error();
-	fd_ = std::move(*fd);
-	driver_ = node->driver();
+	Result<VideoDevice> device = VideoDevice::open(node->path(), libv4l2Ioctl());
+	if (!device)
+		return std::move(device).error();
+	device_ = std::move(*device);
 	return {};
 }
 
@@ -180,16 +172,12 @@ Result<void> Libv4l2Source::applyFormat()
 	const std::string asked =
 		fourccText(emulatedFourcc_) + " " + sizeText(config_.width, config_.height);
 
-	v4l2_format fmt = {};
-	fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	fmt.fmt.pix.pixelformat = emulatedFourcc_;
-	fmt.fmt.pix.width = config_.width;
-	fmt.fmt.pix.height = config_.height;
-	fmt.fmt.pix.field = V4L2_FIELD_NONE;
-	int ret = fd_.ioctl(VIDIOC_S_FMT, &fmt);
-	if (ret < 0)
-		return Error::fromErrno(-ret, "VIDIOC_S_FMT " + asked + " through libv4l2 on " +
-						      deviceName());
+	Result<v4l2_format> set =
+		device_->setFormat(emulatedFourcc_, config_.width, config_.height);
+	if (!set)
+		return Error::fromErrno(set.error().code,
+					set.error().message + " (" + asked + " through libv4l2)");
+	const v4l2_format &fmt = *set;
 
 	/* libv4l2 substitutes what it can do, as drivers do: a different
 	 * format or size would be a working pipeline with the wrong picture. */
@@ -221,7 +209,7 @@ Result<void> Libv4l2Source::applyFormat()
 	 * format, what libv4lconvert converts from. */
 	v4l2_format native = {};
 	native.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	if (::ioctl(fd_.get(), VIDIOC_G_FMT, &native) < 0)
+	if (::ioctl(device_->fd(), VIDIOC_G_FMT, &native) < 0)
 		return Error::fromErrno(errno, "VIDIOC_G_FMT on " + deviceName());
 	deviceFourcc_ = native.fmt.pix.pixelformat;
 	return {};
@@ -230,72 +218,46 @@ Result<void> Libv4l2Source::applyFormat()
 Result<void> Libv4l2Source::applyFrameRate()
 {
 	interval_ = {};
-	v4l2_streamparm parm = {};
-	parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	/* Through libv4l2, which also tells libv4lconvert the rate. */
 	if (config_.fps > 0) {
 		Fraction wanted = intervalForFps(config_.fps);
 		if (!wanted.denominator)
 			return Error::fromErrno(
 				EINVAL, "libv4l2 source " + deviceName() + ": frame rate " +
 						std::to_string(config_.fps) + " is out of range");
-		parm.parm.capture.timeperframe.numerator = wanted.numerator;
-		parm.parm.capture.timeperframe.denominator = wanted.denominator;
-		/* Through libv4l2, which also tells libv4lconvert the rate. */
-		int ret = fd_.ioctl(VIDIOC_S_PARM, &parm);
-		if (ret < 0)
-			return Error::fromErrno(-ret, "VIDIOC_S_PARM on " + deviceName());
-		if (!(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
-			return Error::fromErrno(ENOTSUP, deviceName() +
-								 " cannot set a frame rate (no "
-								 "V4L2_CAP_TIMEPERFRAME)");
-	} else if (fd_.ioctl(VIDIOC_G_PARM, &parm) < 0 ||
-		   !(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME)) {
-		/* Left alone, and the driver has no rate to say. */
+		Result<Fraction> granted = device_->setFrameInterval(wanted);
+		if (!granted)
+			return std::move(granted).error();
+		interval_ = *granted;
 		return {};
 	}
-	interval_.numerator = parm.parm.capture.timeperframe.numerator;
-	interval_.denominator = parm.parm.capture.timeperframe.denominator;
+	/* Left alone: report the driver's rate when it has one to say. */
+	Result<Fraction> current = device_->frameInterval();
+	if (current)
+		interval_ = *current;
 	return {};
 }
 
 Result<void> Libv4l2Source::mapDeviceBuffers()
 {
-	v4l2_requestbuffers req = {};
-	req.count = config_.buffers;
-	req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	req.memory = V4L2_MEMORY_MMAP;
-	int ret = fd_.ioctl(VIDIOC_REQBUFS, &req);
-	if (ret < 0)
-		return Error::fromErrno(-ret, "VIDIOC_REQBUFS (" + std::to_string(config_.buffers) +
-						      " MMAP) through libv4l2 on " + deviceName());
-	requested_ = true;
-	if (req.count == 0)
-		return Error::fromErrno(ENOMEM, deviceName() + " granted no buffers for " +
-							std::to_string(config_.buffers) + " asked");
+	Result<uint32_t> count = queue_.request(*device_, V4L2_BUF_TYPE_VIDEO_CAPTURE,
+						config_.buffers, V4L2_MEMORY_MMAP);
+	if (!count)
+		return std::move(count).error();
 
 	/* Sized once: nothing grows while streaming. */
-	mappings_.reserve(req.count);
-	queued_.assign(req.count, false);
-	for (uint32_t i = 0; i < req.count; ++i) {
-		v4l2_buffer buf = {};
-		buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		buf.memory = V4L2_MEMORY_MMAP;
-		buf.index = i;
+	mappings_.reserve(*count);
+	for (uint32_t i = 0; i < *count; ++i) {
 		/* While converting, libv4l2 answers with an offset and length
 		 * into its own conversion memory, which v4l2_mmap recognises. */
-		ret = fd_.ioctl(VIDIOC_QUERYBUF, &buf);
+		BufferState state;
+		int ret = queue_.query(i, state);
 		if (ret < 0)
-			return Error::fromErrno(-ret,
-						"VIDIOC_QUERYBUF of buffer " + std::to_string(i) +
-							" through libv4l2 on " + deviceName());
-		if (buf.length < layout_.memoryPlaneSizes[0])
-			return Error::fromErrno(
-				ENOSPC,
-				"libv4l2 buffer " + std::to_string(i) + " on " + deviceName() +
-					" holds " + std::to_string(buf.length) + " bytes, " +
-					std::to_string(layout_.memoryPlaneSizes[0]) + " needed");
-		Result<Libv4l2Mapping> map = Libv4l2Mapping::map(fd_.get(), buf.length,
-								 static_cast<off_t>(buf.m.offset));
+			return Error::fromErrno(-ret, "VIDIOC_QUERYBUF of buffer " +
+							      std::to_string(i) + " on " +
+							      device_->describe());
+		Result<Libv4l2Mapping> map =
+			Libv4l2Mapping::map(device_->fd(), state.length[0], state.mmapOffset[0]);
 		if (!map)
 			return Error::fromErrno(map.error().code, deviceName() + " buffer " +
 									  std::to_string(i) + ": " +
@@ -367,26 +329,18 @@ Result<void> Libv4l2Source::allocatePool()
 
 void Libv4l2Source::release()
 {
+	life_.setConfigured(false);
 	slots_.clear();
 	free_.clear();
 	pool_.clear();
 	/*
 	 * Order matters to libv4l2: it refuses REQBUFS while any of its
 	 * conversion buffers is still mapped (EBUSY), and frees its
-	 * conversion memory at v4l2_close. A lost device answers ENODEV and
-	 * has let go of everything itself.
+	 * conversion memory at v4l2_close.
 	 */
 	mappings_.clear();
-	queued_.clear();
-	if (requested_ && fd_.isValid()) {
-		v4l2_requestbuffers req = {};
-		req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		req.memory = V4L2_MEMORY_MMAP;
-		(void)fd_.ioctl(VIDIOC_REQBUFS, &req);
-	}
-	requested_ = false;
-	fd_.reset();
-	driver_.clear();
+	queue_.release();
+	device_.reset();
 	layout_ = {};
 	emulatedFourcc_ = 0;
 	deviceFourcc_ = 0;
@@ -395,77 +349,47 @@ void Libv4l2Source::release()
 Result<void> Libv4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandler onFrame,
 				  ErrorHandler onError)
 {
-	if (!fd_.isValid() || slots_.size() == 0)
-		return Error::fromErrno(EINVAL, describe() + ": start() before configure()");
-	if (streaming_)
-		return Error::fromErrno(EBUSY, describe() + ": already streaming");
-	if (failed_)
-		return Error::fromErrno(ENODEV,
-					describe() + ": the device failed; configure again");
+	return life_.start(
+		describe(), loop, stats, std::move(onFrame), std::move(onError),
+		[this] { return begin(); }, [this] { halt(); });
+}
 
-	stats_ = &stats;
-	onFrame_ = std::move(onFrame);
-	onError_ = std::move(onError);
-	sequence_.reset();
-
+Result<void> Libv4l2Source::begin()
+{
 	/* Every libv4l2 buffer: none is ever held past its copy. */
-	auto undo = [this] {
-		v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		(void)fd_.ioctl(VIDIOC_STREAMOFF, &type);
-		queued_.assign(queued_.size(), false);
-	};
-	for (uint32_t i = 0; i < mappings_.size(); ++i) {
+	for (uint32_t i = 0; i < queue_.count(); ++i) {
 		int ret = queue(i);
-		if (ret < 0) {
-			undo();
+		if (ret < 0)
 			return Error::fromErrno(-ret, "VIDIOC_QBUF of buffer " + std::to_string(i) +
 							      " through libv4l2 on " +
 							      deviceName());
-		}
 	}
-	v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	int ret = fd_.ioctl(VIDIOC_STREAMON, &type);
-	if (ret < 0) {
-		undo();
+	int ret = queue_.streamOn();
+	if (ret < 0)
 		return Error::fromErrno(-ret, "VIDIOC_STREAMON through libv4l2 on " + deviceName());
-	}
 	/* libv4l2's fd is the device's: vb2 signals a done buffer with
 	 * EPOLLIN, and libv4l2 converts when it is dequeued. */
-	ret = deviceWatch_.watch(loop, fd_.get(), EPOLLIN,
-				 [this](uint32_t events) { onFdEvents(events); });
-	if (ret < 0) {
-		undo();
-		return Error::fromErrno(-ret, "watching " + deviceName() + " on the event loop");
-	}
-	streaming_ = true;
-	return {};
+	return life_.watch(deviceName(), device_->fd(), EPOLLIN,
+			   [this](uint32_t events) { onFdEvents(events); });
+}
+
+/* stop(), and the rollback of a start() that failed half-way. */
+void Libv4l2Source::halt()
+{
+	/* STREAMOFF hands every queued buffer back. Pool buffers still held
+	 * by sinks stay valid and return to the free list when let go. */
+	queue_.streamOff();
 }
 
 void Libv4l2Source::stop()
 {
-	if (!streaming_)
-		return;
-	deviceWatch_.reset();
-	streaming_ = false;
-	/* STREAMOFF hands every queued buffer back. Pool buffers still held
-	 * by sinks stay valid and return to the free list when let go. */
-	if (fd_.isValid()) {
-		v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		(void)fd_.ioctl(VIDIOC_STREAMOFF, &type);
-	}
-	queued_.assign(queued_.size(), false);
+	life_.stop([this] { halt(); });
 }
 
 int Libv4l2Source::queue(uint32_t index)
 {
-	v4l2_buffer buf = {};
-	buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	buf.memory = V4L2_MEMORY_MMAP;
-	buf.index = index;
-	int ret = fd_.ioctl(VIDIOC_QBUF, &buf);
-	if (ret == 0)
-		queued_[index] = true;
-	return ret;
+	BufferState state;
+	return queue_.queue(index, DmabufPlanes{}, state);
 }
 
 void Libv4l2Source::onBufferReturned(uint32_t index)
@@ -489,13 +413,11 @@ void Libv4l2Source::onFdEvents(uint32_t events)
  */
 void Libv4l2Source::drainBuffers(bool pollError)
 {
-	if (!streaming_ || failed_)
+	if (!life_.isDelivering())
 		return;
-	v4l2_buffer buf = {};
-	buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	buf.memory = V4L2_MEMORY_MMAP;
 	/* libv4l2 converts into its buffer here, on this thread. */
-	int ret = fd_.ioctl(VIDIOC_DQBUF, &buf);
+	BufferState buf;
+	int ret = queue_.dequeue(buf);
 	if (ret == -EAGAIN) {
 		/*
 		 * EPOLLERR with nothing to dequeue: vb2 sets it when its
@@ -504,6 +426,12 @@ void Libv4l2Source::drainBuffers(bool pollError)
 		 */
 		if (pollError)
 			deviceLost(EIO, "poll reported EPOLLERR");
+		return;
+	}
+	if (ret == -EPROTO) {
+		life_.fail(Error::fromErrno(EPROTO, deviceName() + " returned buffer " +
+							    std::to_string(buf.index) +
+							    ", which it was not given"));
 		return;
 	}
 	if (ret < 0) {
@@ -515,110 +443,97 @@ void Libv4l2Source::drainBuffers(bool pollError)
 		deviceLost(-ret, "VIDIOC_DQBUF through libv4l2");
 		return;
 	}
-	if (buf.index >= mappings_.size() || !queued_[buf.index]) {
-		fail(Error::fromErrno(EPROTO, deviceName() + " returned buffer " +
-						      std::to_string(buf.index) +
-						      ", which it was not given"));
-		return;
-	}
-	queued_[buf.index] = false;
-	deliver(buf.index, buf);
+	deliver(buf);
 }
 
 /*
  * One dequeued libv4l2 buffer: copied into a free pool buffer (or dropped),
  * queued back at once, and the pool buffer handed out.
  */
-void Libv4l2Source::deliver(uint32_t deviceIndex, const v4l2_buffer &buf)
+void Libv4l2Source::deliver(const BufferState &buf)
 {
 	const uint32_t size = layout_.memoryPlaneSizes[0];
 	int32_t poolIndex = -1;
-	bool ok = true;
+	PipelineStats &stats = life_.stats();
 
 	if (buf.flags & V4L2_BUF_FLAG_ERROR) {
 		/* The driver says the contents are garbage: never shown. */
-		++stats_->captureErrors;
-	} else if (buf.bytesused < size) {
+		++stats.captureErrors;
+	} else if (buf.bytesused[0] < size) {
 		/* A short frame would show the rest of an older picture. */
-		++stats_->captureErrors;
+		++stats.captureErrors;
 	} else if (free_.empty()) {
 		/* Every pool buffer is with the sinks (on screen, queued):
 		 * overwriting one would tear what is displayed. */
-		++stats_->sourceDropped;
+		++stats.sourceDropped;
 	} else {
-		poolIndex = static_cast<int32_t>(free_.back());
-		free_.pop_back();
-		PoolBuffer &pb = pool_[static_cast<uint32_t>(poolIndex)];
-		/* Exactly one SYNC START/END around the copy: on non-coherent
-		 * hardware that is what flushes the CPU's writes out to where
-		 * the display reads. The libv4l2 side is plain memory
-		 * (libv4lconvert's output, or a vb2 MMAP buffer that DQBUF
-		 * already synced for the CPU). */
-		Result<CpuAccess> access = CpuAccess::begin(pb.buffer.fd(), CpuAccess::Mode::Write);
-		if (!access) {
-			free_.push_back(static_cast<uint32_t>(poolIndex));
-			fail(Error::fromErrno(access.error().code,
-					      "output buffer " + std::to_string(poolIndex) +
-						      " of " + deviceName() + ": " +
-						      access.error().message));
-			ok = false;
-		} else {
-			std::memcpy(pb.mapping.data().data(), mappings_[deviceIndex].data().data(),
-				    size);
-			int ret = access->end();
-			if (ret < 0) {
-				free_.push_back(static_cast<uint32_t>(poolIndex));
-				fail(Error::fromErrno(-ret, "DMA_BUF_IOCTL_SYNC END on output "
-							    "buffer " +
-								    std::to_string(poolIndex) +
-								    " of " + deviceName()));
-				ok = false;
-			} else {
-				++stats_->sourceCopies;
-			}
-		}
+		poolIndex = copyIntoPool(buf.index);
+		if (poolIndex < 0)
+			return;
 	}
 
 	/* Back to the device before the frame goes on: the copy is done. */
-	int ret = queue(deviceIndex);
+	int ret = queue(buf.index);
 	if (ret < 0) {
-		if (ok && poolIndex >= 0)
+		if (poolIndex >= 0)
 			free_.push_back(static_cast<uint32_t>(poolIndex));
 		std::string what =
-			"VIDIOC_QBUF of buffer " + std::to_string(deviceIndex) + " through libv4l2";
+			"VIDIOC_QBUF of buffer " + std::to_string(buf.index) + " through libv4l2";
 		if (ret == -ENODEV || ret == -EIO)
 			deviceLost(-ret, what);
 		else
-			fail(Error::fromErrno(-ret, what + " on " + deviceName()));
+			life_.fail(Error::fromErrno(-ret, what + " on " + deviceName()));
 		return;
 	}
-	if (!ok || poolIndex < 0)
+	if (poolIndex < 0)
 		return;
 
 	FrameMetadata meta;
-	meta.sequence = sequence_.extend(buf.sequence);
+	meta.sequence = life_.sequence().extend(buf.sequence);
 	std::optional<int64_t> ts = monotonicTimestampNs(buf.flags, buf.timestamp);
 	if (!ts)
 		dequeueTimestamps_ = true;
 	meta.timestampNs = ts ? *ts : monotonicNowNs();
-	onFrame_(slots_.hold(static_cast<uint32_t>(poolIndex), meta));
+	life_.deliver(slots_.hold(static_cast<uint32_t>(poolIndex), meta));
+}
+
+/* The copy of libv4l2 buffer deviceIndex into a free pool buffer: its index,
+ * or -1 after a failure (which fails the source). */
+int32_t Libv4l2Source::copyIntoPool(uint32_t deviceIndex)
+{
+	const uint32_t poolIndex = free_.back();
+	free_.pop_back();
+	PoolBuffer &pb = pool_[poolIndex];
+	/* Exactly one SYNC START/END around the copy: on non-coherent hardware
+	 * that is what flushes the CPU's writes out to where the display
+	 * reads. The libv4l2 side is plain memory (libv4lconvert's output, or
+	 * a vb2 MMAP buffer that DQBUF already synced for the CPU). */
+	Result<CpuAccess> access = CpuAccess::begin(pb.buffer.fd(), CpuAccess::Mode::Write);
+	if (!access) {
+		free_.push_back(poolIndex);
+		life_.fail(Error::fromErrno(access.error().code,
+					    "output buffer " + std::to_string(poolIndex) + " of " +
+						    deviceName() + ": " + access.error().message));
+		return -1;
+	}
+	std::memcpy(pb.mapping.data().data(), mappings_[deviceIndex].data().data(),
+		    layout_.memoryPlaneSizes[0]);
+	int ret = access->end();
+	if (ret < 0) {
+		free_.push_back(poolIndex);
+		life_.fail(Error::fromErrno(-ret, "DMA_BUF_IOCTL_SYNC END on output buffer " +
+							  std::to_string(poolIndex) + " of " +
+							  deviceName()));
+		return -1;
+	}
+	++life_.stats().sourceCopies;
+	return static_cast<int32_t>(poolIndex);
 }
 
 void Libv4l2Source::deviceLost(int code, std::string_view what)
 {
-	fail(Error::fromErrno(code, "capture device " + deviceName() + " lost (" +
-					    std::string(what) + ")"));
-}
-
-void Libv4l2Source::fail(const Error &error)
-{
-	if (failed_)
-		return;
-	failed_ = true;
-	/* Level-triggered: a dead fd would report EPOLLERR forever. */
-	deviceWatch_.reset();
-	if (onError_)
-		onError_(error);
+	life_.fail(Error::fromErrno(code, "capture device " + deviceName() + " lost (" +
+						  std::string(what) + ")"));
 }
 
 } /* namespace primecam */

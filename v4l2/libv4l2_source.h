@@ -11,19 +11,19 @@
 #include <linux/videodev2.h>
 
 #include "base/dma_buf.h"
-#include "base/fd_watch.h"
 #include "base/frame_layout.h"
 #include "base/mapping.h"
 #include "base/result.h"
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/buffer_slots.h"
-#include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
+#include "pipeline/source_lifecycle.h"
 #include "v4l2/buffer_metadata.h"
+#include "v4l2/buffer_queue.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/format_enum.h"
-#include "v4l2/libv4l2_fd.h"
 #include "v4l2/libv4l2_mapping.h"
+#include "v4l2/video_device.h"
 
 namespace primecam {
 
@@ -43,7 +43,8 @@ namespace primecam {
  * and counted (PipelineStats::sourceDropped).
  *
  * Everything is opened, mapped and allocated in configure(); streaming is
- * DQBUF, one memcpy inside DMA_BUF_IOCTL_SYNC, and QBUF.
+ * DQBUF, one memcpy inside DMA_BUF_IOCTL_SYNC, and QBUF. The node is a
+ * VideoDevice whose calls go through libv4l2 (v4l2/libv4l2_ioctl.h).
  */
 class Libv4l2Source : public Source
 {
@@ -79,7 +80,7 @@ public:
 	/* After configure(): the libv4l2 fd (the device's own), the layout
 	 * libv4l2 gave for the emulated format, the format the device itself
 	 * was set to (what libv4lconvert converts from), the granted rate. */
-	int fd() const { return fd_.get(); }
+	int fd() const { return device_ ? device_->fd() : -1; }
 	const FrameLayout &layout() const { return layout_; }
 	uint32_t deviceFourcc() const { return deviceFourcc_; }
 	/* libv4lconvert converts (the device's format is not the one asked
@@ -87,7 +88,7 @@ public:
 	 * they are still copied into the pool. */
 	bool isConverting() const { return deviceFourcc_ != emulatedFourcc_; }
 	Fraction frameInterval() const { return interval_; }
-	bool isStreaming() const { return streaming_; }
+	bool isStreaming() const { return life_.isStarted(); }
 
 private:
 	struct PoolBuffer {
@@ -103,44 +104,41 @@ private:
 	Result<void> allocatePool();
 	void release();
 
+	Result<void> begin();
+	void halt();
 	int queue(uint32_t index);
 	void onFdEvents(uint32_t events);
 	void drainBuffers(bool pollError);
-	void deliver(uint32_t deviceIndex, const v4l2_buffer &buf);
+	void deliver(const BufferState &buf);
+	int32_t copyIntoPool(uint32_t deviceIndex);
 	void onBufferReturned(uint32_t index);
 	void deviceLost(int code, std::string_view what);
-	void fail(const Error &error);
 	std::string deviceName() const;
 
 	CaptureConfig config_;
 	std::optional<BufferAllocator> allocator_;
 
-	Libv4l2Fd fd_;
-	std::string driver_;
+	/* The node, its calls through libv4l2. */
+	std::optional<VideoDevice> device_;
 	FrameLayout layout_ = {};
 	uint32_t emulatedFourcc_ = 0;
 	uint32_t deviceFourcc_ = 0;
 	Fraction interval_;
-	bool requested_ = false; /* REQBUFS(n > 0) succeeded: REQBUFS(0) at teardown */
-	/* One per libv4l2 buffer; declared after fd_ so that they are unmapped
-	 * before it closes (libv4l2 frees its conversion memory at close). */
+	/* After device_: REQBUFS(0) before the node closes. */
+	BufferQueue queue_;
+	/* One per libv4l2 buffer; declared after device_ so that they are
+	 * unmapped before it closes (libv4l2 frees its conversion memory at
+	 * close), and after queue_ so that they are unmapped before its
+	 * REQBUFS(0) (libv4l2 refuses it while one is mapped). */
 	std::vector<Libv4l2Mapping> mappings_;
-	std::vector<bool> queued_;
 	std::vector<PoolBuffer> pool_;
 	/* Pool buffers no FrameRef holds; capacity reserved at configure, so
 	 * pushing a returned buffer never allocates. */
 	std::vector<uint32_t> free_;
 	BufferSlots slots_;
 
-	/* The device while streaming; after fd_, so it ends before the fd
-	 * closes. */
-	FdWatch deviceWatch_;
-	PipelineStats *stats_ = nullptr;
-	FrameHandler onFrame_;
-	ErrorHandler onError_;
-	SequenceCounter sequence_;
-	bool streaming_ = false;
-	bool failed_ = false;
+	/* After device_, so that its fd watch ends before the node closes. */
+	SourceLifecycle life_;
 	bool dequeueTimestamps_ = false;
 };
 

@@ -6,7 +6,6 @@
 #include <cerrno>
 
 #include <fcntl.h>
-#include <sys/ioctl.h>
 
 #include "base/device_nodes.h"
 #include "base/pixel_format.h"
@@ -42,13 +41,18 @@ std::string controlKey(std::string_view name)
 
 } /* namespace */
 
-Result<VideoDevice> VideoDevice::open(const std::string &path)
+Result<VideoDevice> VideoDevice::open(const std::string &path, const IoctlBackend &backend)
 {
 	VideoDevice dev;
 	dev.path_ = path;
-	dev.fd_.reset(::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
-	if (!dev.fd_)
-		return Error::fromErrno(errno, "opening " + path);
+	int fd = backend.open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (&backend == &plainIoctl())
+			return Error::fromErrno(errno, "opening " + path);
+		return Error::fromErrno(errno, std::string("opening ") + path + " through " +
+						       backend.name);
+	}
+	dev.fd_ = BackendFd(fd, backend);
 	int ret = dev.ioctl(VIDIOC_QUERYCAP, &dev.cap_);
 	if (ret < 0)
 		return dev.error(-ret, "VIDIOC_QUERYCAP");
@@ -138,13 +142,20 @@ void VideoDevice::setIoctlObserver(IoctlObserver observer)
 	ioctlObserver() = std::move(observer);
 }
 
+bool VideoDevice::isMultiplanarType(uint32_t type)
+{
+	return type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE ||
+	       type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+}
+
 int VideoDevice::ioctl(unsigned long request, void *arg) const
 {
 	if (const IoctlObserver &observer = ioctlObserver())
 		observer(request);
+	const IoctlBackend &io = fd_.backend();
 	int ret;
 	do {
-		ret = ::ioctl(fd_.get(), request, arg);
+		ret = io.ioctl(fd_.get(), request, arg);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : 0;
 }
@@ -156,11 +167,16 @@ Error VideoDevice::error(int code, std::string_view what) const
 
 Result<std::vector<FormatDescription>> VideoDevice::enumFormats() const
 {
+	return enumFormats(captureType());
+}
+
+Result<std::vector<FormatDescription>> VideoDevice::enumFormats(uint32_t type) const
+{
 	std::vector<FormatDescription> formats;
 	for (uint32_t index = 0;; ++index) {
 		v4l2_fmtdesc desc = {};
 		desc.index = index;
-		desc.type = captureType();
+		desc.type = type;
 		int ret = ioctl(VIDIOC_ENUM_FMT, &desc);
 		/* EINVAL past the last index is how the list ends. */
 		if (ret == -EINVAL)
@@ -251,8 +267,13 @@ Result<FrameIntervals> VideoDevice::enumFrameIntervals(uint32_t fourcc, uint32_t
 
 Result<v4l2_format> VideoDevice::getFormat() const
 {
+	return getFormat(captureType());
+}
+
+Result<v4l2_format> VideoDevice::getFormat(uint32_t type) const
+{
 	v4l2_format fmt = {};
-	fmt.type = captureType();
+	fmt.type = type;
 	int ret = ioctl(VIDIOC_G_FMT, &fmt);
 	if (ret < 0)
 		return error(-ret, "VIDIOC_G_FMT");
@@ -265,7 +286,7 @@ v4l2_format formatRequest(uint32_t type, uint32_t fourcc, uint32_t width, uint32
 {
 	v4l2_format fmt = {};
 	fmt.type = type;
-	if (type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE) {
+	if (VideoDevice::isMultiplanarType(type)) {
 		fmt.fmt.pix_mp.pixelformat = fourcc;
 		fmt.fmt.pix_mp.width = width;
 		fmt.fmt.pix_mp.height = height;
@@ -292,7 +313,13 @@ Result<v4l2_format> VideoDevice::tryFormat(uint32_t fourcc, uint32_t width, uint
 
 Result<v4l2_format> VideoDevice::setFormat(uint32_t fourcc, uint32_t width, uint32_t height)
 {
-	v4l2_format fmt = formatRequest(captureType(), fourcc, width, height);
+	return setFormat(captureType(), fourcc, width, height);
+}
+
+Result<v4l2_format> VideoDevice::setFormat(uint32_t type, uint32_t fourcc, uint32_t width,
+					   uint32_t height)
+{
+	v4l2_format fmt = formatRequest(type, fourcc, width, height);
 	int ret = ioctl(VIDIOC_S_FMT, &fmt);
 	if (ret < 0)
 		return error(-ret, "VIDIOC_S_FMT");
@@ -338,9 +365,14 @@ Result<Fraction> VideoDevice::setFrameInterval(Fraction interval)
 
 Result<uint32_t> VideoDevice::requestBuffers(uint32_t count, uint32_t memory)
 {
+	return requestBuffers(captureType(), count, memory);
+}
+
+Result<uint32_t> VideoDevice::requestBuffers(uint32_t type, uint32_t count, uint32_t memory)
+{
 	v4l2_requestbuffers req = {};
 	req.count = count;
-	req.type = captureType();
+	req.type = type;
 	req.memory = memory;
 	int ret = ioctl(VIDIOC_REQBUFS, &req);
 	if (ret < 0)
@@ -350,8 +382,13 @@ Result<uint32_t> VideoDevice::requestBuffers(uint32_t count, uint32_t memory)
 
 Result<DmaBuf> VideoDevice::exportBuffer(uint32_t index, uint32_t plane)
 {
+	return exportBuffer(captureType(), index, plane);
+}
+
+Result<DmaBuf> VideoDevice::exportBuffer(uint32_t type, uint32_t index, uint32_t plane)
+{
 	v4l2_exportbuffer exp = {};
-	exp.type = captureType();
+	exp.type = type;
 	exp.index = index;
 	exp.plane = plane;
 	exp.flags = O_RDWR | O_CLOEXEC;
@@ -362,31 +399,36 @@ Result<DmaBuf> VideoDevice::exportBuffer(uint32_t index, uint32_t plane)
 	return DmaBuf::adopt(UniqueFd(exp.fd));
 }
 
-void VideoDevice::fillBuffer(v4l2_buffer &buf, v4l2_plane *planes, uint32_t index, uint32_t memory,
-			     const DmabufPlanes *dmabuf) const
+void VideoDevice::fillBuffer(v4l2_buffer &buf, v4l2_plane *planes, uint32_t type, uint32_t index,
+			     uint32_t memory, const DmabufPlanes *dmabuf)
 {
 	buf = {};
-	buf.type = captureType();
+	buf.type = type;
 	buf.index = index;
 	buf.memory = memory;
-	if (mplane_) {
+	const bool dmabufMemory = dmabuf && memory == V4L2_MEMORY_DMABUF;
+	if (isMultiplanarType(type)) {
 		/* The whole array: vb2 wants length >= the buffer's planes and
 		 * writes back how many it has. */
 		buf.m.planes = planes;
 		buf.length = VIDEO_MAX_PLANES;
-		if (dmabuf && memory == V4L2_MEMORY_DMABUF) {
-			for (uint32_t p = 0; p < dmabuf->numPlanes; ++p) {
+		for (uint32_t p = 0; dmabuf && p < dmabuf->numPlanes; ++p) {
+			if (dmabufMemory) {
 				planes[p].m.fd = dmabuf->fds[p];
 				planes[p].length = dmabuf->lengths[p];
 			}
+			planes[p].bytesused = dmabuf->bytesused[p];
 		}
-	} else if (dmabuf && memory == V4L2_MEMORY_DMABUF) {
-		buf.m.fd = dmabuf->fds[0];
-		buf.length = dmabuf->lengths[0];
+	} else if (dmabuf) {
+		if (dmabufMemory) {
+			buf.m.fd = dmabuf->fds[0];
+			buf.length = dmabuf->lengths[0];
+		}
+		buf.bytesused = dmabuf->bytesused[0];
 	}
 }
 
-void VideoDevice::readBuffer(const v4l2_buffer &buf, BufferState &state) const
+void VideoDevice::readBuffer(const v4l2_buffer &buf, BufferState &state)
 {
 	state.index = buf.index;
 	state.flags = buf.flags;
@@ -394,63 +436,69 @@ void VideoDevice::readBuffer(const v4l2_buffer &buf, BufferState &state) const
 	state.timestamp = buf.timestamp;
 	state.dataOffset = {};
 	state.bytesused = {};
-	if (mplane_) {
+	state.length = {};
+	state.mmapOffset = {};
+	if (isMultiplanarType(buf.type)) {
 		state.numPlanes = std::min<uint32_t>(buf.length, VIDEO_MAX_PLANES);
 		for (uint32_t p = 0; p < state.numPlanes; ++p) {
 			state.dataOffset[p] = buf.m.planes[p].data_offset;
 			state.bytesused[p] = buf.m.planes[p].bytesused;
+			state.length[p] = buf.m.planes[p].length;
+			state.mmapOffset[p] = buf.m.planes[p].m.mem_offset;
 		}
 	} else {
 		state.numPlanes = 1;
 		state.bytesused[0] = buf.bytesused;
+		state.length[0] = buf.length;
+		state.mmapOffset[0] = buf.m.offset;
 	}
 }
 
-int VideoDevice::prepareBuffer(uint32_t index, uint32_t memory, const DmabufPlanes &dmabuf,
-			       BufferState &state) const
+int VideoDevice::bufferIoctl(unsigned long request, uint32_t type, uint32_t index, uint32_t memory,
+			     const DmabufPlanes *dmabuf, BufferState &state) const
 {
 	v4l2_buffer buf;
 	v4l2_plane planes[VIDEO_MAX_PLANES] = {};
-	fillBuffer(buf, planes, index, memory, &dmabuf);
-	int ret = ioctl(VIDIOC_PREPARE_BUF, &buf);
+	fillBuffer(buf, planes, type, index, memory, dmabuf);
+	int ret = ioctl(request, &buf);
 	if (ret == 0)
 		readBuffer(buf, state);
 	return ret;
 }
 
-int VideoDevice::queueBuffer(uint32_t index, uint32_t memory, const DmabufPlanes &dmabuf,
+int VideoDevice::queryBuffer(uint32_t type, uint32_t index, uint32_t memory,
 			     BufferState &state) const
 {
-	v4l2_buffer buf;
-	v4l2_plane planes[VIDEO_MAX_PLANES] = {};
-	fillBuffer(buf, planes, index, memory, &dmabuf);
-	int ret = ioctl(VIDIOC_QBUF, &buf);
-	if (ret == 0)
-		readBuffer(buf, state);
-	return ret;
+	return bufferIoctl(VIDIOC_QUERYBUF, type, index, memory, nullptr, state);
 }
 
-int VideoDevice::dequeueBuffer(uint32_t memory, BufferState &state) const
+int VideoDevice::prepareBuffer(uint32_t type, uint32_t index, uint32_t memory,
+			       const DmabufPlanes &dmabuf, BufferState &state) const
 {
-	v4l2_buffer buf;
-	v4l2_plane planes[VIDEO_MAX_PLANES] = {};
-	fillBuffer(buf, planes, 0, memory, nullptr);
-	int ret = ioctl(VIDIOC_DQBUF, &buf);
-	if (ret == 0)
-		readBuffer(buf, state);
-	return ret;
+	return bufferIoctl(VIDIOC_PREPARE_BUF, type, index, memory, &dmabuf, state);
 }
 
-int VideoDevice::streamOn() const
+int VideoDevice::queueBuffer(uint32_t type, uint32_t index, uint32_t memory,
+			     const DmabufPlanes &dmabuf, BufferState &state) const
 {
-	int type = static_cast<int>(captureType());
-	return ioctl(VIDIOC_STREAMON, &type);
+	return bufferIoctl(VIDIOC_QBUF, type, index, memory, &dmabuf, state);
 }
 
-int VideoDevice::streamOff() const
+int VideoDevice::dequeueBuffer(uint32_t type, uint32_t memory, BufferState &state) const
 {
-	int type = static_cast<int>(captureType());
-	return ioctl(VIDIOC_STREAMOFF, &type);
+	return bufferIoctl(VIDIOC_DQBUF, type, 0, memory, nullptr, state);
+}
+
+int VideoDevice::streamOn(uint32_t type) const
+{
+	int arg = static_cast<int>(type);
+	return ioctl(VIDIOC_STREAMON, &arg);
+}
+
+int VideoDevice::streamOff(uint32_t type) const
+{
+	int arg = static_cast<int>(type);
+	return ioctl(VIDIOC_STREAMOFF, &arg);
 }
 
 Result<uint32_t> VideoDevice::currentInput() const

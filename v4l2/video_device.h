@@ -13,12 +13,12 @@
 
 #include "base/dma_buf.h"
 #include "base/result.h"
-#include "base/unique_fd.h"
 #include "v4l2/format_enum.h"
+#include "v4l2/ioctl_backend.h"
 
 namespace primecam {
 
-/* What VIDIOC_QBUF / DQBUF / PREPARE_BUF report about one buffer. */
+/* What VIDIOC_QBUF / DQBUF / PREPARE_BUF / QUERYBUF report about one buffer. */
 struct BufferState {
 	uint32_t index = 0;
 	uint32_t flags = 0; /* V4L2_BUF_FLAG_* */
@@ -30,14 +30,20 @@ struct BufferState {
 	 * e.g. vivid leaves 128 bytes of header before YUYV or NV16M. */
 	std::array<uint32_t, VIDEO_MAX_PLANES> dataOffset = {};
 	std::array<uint32_t, VIDEO_MAX_PLANES> bytesused = {};
+	/* Each plane's size, and where an MMAP plane is mmap()ed (QUERYBUF). */
+	std::array<uint32_t, VIDEO_MAX_PLANES> length = {};
+	std::array<uint32_t, VIDEO_MAX_PLANES> mmapOffset = {};
 };
 
 /* The dma-bufs to give a V4L2_MEMORY_DMABUF queue with a buffer: one per
- * memory plane, with its size (vb2 refuses one smaller than sizeimage). */
+ * memory plane, with its size (vb2 refuses one smaller than sizeimage). On an
+ * OUTPUT queue, bytesused says how much of each plane holds the image (0 on
+ * a capture queue, where the driver fills it in). */
 struct DmabufPlanes {
 	uint32_t numPlanes = 0;
 	std::array<int, VIDEO_MAX_PLANES> fds = {};
 	std::array<uint32_t, VIDEO_MAX_PLANES> lengths = {};
+	std::array<uint32_t, VIDEO_MAX_PLANES> bytesused = {};
 };
 
 /* One control as VIDIOC_QUERY_EXT_CTRL describes it. */
@@ -58,12 +64,19 @@ struct ControlInfo {
  * Configuration calls return Result with a message naming the node; the
  * streaming calls (QBUF, DQBUF, DQEVENT, STREAMON/OFF) return 0 or -errno, the
  * caller naming what it was doing.
+ *
+ * Every call goes through an IoctlBackend: the plain system calls, or
+ * libv4l2's, so the libv4l2 source drives its node with the same code. The
+ * calls that take a buffer type serve either queue of a mem2mem device
+ * (OUTPUT and CAPTURE, single- or multi-planar); the ones without work on
+ * the capture queue.
  */
 class VideoDevice
 {
 public:
 	/* Opens path non-blocking (DQBUF is driven by the event loop). */
-	static Result<VideoDevice> open(const std::string &path);
+	static Result<VideoDevice> open(const std::string &path,
+					const IoctlBackend &backend = plainIoctl());
 
 	/* Every /dev/videoN, in N order (/dev/video2 before /dev/video10). */
 	static std::vector<std::string> listNodes();
@@ -90,8 +103,12 @@ public:
 	/* "/dev/video4 (vivid)", for messages. */
 	std::string describe() const;
 
-	/* ioctl retried on EINTR; 0 or -errno. */
+	/* Whether a buffer type is one of the _MPLANE ones. */
+	static bool isMultiplanarType(uint32_t type);
+
+	/* The backend's ioctl, retried on EINTR; 0 or -errno. */
 	int ioctl(unsigned long request, void *arg) const;
+	const IoctlBackend &backend() const { return fd_.backend(); }
 
 	/*
 	 * Test hook: called with the request of every ioctl() of every
@@ -101,8 +118,9 @@ public:
 	using IoctlObserver = std::function<void(unsigned long request)>;
 	static void setIoctlObserver(IoctlObserver observer);
 
-	/* VIDIOC_ENUM_FMT on the capture queue. */
+	/* VIDIOC_ENUM_FMT on the capture queue, or on the queue of type. */
 	Result<std::vector<FormatDescription>> enumFormats() const;
+	Result<std::vector<FormatDescription>> enumFormats(uint32_t type) const;
 	/* VIDIOC_ENUM_FRAMESIZES; Kind::Unknown when the driver does not
 	 * enumerate sizes for this format on the current input. */
 	Result<FrameSizes> enumFrameSizes(uint32_t fourcc) const;
@@ -111,13 +129,17 @@ public:
 	Result<FrameIntervals> enumFrameIntervals(uint32_t fourcc, uint32_t width,
 						  uint32_t height) const;
 
-	/* G_FMT on the capture queue. */
+	/* G_FMT on the capture queue (or the queue of type). */
 	Result<v4l2_format> getFormat() const;
+	Result<v4l2_format> getFormat(uint32_t type) const;
 	/* TRY_FMT: what S_FMT would choose, without changing anything. */
 	Result<v4l2_format> tryFormat(uint32_t fourcc, uint32_t width, uint32_t height) const;
-	/* S_FMT on the capture queue; returns what the driver chose, which may
-	 * differ from what was asked (the caller checks). */
+	/* S_FMT on the capture queue (or the queue of type); returns what the
+	 * driver chose, which may differ from what was asked (the caller
+	 * checks). */
 	Result<v4l2_format> setFormat(uint32_t fourcc, uint32_t width, uint32_t height);
+	Result<v4l2_format> setFormat(uint32_t type, uint32_t fourcc, uint32_t width,
+				      uint32_t height);
 
 	/* G_PARM: the current frame interval; ENOTSUP naming the node when the
 	 * driver cannot set one (no V4L2_CAP_TIMEPERFRAME). */
@@ -126,28 +148,33 @@ public:
 	 * is the nearest it can do, not necessarily the one asked for. */
 	Result<Fraction> setFrameInterval(Fraction interval);
 
-	/* REQBUFS; returns the count the driver granted. */
+	/* REQBUFS; returns the count the driver granted. Without a type: the
+	 * capture queue. */
 	Result<uint32_t> requestBuffers(uint32_t count, uint32_t memory);
+	Result<uint32_t> requestBuffers(uint32_t type, uint32_t count, uint32_t memory);
 	/* VIDIOC_EXPBUF of one plane of an MMAP buffer as a dma-buf. */
 	Result<DmaBuf> exportBuffer(uint32_t index, uint32_t plane);
+	Result<DmaBuf> exportBuffer(uint32_t type, uint32_t index, uint32_t plane);
+	/* VIDIOC_QUERYBUF: the buffer's planes, their sizes and mmap offsets. */
+	int queryBuffer(uint32_t type, uint32_t index, uint32_t memory, BufferState &state) const;
 
 	/*
 	 * VIDIOC_PREPARE_BUF: the driver validates the buffer (and imports the
 	 * dma-bufs of a DMABUF queue) without queueing it, and fills in the
 	 * per-plane data_offset. 0 or -errno (-ENOTTY when not supported).
-	 * dmabuf is ignored for MMAP queues.
+	 * dmabuf is ignored for MMAP queues, but for its bytesused.
 	 */
-	int prepareBuffer(uint32_t index, uint32_t memory, const DmabufPlanes &dmabuf,
-			  BufferState &state) const;
+	int prepareBuffer(uint32_t type, uint32_t index, uint32_t memory,
+			  const DmabufPlanes &dmabuf, BufferState &state) const;
 	/* VIDIOC_QBUF; state receives what the kernel wrote back. */
-	int queueBuffer(uint32_t index, uint32_t memory, const DmabufPlanes &dmabuf,
+	int queueBuffer(uint32_t type, uint32_t index, uint32_t memory, const DmabufPlanes &dmabuf,
 			BufferState &state) const;
 	/* VIDIOC_DQBUF (non-blocking: -EAGAIN when no buffer is ready). */
-	int dequeueBuffer(uint32_t memory, BufferState &state) const;
-	int streamOn() const;
+	int dequeueBuffer(uint32_t type, uint32_t memory, BufferState &state) const;
+	int streamOn(uint32_t type) const;
 	/* Returns every queued buffer to userspace (the kernel's vb2 cancels
 	 * them); buffers dequeued earlier are not touched. */
-	int streamOff() const;
+	int streamOff(uint32_t type) const;
 
 	/* VIDIOC_G_INPUT (0 when the node has no input selection). */
 	Result<uint32_t> currentInput() const;
@@ -174,11 +201,13 @@ public:
 
 private:
 	Error error(int code, std::string_view what) const;
-	void fillBuffer(v4l2_buffer &buf, v4l2_plane *planes, uint32_t index, uint32_t memory,
-			const DmabufPlanes *dmabuf) const;
-	void readBuffer(const v4l2_buffer &buf, BufferState &state) const;
+	static void fillBuffer(v4l2_buffer &buf, v4l2_plane *planes, uint32_t type, uint32_t index,
+			       uint32_t memory, const DmabufPlanes *dmabuf);
+	static void readBuffer(const v4l2_buffer &buf, BufferState &state);
+	int bufferIoctl(unsigned long request, uint32_t type, uint32_t index, uint32_t memory,
+			const DmabufPlanes *dmabuf, BufferState &state) const;
 
-	UniqueFd fd_;
+	BackendFd fd_;
 	std::string path_;
 	v4l2_capability cap_ = {};
 	uint32_t caps_ = 0;

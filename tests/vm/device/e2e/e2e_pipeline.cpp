@@ -7,7 +7,7 @@
 #include "drm/card.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 using namespace std::chrono_literals;
 

@@ -16,7 +16,7 @@
 #include "tests/vm/device/e2e/e2e_pipeline.h"
 #include "tests/vm/device/e2e/tap_stage.h"
 #include "tests/vm/device/egl/yuv_check.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 using namespace primecam;
 using namespace primecam::test;

@@ -33,7 +33,7 @@
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/tap_stage.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 using namespace primecam;
 using namespace primecam::test;

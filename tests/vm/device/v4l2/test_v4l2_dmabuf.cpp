@@ -7,7 +7,7 @@
 #include "../device_test.h"
 #include "drm/card.h"
 #include "drm/dumb_allocator.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 #include "v4l2_test_helpers.h"
 
 using namespace primecam;

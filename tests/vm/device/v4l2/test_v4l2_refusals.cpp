@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "../device_test.h"
-#include "v4l2/capture_source.h"
 #include "v4l2/device_report.h"
+#include "v4l2/v4l2_source.h"
 #include "v4l2/video_device.h"
 #include "v4l2_test_helpers.h"
 

@@ -6,7 +6,7 @@
 
 #include "../device_test.h"
 #include "base/event_loop.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 #include "v4l2/video_device.h"
 #include "v4l2_test_helpers.h"
 

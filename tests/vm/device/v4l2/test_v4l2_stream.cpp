@@ -9,7 +9,7 @@
 #include "pipeline/engine.h"
 #include "pipeline/null_sink.h"
 #include "pipeline/stats.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 #include "v4l2/video_device.h"
 #include "v4l2_test_helpers.h"
 

@@ -16,7 +16,7 @@
 #include "src/dma_heap_allocator.h"
 #include "tests/vm/device/device_util.h"
 #include "v4l2/capture_config.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 namespace primecam::test {
 

@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "base/dma_buf.h"
-#include "base/fd_watch.h"
 #include "base/frame_layout.h"
 #include "base/result.h"
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/buffer_slots.h"
-#include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
+#include "pipeline/source_lifecycle.h"
 #include "v4l2/buffer_metadata.h"
+#include "v4l2/buffer_queue.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/format_enum.h"
 #include "v4l2/video_device.h"
@@ -87,8 +87,8 @@ public:
 	const FrameLayout &layout() const { return layout_; }
 	Fraction frameInterval() const { return interval_; }
 	/* V4L2_MEMORY_MMAP or V4L2_MEMORY_DMABUF. */
-	uint32_t memoryType() const { return memoryType_; }
-	bool isStreaming() const { return streaming_; }
+	uint32_t memoryType() const { return queue_.memory(); }
+	bool isStreaming() const { return life_.isStarted(); }
 
 private:
 	struct BufferMemory {
@@ -98,7 +98,6 @@ private:
 		std::array<uint32_t, VIDEO_MAX_PLANES> dataOffset = {};
 		/* The QBUF arguments of a DMABUF queue, built once. */
 		DmabufPlanes qbuf;
-		bool queued = false;
 	};
 
 	Result<void> openDevice();
@@ -109,18 +108,20 @@ private:
 	Result<void> applyFrameRate();
 	Result<void> allocate();
 	Result<void> prepare(uint32_t index);
+	Result<void> subscribeEvents();
 	Result<void> buildFrameBuffers();
 	void release();
 
+	Result<void> begin();
+	void halt();
 	int queue(uint32_t index);
 	Error queueError(uint32_t index, int code, std::string_view ioctlName) const;
 	void onFdEvents(uint32_t events);
 	bool drainEvents();
 	void drainBuffers(bool pollError);
+	bool deliver(const BufferState &state);
 	void onBufferReturned(uint32_t index);
 	void deviceLost(int code, std::string_view what);
-	void fail(const Error &error);
-	void endOfStream();
 
 	CaptureConfig config_;
 	std::optional<BufferAllocator> allocator_;
@@ -129,24 +130,17 @@ private:
 	std::optional<VideoDevice> device_;
 	FrameLayout layout_ = {};
 	Fraction interval_;
-	uint32_t memoryType_ = 0;
-	bool allocated_ = false; /* REQBUFS(n > 0) succeeded: REQBUFS(0) at teardown */
+	/* After device_: REQBUFS(0) before the node closes. */
+	BufferQueue queue_;
 	/* Sized once in allocate(): the FrameBuffers point at its DmaBufs. */
 	std::vector<BufferMemory> memory_;
 	BufferSlots slots_;
 
-	/* The node while streaming; after device_, so it ends before the
-	 * node closes. */
-	FdWatch deviceWatch_;
-	EventLoop *loop_ = nullptr;
-	PipelineStats *stats_ = nullptr;
-	FrameHandler onFrame_;
-	ErrorHandler onError_;
-	SequenceCounter sequence_;
-	bool streaming_ = false;
-	bool failed_ = false;
+	/* After device_, so that its fd watch ends before the node closes. */
+	SourceLifecycle life_;
+	/* V4L2_EVENT_EOS came: the stream ends when the queue runs dry. */
 	bool eosEvent_ = false;
-	bool ended_ = false;
+	/* The driver's timestamps are not CLOCK_MONOTONIC (said in describe()). */
 	bool dequeueTimestamps_ = false;
 };
 

@@ -1,27 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 
 #include <cerrno>
 #include <cstdio>
 
-#include <libdrm/drm_fourcc.h>
 #include <sys/epoll.h>
 
 #include "base/event_loop.h"
 #include "base/pixel_format.h"
 #include "pipeline/stats.h"
 #include "v4l2/capture_node.h"
+#include "v4l2/frame_buffers.h"
 
 namespace primecam {
-
-namespace {
-
-std::string sizeText(uint32_t width, uint32_t height)
-{
-	return std::to_string(width) + "x" + std::to_string(height);
-}
-
-} /* namespace */
 
 V4l2Source::V4l2Source(CaptureConfig config, std::optional<BufferAllocator> allocator)
 	: config_(std::move(config)), allocator_(std::move(allocator))
@@ -69,7 +60,7 @@ std::string V4l2Source::describe() const
 		}
 	}
 	text += ", " + std::to_string(memory_.size());
-	if (memoryType_ == V4L2_MEMORY_DMABUF)
+	if (queue_.memory() == V4L2_MEMORY_DMABUF)
 		text += " DMABUF buffers from " + (allocator_ ? allocator_->name : "?");
 	else
 		text += " MMAP buffers exported with VIDIOC_EXPBUF";
@@ -92,15 +83,10 @@ std::vector<std::string> V4l2Source::adjustments() const
 
 Result<void> V4l2Source::configure()
 {
-	if (streaming_)
-		return Error::fromErrno(EBUSY, describe() + ": configure() while streaming");
-	if (slots_.heldCount() != 0)
-		return Error::fromErrno(EBUSY, describe() + ": configure() while " +
-						       std::to_string(slots_.heldCount()) +
-						       " buffer(s) are still held by sinks");
+	Result<void> ok = life_.checkConfigure(describe(), slots_.heldCount());
+	if (!ok)
+		return ok;
 	release();
-	failed_ = false;
-	ended_ = false;
 	eosEvent_ = false;
 	dequeueTimestamps_ = false;
 
@@ -119,7 +105,7 @@ Result<void> V4l2Source::configure()
 		return Error::fromErrno(EINVAL, "v4l2 source " + config_.device +
 							": buffers = 0, at least 1 is needed");
 
-	Result<void> ok = openDevice();
+	ok = openDevice();
 	if (!ok)
 		return ok;
 	/* Memory the driver is known to refuse: say why now, not with the
@@ -158,12 +144,24 @@ Result<void> V4l2Source::configure()
 					device_->describe() + ": " + layout.error().message);
 	layout_ = *layout;
 
-	/*
-	 * Subscribed once, here: the subscription lives with the open file. A
-	 * driver that does not send an event refuses to subscribe it (EINVAL,
-	 * or ENOTTY without any event support), which only means it never
-	 * comes.
-	 */
+	ok = subscribeEvents();
+	if (ok)
+		ok = allocate();
+	if (!ok) {
+		release();
+		return ok;
+	}
+	life_.setConfigured(true);
+	return {};
+}
+
+/*
+ * Subscribed once, at configure: the subscription lives with the open file. A
+ * driver that does not send an event refuses to subscribe it (EINVAL, or
+ * ENOTTY without any event support), which only means it never comes.
+ */
+Result<void> V4l2Source::subscribeEvents()
+{
 	/* A source change event's id is the input it happened on: listen on
 	 * the one being captured. */
 	Result<uint32_t> input = device_->currentInput();
@@ -179,12 +177,6 @@ Result<void> V4l2Source::configure()
 									    ? "EOS"
 									    : "SOURCE_CHANGE") +
 							") on " + device_->describe());
-	}
-
-	ok = allocate();
-	if (!ok) {
-		release();
-		return ok;
 	}
 	return {};
 }
@@ -332,15 +324,10 @@ Result<void> V4l2Source::applyFrameRate()
 Result<void> V4l2Source::allocate()
 {
 	const bool dmabuf = config_.memory == CaptureConfig::Memory::Dmabuf;
-	memoryType_ = dmabuf ? V4L2_MEMORY_DMABUF : V4L2_MEMORY_MMAP;
-
-	Result<uint32_t> count = device_->requestBuffers(config_.buffers, memoryType_);
+	Result<uint32_t> count = queue_.request(*device_, device_->captureType(), config_.buffers,
+						dmabuf ? V4L2_MEMORY_DMABUF : V4L2_MEMORY_MMAP);
 	if (!count)
 		return std::move(count).error();
-	allocated_ = true;
-	if (*count == 0)
-		return Error::fromErrno(ENOMEM, device_->describe() + " granted no buffers for " +
-							std::to_string(config_.buffers) + " asked");
 
 	/* Sized once: FrameBuffer::memory points into it from now on. */
 	memory_.resize(*count);
@@ -350,7 +337,7 @@ Result<void> V4l2Source::allocate()
 		for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p) {
 			const uint32_t need = layout_.memoryPlaneSizes[p];
 			Result<DmaBuf> buf =
-				dmabuf ? allocator_->allocate(need) : device_->exportBuffer(i, p);
+				dmabuf ? allocator_->allocate(need) : queue_.exportPlane(i, p);
 			if (!buf) {
 				if (!dmabuf)
 					return std::move(buf).error();
@@ -398,7 +385,7 @@ Result<void> V4l2Source::prepare(uint32_t index)
 {
 	BufferMemory &mem = memory_[index];
 	BufferState state;
-	int ret = device_->prepareBuffer(index, memoryType_, mem.qbuf, state);
+	int ret = queue_.prepare(index, mem.qbuf, state);
 	/* Without PREPARE_BUF the driver prepares at QBUF, and data_offset is
 	 * checked at every DQBUF against the 0 assumed here. */
 	if (ret == -ENOTTY)
@@ -420,7 +407,7 @@ Error V4l2Source::queueError(uint32_t index, int code, std::string_view ioctlNam
 	 * vivid's vmalloc queue on 6.1: no vmap) comes back as EFAULT, a
 	 * property of the pair of devices, not a bad pointer.
 	 */
-	if (memoryType_ == V4L2_MEMORY_DMABUF && (code == EFAULT || code == EINVAL))
+	if (queue_.memory() == V4L2_MEMORY_DMABUF && (code == EFAULT || code == EINVAL))
 		return Error::fromErrno(
 			code, device_->describe() + " cannot capture into dma-bufs from " +
 				      (allocator_ ? allocator_->name : "the allocator") + " (" +
@@ -430,40 +417,14 @@ Error V4l2Source::queueError(uint32_t index, int code, std::string_view ioctlNam
 
 Result<void> V4l2Source::buildFrameBuffers()
 {
-	std::vector<FrameBuffer> frames(memory_.size());
+	std::vector<FrameBuffer> frames;
+	frames.reserve(memory_.size());
 	for (uint32_t i = 0; i < memory_.size(); ++i) {
-		BufferMemory &mem = memory_[i];
-		FrameBuffer &fb = frames[i];
-		fb.index = i;
-		fb.format = layout_.format;
-		fb.width = layout_.width;
-		fb.height = layout_.height;
-		fb.numPlanes = layout_.numColourPlanes;
-		fb.encoding = layout_.encoding;
-		for (uint32_t c = 0; c < layout_.numColourPlanes; ++c) {
-			const ColourPlane &cp = layout_.planes[c];
-			const DmaBuf &buf = mem.planes[cp.memoryPlane];
-			uint64_t offset = uint64_t{cp.offset} + mem.dataOffset[cp.memoryPlane];
-			if (offset + cp.length > buf.size())
-				return Error::fromErrno(
-					EINVAL,
-					device_->describe() + " buffer " + std::to_string(i) +
-						" colour plane " + std::to_string(c) +
-						" at offset " + std::to_string(offset) +
-						" (data_offset " +
-						std::to_string(mem.dataOffset[cp.memoryPlane]) +
-						") runs past the end of its " +
-						std::to_string(buf.size()) + "-byte dma-buf");
-			fb.planes[c].fd = buf.fd();
-			fb.planes[c].id = buf.id();
-			fb.planes[c].offset = static_cast<uint32_t>(offset);
-			fb.planes[c].stride = cp.stride;
-			/* V4L2 has no modifiers: capture memory is linear. */
-			fb.planes[c].modifier = DRM_FORMAT_MOD_LINEAR;
-		}
-		fb.numMemoryPlanes = layout_.numMemoryPlanes;
-		for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p)
-			fb.memory[p] = &mem.planes[p];
+		Result<FrameBuffer> fb = v4l2FrameBuffer(
+			layout_, i, memory_[i].planes, memory_[i].dataOffset, device_->describe());
+		if (!fb)
+			return std::move(fb).error();
+		frames.push_back(*fb);
 	}
 	slots_.assign(std::move(frames), [this](uint32_t index) { onBufferReturned(index); });
 	return {};
@@ -471,16 +432,11 @@ Result<void> V4l2Source::buildFrameBuffers()
 
 void V4l2Source::release()
 {
+	life_.setConfigured(false);
 	slots_.clear();
-	/*
-	 * REQBUFS(0) frees the driver's buffers (MMAP) or drops its imports
-	 * (DMABUF). Exported MMAP dma-bufs still open keep their memory alive
-	 * (vb2 orphans it), so the order against closing ours does not matter;
-	 * a lost device answers ENODEV and has freed everything itself.
-	 */
-	if (allocated_ && device_)
-		(void)device_->requestBuffers(0, memoryType_);
-	allocated_ = false;
+	/* Exported MMAP dma-bufs still open keep their memory alive (vb2
+	 * orphans it), so the order against closing ours does not matter. */
+	queue_.release();
 	memory_.clear();
 	device_.reset();
 	layout_ = {};
@@ -489,36 +445,23 @@ void V4l2Source::release()
 Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandler onFrame,
 			       ErrorHandler onError)
 {
-	if (!device_ || slots_.size() == 0)
-		return Error::fromErrno(EINVAL, describe() + ": start() before configure()");
-	if (streaming_)
-		return Error::fromErrno(EBUSY, describe() + ": already streaming");
-	if (failed_)
-		return Error::fromErrno(ENODEV,
-					describe() + ": the device failed; configure again");
-
-	loop_ = &loop;
-	stats_ = &stats;
-	onFrame_ = std::move(onFrame);
-	onError_ = std::move(onError);
-	sequence_.reset();
-	ended_ = false;
 	eosEvent_ = false;
+	return life_.start(
+		describe(), loop, stats, std::move(onFrame), std::move(onError),
+		[this] { return begin(); }, [this] { halt(); });
+}
 
+Result<void> V4l2Source::begin()
+{
 	/* Buffers a sink still holds from before stop() are queued when they
 	 * come back, not now: they may be on screen. */
 	uint32_t queued = 0;
 	for (uint32_t i = 0; i < memory_.size(); ++i) {
-		if (slots_.isHeld(i) || memory_[i].queued)
+		if (slots_.isHeld(i) || queue_.isQueued(i))
 			continue;
 		int ret = queue(i);
-		if (ret < 0) {
-			Error err = queueError(i, -ret, "VIDIOC_QBUF");
-			(void)device_->streamOff();
-			for (BufferMemory &mem : memory_)
-				mem.queued = false;
-			return err;
-		}
+		if (ret < 0)
+			return queueError(i, -ret, "VIDIOC_QBUF");
 		++queued;
 	}
 	/* With nothing queued vb2 reports EPOLLERR ("waiting for buffers"),
@@ -527,65 +470,45 @@ Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandl
 		return Error::fromErrno(EBUSY, describe() + ": all " +
 						       std::to_string(memory_.size()) +
 						       " buffers are still held by sinks");
-
-	int ret = device_->streamOn();
-	if (ret < 0) {
-		(void)device_->streamOff();
-		for (BufferMemory &mem : memory_)
-			mem.queued = false;
+	int ret = queue_.streamOn();
+	if (ret < 0)
 		return Error::fromErrno(-ret, "VIDIOC_STREAMON on " + device_->describe());
-	}
 	/* EPOLLIN: a buffer is ready to DQBUF; EPOLLPRI: an event to DQEVENT. */
-	ret = deviceWatch_.watch(loop, device_->fd(), EPOLLIN | EPOLLPRI,
-				 [this](uint32_t events) { onFdEvents(events); });
-	if (ret < 0) {
-		(void)device_->streamOff();
-		for (BufferMemory &mem : memory_)
-			mem.queued = false;
-		return Error::fromErrno(-ret,
-					"watching " + device_->describe() + " on the event loop");
-	}
-	streaming_ = true;
-	return {};
+	return life_.watch(device_->describe(), device_->fd(), EPOLLIN | EPOLLPRI,
+			   [this](uint32_t events) { onFdEvents(events); });
+}
+
+/* stop(), and the rollback of a start() that failed half-way. */
+void V4l2Source::halt()
+{
+	/* STREAMOFF hands every queued buffer back (vb2 cancels them); held
+	 * buffers stay with their sinks and are not queued again when they
+	 * return. */
+	queue_.streamOff();
 }
 
 void V4l2Source::stop()
 {
-	if (!streaming_)
-		return;
-	deviceWatch_.reset();
-	streaming_ = false;
-	/* STREAMOFF hands every queued buffer back (vb2 cancels them); held
-	 * buffers stay with their sinks and are not queued again when they
-	 * return. A lost device answers ENODEV: nothing is queued there any
-	 * more either. */
-	if (device_)
-		(void)device_->streamOff();
-	for (BufferMemory &mem : memory_)
-		mem.queued = false;
+	life_.stop([this] { halt(); });
 }
 
 int V4l2Source::queue(uint32_t index)
 {
-	BufferMemory &mem = memory_[index];
 	BufferState state;
-	int ret = device_->queueBuffer(index, memoryType_, mem.qbuf, state);
-	if (ret == 0)
-		mem.queued = true;
-	return ret;
+	return queue_.queue(index, memory_[index].qbuf, state);
 }
 
 void V4l2Source::onBufferReturned(uint32_t index)
 {
 	/* After stop() (or a failure, or the end of the stream) the buffer
 	 * waits for the next start(). */
-	if (!streaming_ || failed_ || ended_)
+	if (!life_.isDelivering())
 		return;
 	int ret = queue(index);
 	if (ret == -ENODEV || ret == -EIO)
 		deviceLost(-ret, "VIDIOC_QBUF of buffer " + std::to_string(index));
 	else if (ret < 0)
-		fail(queueError(index, -ret, "VIDIOC_QBUF"));
+		life_.fail(queueError(index, -ret, "VIDIOC_QBUF"));
 }
 
 void V4l2Source::onFdEvents(uint32_t events)
@@ -599,7 +522,7 @@ void V4l2Source::onFdEvents(uint32_t events)
 bool V4l2Source::drainEvents()
 {
 	for (;;) {
-		if (!streaming_ || failed_)
+		if (!life_.isDelivering())
 			return false;
 		v4l2_event event;
 		int ret = device_->dequeueEvent(event);
@@ -616,10 +539,10 @@ bool V4l2Source::drainEvents()
 			 * old size. Renegotiating is a restart of the whole
 			 * pipeline in this version.
 			 */
-			fail(Error::fromErrno(ERESTART,
-					      device_->describe() +
-						      ": resolution changed; restart "
-						      "needed (V4L2_EVENT_SOURCE_CHANGE)"));
+			life_.fail(Error::fromErrno(ERESTART,
+						    device_->describe() +
+							    ": resolution changed; restart "
+							    "needed (V4L2_EVENT_SOURCE_CHANGE)"));
 			return false;
 		}
 		if (event.type == V4L2_EVENT_EOS) {
@@ -635,15 +558,22 @@ void V4l2Source::drainBuffers(bool pollError)
 {
 	bool any = false;
 	for (;;) {
-		if (!streaming_ || failed_ || ended_)
+		if (!life_.isDelivering())
 			return;
 		BufferState state;
-		int ret = device_->dequeueBuffer(memoryType_, state);
+		int ret = queue_.dequeue(state);
 		if (ret == -EAGAIN)
 			break;
 		/* EPIPE: the driver's last buffer was dequeued already. */
 		if (ret == -EPIPE && eosEvent_) {
-			endOfStream();
+			life_.end();
+			return;
+		}
+		if (ret == -EPROTO) {
+			life_.fail(Error::fromErrno(EPROTO, device_->describe() +
+								    " returned buffer " +
+								    std::to_string(state.index) +
+								    ", which it was not given"));
 			return;
 		}
 		if (ret < 0) {
@@ -651,53 +581,8 @@ void V4l2Source::drainBuffers(bool pollError)
 			return;
 		}
 		any = true;
-		if (state.index >= memory_.size() || slots_.isHeld(state.index)) {
-			fail(Error::fromErrno(EPROTO, device_->describe() + " returned buffer " +
-							      std::to_string(state.index) +
-							      ", which it was not given"));
+		if (!deliver(state))
 			return;
-		}
-		BufferMemory &mem = memory_[state.index];
-		mem.queued = false;
-		const bool last = state.flags & V4L2_BUF_FLAG_LAST;
-
-		if (state.flags & V4L2_BUF_FLAG_ERROR) {
-			/* The driver says the contents are garbage (a DMA
-			 * error, a lost sync): never shown, back at once. */
-			++stats_->captureErrors;
-			if (!last) {
-				onBufferReturned(state.index);
-				continue;
-			}
-		} else if (!last || state.bytesused[0] != 0) {
-			for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p) {
-				if (state.dataOffset[p] == mem.dataOffset[p])
-					continue;
-				/* The sinks imported the buffer with the old
-				 * offsets; showing it would shift the picture. */
-				fail(Error::fromErrno(EPROTO,
-						      device_->describe() + " moved plane " +
-							      std::to_string(p) + " of buffer " +
-							      std::to_string(state.index) +
-							      " to data_offset " +
-							      std::to_string(state.dataOffset[p]) +
-							      " after it was prepared with " +
-							      std::to_string(mem.dataOffset[p])));
-				return;
-			}
-			FrameMetadata meta;
-			meta.sequence = sequence_.extend(state.sequence);
-			std::optional<int64_t> ts =
-				monotonicTimestampNs(state.flags, state.timestamp);
-			if (!ts)
-				dequeueTimestamps_ = true;
-			meta.timestampNs = ts ? *ts : monotonicNowNs();
-			onFrame_(slots_.hold(state.index, meta));
-		}
-		if (last) {
-			endOfStream();
-			return;
-		}
 	}
 
 	/*
@@ -705,39 +590,59 @@ void V4l2Source::drainBuffers(bool pollError)
 	 * when its queue is in the error state, which every later DQBUF reports
 	 * as EIO; say that rather than spin on a level-triggered error.
 	 */
-	if (pollError && !any && streaming_ && !failed_)
+	if (pollError && !any && life_.isDelivering())
 		deviceLost(EIO, "poll reported EPOLLERR");
+}
+
+/* One dequeued buffer: a frame, an error the driver flagged, or the last
+ * one. False when streaming is over. */
+bool V4l2Source::deliver(const BufferState &state)
+{
+	BufferMemory &mem = memory_[state.index];
+	const bool last = state.flags & V4L2_BUF_FLAG_LAST;
+
+	if (state.flags & V4L2_BUF_FLAG_ERROR) {
+		/* The driver says the contents are garbage (a DMA error, a
+		 * lost sync): never shown, back at once. */
+		++life_.stats().captureErrors;
+		if (!last) {
+			onBufferReturned(state.index);
+			return true;
+		}
+	} else if (!last || state.bytesused[0] != 0) {
+		for (uint32_t p = 0; p < layout_.numMemoryPlanes; ++p) {
+			if (state.dataOffset[p] == mem.dataOffset[p])
+				continue;
+			/* The sinks imported the buffer with the old offsets;
+			 * showing it would shift the picture. */
+			life_.fail(Error::fromErrno(
+				EPROTO, device_->describe() + " moved plane " + std::to_string(p) +
+						" of buffer " + std::to_string(state.index) +
+						" to data_offset " +
+						std::to_string(state.dataOffset[p]) +
+						" after it was prepared with " +
+						std::to_string(mem.dataOffset[p])));
+			return false;
+		}
+		FrameMetadata meta;
+		meta.sequence = life_.sequence().extend(state.sequence);
+		std::optional<int64_t> ts = monotonicTimestampNs(state.flags, state.timestamp);
+		if (!ts)
+			dequeueTimestamps_ = true;
+		meta.timestampNs = ts ? *ts : monotonicNowNs();
+		life_.deliver(slots_.hold(state.index, meta));
+	}
+	if (last) {
+		life_.end();
+		return false;
+	}
+	return true;
 }
 
 void V4l2Source::deviceLost(int code, std::string_view what)
 {
-	fail(Error::fromErrno(code, "capture device " + device_->describe() + " lost (" +
-					    std::string(what) + ")"));
-}
-
-void V4l2Source::fail(const Error &error)
-{
-	if (failed_)
-		return;
-	failed_ = true;
-	/* Level-triggered: a dead fd would report EPOLLERR forever. */
-	deviceWatch_.reset();
-	if (onError_)
-		onError_(error);
-}
-
-void V4l2Source::endOfStream()
-{
-	if (ended_)
-		return;
-	ended_ = true;
-	deviceWatch_.reset();
-	/*
-	 * Source has no end-of-stream callback: the end of the only source is
-	 * the end of the run, as the Engine's frame limit ends it.
-	 */
-	if (loop_)
-		loop_->exit(0);
+	life_.fail(Error::fromErrno(code, "capture device " + device_->describe() + " lost (" +
+						  std::string(what) + ")"));
 }
 
 } /* namespace primecam */

@@ -6,7 +6,7 @@
 #include "base/event_loop.h"
 #include "base/pixel_format.h"
 #include "pipeline/stats.h"
-#include "v4l2/capture_source.h"
+#include "v4l2/v4l2_source.h"
 #include "v4l2/video_device.h"
 
 using namespace primecam;

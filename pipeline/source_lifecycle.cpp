@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#include "pipeline/source_lifecycle.h"
+
+#include <cerrno>
+
+namespace primecam {
+
+Result<void> SourceLifecycle::checkConfigure(const std::string &who, uint32_t heldBuffers) const
+{
+	if (started_)
+		return Error::fromErrno(EBUSY, who + ": configure() while streaming");
+	if (heldBuffers != 0)
+		return Error::fromErrno(EBUSY, who + ": configure() while " +
+						       std::to_string(heldBuffers) +
+						       " buffer(s) are still held by sinks");
+	return {};
+}
+
+void SourceLifecycle::setConfigured(bool configured)
+{
+	state_ = configured ? State::Configured : State::Unconfigured;
+}
+
+Result<void> SourceLifecycle::start(const std::string &who, EventLoop &loop, PipelineStats &stats,
+				    Source::FrameHandler onFrame, Source::ErrorHandler onError,
+				    const std::function<Result<void>()> &begin,
+				    const std::function<void()> &halt)
+{
+	switch (state_) {
+	case State::Unconfigured:
+		return Error::fromErrno(EINVAL, who + ": start() before configure()");
+	case State::Lost:
+		return Error::fromErrno(ENODEV, who + ": the device failed; configure again");
+	case State::Configured:
+		break;
+	case State::Streaming:
+	case State::Stopping:
+	case State::Ended:
+		return Error::fromErrno(EBUSY, who + ": already streaming");
+	}
+	loop_ = &loop;
+	stats_ = &stats;
+	onFrame_ = std::move(onFrame);
+	onError_ = std::move(onError);
+	sequence_.reset();
+
+	state_ = State::Streaming;
+	Result<void> ok = begin();
+	if (!ok) {
+		watch_.reset();
+		state_ = State::Stopping;
+		halt();
+		state_ = State::Configured;
+		return ok;
+	}
+	started_ = true;
+	return {};
+}
+
+Result<void> SourceLifecycle::watch(const std::string &what, int fd, uint32_t events,
+				    EventLoop::FdCallback callback)
+{
+	int ret = watch_.watch(*loop_, fd, events, std::move(callback));
+	if (ret < 0)
+		return Error::fromErrno(-ret, "watching " + what + " on the event loop");
+	return {};
+}
+
+void SourceLifecycle::stop(const std::function<void()> &halt)
+{
+	if (!started_)
+		return;
+	started_ = false;
+	watch_.reset();
+	const bool lost = state_ == State::Lost;
+	state_ = State::Stopping;
+	halt();
+	state_ = lost ? State::Lost : State::Configured;
+}
+
+void SourceLifecycle::fail(const Error &error)
+{
+	if (state_ == State::Lost)
+		return;
+	state_ = State::Lost;
+	watch_.reset();
+	if (onError_)
+		onError_(error);
+}
+
+void SourceLifecycle::end()
+{
+	if (state_ != State::Streaming)
+		return;
+	state_ = State::Ended;
+	watch_.reset();
+	if (loop_)
+		loop_->exit(0);
+}
+
+} /* namespace primecam */
