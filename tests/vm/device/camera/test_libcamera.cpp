@@ -84,7 +84,8 @@ TEST(LibcameraToVkms, Bgr888ConvertedShowsLibyuvsConversionOfTheDeliveredFrame)
 	auto tap = std::make_unique<TapStage>();
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
+	stages.push_back(
+		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	auto kms = std::make_unique<KmsSink>(
 		vkms(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center));
 	KmsSink *sink = kms.get();
@@ -282,7 +283,8 @@ TEST(LibcameraToGl, Bgr888ConvertedIsDrawnExactlyWithoutCopies)
 	auto tap = std::make_unique<TapStage>();
 	TapStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
-	stages.push_back(std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
+	stages.push_back(
+		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
 	GlSinkConfig glConfig;
 	glConfig.platform = GlSinkConfig::Platform::Gbm;
 	glConfig.card = "vkms";
