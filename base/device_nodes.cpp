@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "base/small_file.h"
 #include "base/unique_fd.h"
 
 namespace primecam {
@@ -41,16 +42,6 @@ std::vector<std::string> entries(const std::string &dir, std::string_view prefix
 	::closedir(handle);
 	std::sort(names.begin(), names.end(), byNumber);
 	return names;
-}
-
-std::string readSmallFile(const std::string &path)
-{
-	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-	if (!fd)
-		return {};
-	char buffer[4096];
-	ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
-	return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
 }
 
 /* DEVNAME= of a uevent file: "video4", "dri/card1". */

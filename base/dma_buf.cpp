@@ -3,13 +3,31 @@
 
 #include <cerrno>
 #include <string>
+#include <string_view>
 
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "base/small_file.h"
+
 namespace primecam {
+
+std::string dmaBufExporter(int fd)
+{
+	std::string info = readSmallFile("/proc/self/fdinfo/" + std::to_string(fd));
+	std::string_view text = info;
+	constexpr std::string_view key = "\nexp_name:";
+	/* fdinfo starts with "pos:", so every key of interest follows a newline. */
+	size_t at = text.find(key);
+	if (at == std::string_view::npos)
+		return {};
+	text.remove_prefix(at + key.size());
+	text = text.substr(0, text.find('\n'));
+	size_t start = text.find_first_not_of(" \t");
+	return start == std::string_view::npos ? std::string() : std::string(text.substr(start));
+}
 
 Result<BufferId> bufferIdOf(int fd)
 {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include <sys/types.h>
 
@@ -29,6 +30,10 @@ struct BufferId {
 
 /* The identity of the file behind fd, or an error naming it. */
 Result<BufferId> bufferIdOf(int fd);
+
+/* The dma-buf's exporter ("udmabuf", "system", "vkms"...), from its fdinfo
+ * (exp_name); empty when fd is not a dma-buf or the kernel does not say. */
+std::string dmaBufExporter(int fd);
 
 /*
  * The owner of one dma-buf fd: its size and identity are read once, when it

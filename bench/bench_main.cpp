@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	capture.buffers = 4;
 	KmsSinkConfig display;
 	display.card = "vkms";
-	display.mode = "640x480";
+	display.mode = ModeRequest::parse("640x480");
 
 	std::vector<std::unique_ptr<Sink>> sinks;
 	if (mode == "copy")

@@ -54,7 +54,15 @@ def mode_result(out, mode):
     instructions = ((callgrind_instructions(out / f"{mode}-125.callgrind")
                      - callgrind_instructions(out / f"{mode}-25.callgrind"))
                     / (cg_long["displayed_total"] - cg_short["displayed_total"]))
+    # The steady-state counts divide by the displayed frames: they hold only
+    # when every measured frame of those runs was displayed. A loaded host
+    # makes the traced runs drop frames; say so next to the figures.
+    dropped = [f"{name} displayed {run['displayed']} of {run['captured']}"
+               for name, run in (("strace 25", short), ("strace 125", long_),
+                                 ("callgrind 25", cg_short), ("callgrind 125", cg_long))
+               if run["displayed"] != run["captured"]]
     return {
+        "dropped_in_counted_runs": dropped,
         "warmup": plain["warmup"],
         # all three of the measured frames (primecam-bench takes the
         # warm-up's off)
@@ -94,7 +102,14 @@ def pipeline_section(out):
                 f"{ratio['instructions']}× |")
     note = (f"Each path's counts are of the measured frames of its median run, after "
             f"{zc['warmup']} frames of warm-up that they leave out.")
-    return "pipeline", res, note + "\n\n" + "\n".join(rows) + "\n"
+    caveats = [f"In this run the traced runs of {mode} dropped frames "
+               f"({'; '.join(res[mode]['dropped_in_counted_runs'])}), so its syscall and "
+               f"instruction figures are not steady-state per-frame costs: rerun on a "
+               f"quieter host." for mode in MODES if res[mode]["dropped_in_counted_runs"]]
+    text = note + "\n\n" + "\n".join(rows) + "\n"
+    if caveats:
+        text += "\n" + "\n".join(caveats) + "\n"
+    return "pipeline", res, text
 
 
 # stage-bench's operations, in the table's order, as the table names them.

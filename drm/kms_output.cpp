@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 
 #include <drm_fourcc.h>
@@ -150,8 +149,23 @@ const KmsPlane *primaryOf(const KmsResources &res, const KmsCrtc &crtc)
 } /* namespace */
 
 Result<size_t> KmsOutput::selectMode(std::span<const drmModeModeInfo> modes,
-				     const std::string &wanted, bool fullscreenPrimary,
+				     std::string_view wanted, bool fullscreenPrimary,
 				     uint32_t frameWidth, uint32_t frameHeight)
+{
+	std::optional<ModeRequest> mode;
+	if (!wanted.empty()) {
+		mode = ModeRequest::parse(wanted);
+		if (!mode)
+			return Error{EINVAL,
+				     "mode '" + std::string(wanted) + "' is not WxH or WxH@R"};
+	}
+	return selectMode(modes, mode, fullscreenPrimary, frameWidth, frameHeight);
+}
+
+Result<size_t> KmsOutput::selectMode(std::span<const drmModeModeInfo> modes,
+				     const std::optional<ModeRequest> &wanted,
+				     bool fullscreenPrimary, uint32_t frameWidth,
+				     uint32_t frameHeight)
 {
 	if (modes.empty())
 		return Error{ENODEV, "the connector has no modes"};
@@ -171,32 +185,14 @@ Result<size_t> KmsOutput::selectMode(std::span<const drmModeModeInfo> modes,
 		return first;
 	};
 
-	if (!wanted.empty()) {
-		uint32_t w = 0, h = 0;
-		double rate = 0;
-		const char *p = wanted.data(), *end = wanted.data() + wanted.size();
-		auto r1 = std::from_chars(p, end, w);
-		bool ok = r1.ec == std::errc() && r1.ptr < end && *r1.ptr == 'x';
-		std::from_chars_result r2{};
-		if (ok) {
-			r2 = std::from_chars(r1.ptr + 1, end, h);
-			ok = r2.ec == std::errc();
-		}
-		if (ok && r2.ptr < end) {
-			ok = *r2.ptr == '@';
-			if (ok) {
-				auto r3 = std::from_chars(r2.ptr + 1, end, rate);
-				ok = r3.ec == std::errc() && r3.ptr == end && rate > 0;
-			}
-		}
-		if (!ok || w == 0 || h == 0)
-			return Error{EINVAL, "mode '" + wanted + "' is not WxH or WxH@R"};
+	if (wanted) {
 		auto found = pick([&](const drmModeModeInfo &m) {
-			return m.hdisplay == w && m.vdisplay == h &&
-			       (rate == 0 || static_cast<long>(m.vrefresh) == std::lround(rate));
+			return m.hdisplay == wanted->width && m.vdisplay == wanted->height &&
+			       (!wanted->refresh ||
+				static_cast<long>(m.vrefresh) == std::lround(*wanted->refresh));
 		});
 		if (!found)
-			return Error{EINVAL, "no mode " + wanted + "; the connector has " +
+			return Error{EINVAL, "no mode " + wanted->text + "; the connector has " +
 						     modeList(modes)};
 		return *found;
 	}

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xf86drmMode.h>
@@ -49,12 +50,18 @@ public:
 					const FrameFormat &frame, const std::string &cardName);
 
 	/*
-	 * The mode config.mode ("WxH" or "WxH@R") names, else for a full-screen
-	 * primary plane the one whose size is the frame's, else the preferred
-	 * one (else the first). An index into modes, or an error listing them.
+	 * The mode wanted names, else for a full-screen primary plane the one
+	 * whose size is the frame's, else the preferred one (else the first).
+	 * An index into modes, or an error listing them.
 	 */
 	static Result<size_t> selectMode(std::span<const drmModeModeInfo> modes,
-					 const std::string &wanted, bool fullscreenPrimary,
+					 const std::optional<ModeRequest> &wanted,
+					 bool fullscreenPrimary, uint32_t frameWidth,
+					 uint32_t frameHeight);
+	/* The same for a mode written as text ("WxH" or "WxH@R", parsed by
+	 * ModeRequest::parse; empty: none). */
+	static Result<size_t> selectMode(std::span<const drmModeModeInfo> modes,
+					 std::string_view wanted, bool fullscreenPrimary,
 					 uint32_t frameWidth, uint32_t frameHeight);
 
 	/* "Virtual-1 plane 31 (primary)" */

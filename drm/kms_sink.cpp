@@ -4,12 +4,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
 #include <drm_fourcc.h>
 #include <poll.h>
 #include <xf86drm.h>
 
+#include "base/dma_buf.h"
 #include "base/event_loop.h"
 #include "pipeline/import_quirks.h"
 #include "pipeline/stats.h"
@@ -25,20 +25,6 @@ constexpr std::chrono::milliseconds kFlipTimeout{1000};
 /* The writeback fence signals after the next composition, which under
  * software emulation can take several vblanks after a modeset. */
 constexpr std::chrono::milliseconds kWritebackTimeout{2000};
-
-/* The dma-buf's exporter ("udmabuf", "system", "vkms"...), from its fdinfo;
- * empty when the fd is not a dma-buf or the kernel does not say. */
-std::string exporterOf(int fd)
-{
-	std::ifstream info("/proc/self/fdinfo/" + std::to_string(fd));
-	std::string line;
-	while (std::getline(info, line))
-		if (line.starts_with("exp_name:")) {
-			size_t start = line.find_first_not_of(" \t", 9);
-			return start == std::string::npos ? "" : line.substr(start);
-		}
-	return "";
-}
 
 bool fatalCommitError(int err)
 {
@@ -140,7 +126,7 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 	resources_ = std::move(*res);
 
 	for (const FrameBuffer &buffer : buffers) {
-		std::string exporter = exporterOf(buffer.planes[0].fd);
+		std::string exporter = dmaBufExporter(buffer.planes[0].fd);
 		/* Imported fine, refused at the first real commit: say so now. */
 		if (auto why = importRefusal(card_.driver(), PoolConsumer::KmsScanout, exporter))
 			return Error{EINVAL, cardName + " cannot scan out buffer " +

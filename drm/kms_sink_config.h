@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "drm/mode_request.h"
 
 namespace primecam {
 
@@ -32,9 +35,9 @@ struct KmsSinkConfig {
 	int32_t y = 0;
 	uint32_t width = 0;
 	uint32_t height = 0;
-	/* "WxH" (optionally "WxH@R"), or empty: for a full-screen primary plane
-	 * the mode whose size equals the frame's, else the preferred mode. */
-	std::string mode;
+	/* The mode asked for, or none: for a full-screen primary plane the
+	 * mode whose size equals the frame's, else the preferred mode. */
+	std::optional<ModeRequest> mode;
 };
 
 } /* namespace primecam */

@@ -28,8 +28,8 @@ struct CommandLine {
  * one CLI definition the program runs, so that a test can feed it every
  * command line the docs quote.
  *
- * Returns 0 with `out` filled, or the exit status main() returns after
- * CLI11 printed the help, the version (0) or a usage error (2) to
+ * Returns 0 with `out` filled, or the exit status main() returns after the
+ * parser printed the help, the version (0) or a usage error (2) to
  * stdout/stderr; out.command is then None.
  */
 int parseCommandLine(const std::vector<std::string> &args, CommandLine &out);

@@ -70,10 +70,10 @@ bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEnco
 /* The memory the frames are in, as the source delivers them. */
 std::string sourceMemory(const SourceConfig &source)
 {
-	if (source.type == SourceConfig::Type::Libcamera)
+	if (source.type() == SourceConfig::Type::Libcamera)
 		return "libcamera's FrameBuffers (dma-bufs from its FrameBufferAllocator, "
 		       "imported as they are)";
-	const CaptureConfig &c = source.v4l2;
+	const CaptureConfig &c = source.v4l2();
 	switch (c.memory) {
 	case CaptureConfig::Memory::Mmap:
 		return "driver buffers exported as dma-bufs (VIDIOC_EXPBUF)";
@@ -137,8 +137,8 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 			       formatList(facts.source.formats));
 	bool offered = std::find(facts.source.formats.begin(), facts.source.formats.end(),
 				 format) != facts.source.formats.end();
-	bool libv4l2 = config.source.type == SourceConfig::Type::V4l2 &&
-		       config.source.v4l2.memory == CaptureConfig::Memory::Libv4l2;
+	bool libv4l2 = config.source.type() == SourceConfig::Type::V4l2 &&
+		       config.source.v4l2().memory == CaptureConfig::Memory::Libv4l2;
 	/* What libv4lconvert can make from Bayer, MJPEG and YUV a device gives:
 	 * its destination formats. */
 	bool emulated = false;
@@ -263,12 +263,12 @@ DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts)
 				}
 			}
 			/* The card's own dumb buffers, captured into directly. */
-			const CaptureConfig &capture = config.source.v4l2;
+			const bool v4l2 = config.source.type() == SourceConfig::Type::V4l2;
 			bool ownBuffers =
-				!converted && config.source.type == SourceConfig::Type::V4l2 &&
-				capture.memory == CaptureConfig::Memory::Dmabuf &&
-				capture.pool == CaptureConfig::Pool::Dumb && !sink.glCard.empty() &&
-				facts.source.poolCard == sink.glCard;
+				!converted && v4l2 &&
+				config.source.v4l2().memory == CaptureConfig::Memory::Dmabuf &&
+				config.source.v4l2().pool == CaptureConfig::Pool::Dumb &&
+				!sink.glCard.empty() && facts.source.poolCard == sink.glCard;
 			std::string upload = ": uploads every frame from a CPU mapping "
 					     "(SYNC-bracketed, counted as copies): ";
 			if (gl.import == GlSinkConfig::Import::Upload) {
@@ -542,11 +542,10 @@ DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
 {
 	DoctorFacts facts;
 
-	if (config.source.type == SourceConfig::Type::Libcamera) {
-		gatherCameraFacts(config.source.libcamera, facts.source);
-	} else {
-		gatherV4l2Facts(config.source.v4l2, facts.source);
-	}
+	if (config.source.type() == SourceConfig::Type::Libcamera)
+		gatherCameraFacts(config.source.libcamera(), facts.source);
+	else
+		gatherV4l2Facts(config.source.v4l2(), facts.source);
 	gatherSinkFacts(config, facts);
 	return facts;
 }

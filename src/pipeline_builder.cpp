@@ -36,10 +36,10 @@ Error moduleError(const PipelineConfig &config, const std::string &path, const E
 Result<void> loadModules(const PipelineConfig &config)
 {
 	ModuleRegistry &modules = ModuleRegistry::instance();
-	if (config.source.type == SourceConfig::Type::Libcamera) {
+	if (config.source.type() == SourceConfig::Type::Libcamera) {
 		if (auto libcamera = modules.libcamera(); !libcamera)
 			return moduleError(config, "source.type", libcamera.error());
-	} else if (config.source.v4l2.memory == CaptureConfig::Memory::Libv4l2) {
+	} else if (config.source.v4l2().memory == CaptureConfig::Memory::Libv4l2) {
 		if (auto libv4l2 = modules.libv4l2(); !libv4l2)
 			return moduleError(config, "source.memory = \"libv4l2\"", libv4l2.error());
 	}
@@ -156,14 +156,14 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 
 Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 {
-	if (config.source.type == SourceConfig::Type::Libcamera) {
+	if (config.source.type() == SourceConfig::Type::Libcamera) {
 		Result<const LibcameraBackend *> libcamera = ModuleRegistry::instance().libcamera();
 		if (!libcamera)
 			return moduleError(config, "source.type", libcamera.error());
-		return (*libcamera)->makeSource(config.source.libcamera);
+		return (*libcamera)->makeSource(config.source.libcamera());
 	}
 
-	const CaptureConfig &capture = config.source.v4l2;
+	const V4l2SourceConfig &capture = config.source.v4l2();
 	const bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
 	/* The config is valid whatever the build; the module runs it. */
 	const Libv4l2Backend *libv4l2Backend = nullptr;
@@ -199,7 +199,7 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 	if (libv4l2Backend)
 		return libv4l2Backend->makeSource(capture, std::move(allocator));
 	auto source = std::make_unique<V4l2Source>(capture, std::move(allocator));
-	source->setNonContiguous(config.source.nonContiguous);
+	source->setNonContiguous(capture.nonContiguous);
 	return std::unique_ptr<Source>(std::move(source));
 }
 

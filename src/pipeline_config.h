@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "camera/libcamera_config.h"
@@ -15,34 +16,47 @@
 
 namespace primecam {
 
-/* A config file's [source] table (see configs/README.md). */
-struct SourceConfig {
-	enum class Type {
-		V4l2,
-		Libcamera
-	};
-
-	Type type = Type::V4l2;
-	CaptureConfig v4l2;	   /* for Type::V4l2 */
-	LibcameraConfig libcamera; /* for Type::Libcamera */
+/* [source] type = "v4l2": what V4l2Source takes, and how the format was
+ * named. */
+struct V4l2SourceConfig : CaptureConfig {
 	/* The format was named by a V4L2 one-buffer-per-colour-plane fourcc
 	 * ("NM12" for NV12M): CaptureConfig keeps only the format's row, so
 	 * this goes to V4l2Source::setNonContiguous(). */
 	bool nonContiguous = false;
 };
 
-/* The source's format and size, whichever its type. */
+/* A config file's [source] table (see configs/README.md): one of the
+ * source kinds, each with only its own keys. */
+struct SourceConfig {
+	enum class Type {
+		V4l2,
+		Libcamera
+	};
+
+	std::variant<V4l2SourceConfig, LibcameraConfig> kind;
+
+	Type type() const
+	{
+		return std::holds_alternative<LibcameraConfig>(kind) ? Type::Libcamera : Type::V4l2;
+	}
+	/* The source's config; asking for the kind it is not is a bug
+	 * (std::bad_variant_access): look at type() first. */
+	const V4l2SourceConfig &v4l2() const { return std::get<V4l2SourceConfig>(kind); }
+	const LibcameraConfig &libcamera() const { return std::get<LibcameraConfig>(kind); }
+};
+
+/* The source's format and size, whichever its kind. */
 inline const PixelFormatInfo *sourceFormat(const SourceConfig &s)
 {
-	return s.type == SourceConfig::Type::Libcamera ? s.libcamera.format : s.v4l2.format;
+	return std::visit([](const auto &c) { return c.format; }, s.kind);
 }
 inline uint32_t sourceWidth(const SourceConfig &s)
 {
-	return s.type == SourceConfig::Type::Libcamera ? s.libcamera.width : s.v4l2.width;
+	return std::visit([](const auto &c) { return c.width; }, s.kind);
 }
 inline uint32_t sourceHeight(const SourceConfig &s)
 {
-	return s.type == SourceConfig::Type::Libcamera ? s.libcamera.height : s.v4l2.height;
+	return std::visit([](const auto &c) { return c.height; }, s.kind);
 }
 
 /* One [[stage]] table, in chain order. */

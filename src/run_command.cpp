@@ -215,9 +215,10 @@ int RunSession::execute()
 		engine_->stop();
 		source = engine_->source().describe();
 	} else if (config_) {
-		source = config_->source.type == SourceConfig::Type::Libcamera
-				 ? "libcamera " + config_->source.libcamera.camera
-				 : config_->source.v4l2.device;
+		if (config_->source.type() == SourceConfig::Type::Libcamera)
+			source = "libcamera " + config_->source.libcamera().camera;
+		else
+			source = config_->source.v4l2().device;
 	}
 
 	if (ret && snapshot_) {

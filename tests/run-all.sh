@@ -6,6 +6,8 @@
 #      tests (unit + fd/RAII), plain and under AddressSanitizer +
 #      UndefinedBehaviorSanitizer;
 #   3. fuzzes the config parser for 30 s (libFuzzer, clang);
+#   (first of all it checks the formatting of every C++ file: clang-format 14
+#   --dry-run -Werror, the part "format");
 #   4. builds (or takes from the cache) the test kernel and runs the device
 #      tests inside the VM, where a skipped test is a failure;
 #   5. prints one closing line: "N passed, N failed, N skipped", preceded by
@@ -79,6 +81,21 @@ kernel_pid=$!
 clear_results() {
 	rm -f "$1/meson-logs/testlog.junit.xml" "$1"/*.xml
 }
+
+# Formatting is part of the test command, not a habit left to memory: every
+# C++ file git tracks, as clang-format 14 would write it (.clang-format).
+stage "formatting (clang-format --dry-run -Werror)"
+format_status=0
+git ls-files -z '*.cpp' '*.h' | xargs -0 clang-format-14 --dry-run -Werror \
+	>"$results/format.log" 2>&1 || format_status=$?
+head -n 40 "$results/format.log"
+{
+	echo '<testsuites><testsuite name="format">'
+	echo '<testcase classname="format" name="clang-format">'
+	[ "$format_status" -eq 0 ] ||
+		echo "<failure message=\"exit $format_status; see $results/format.log\"/>"
+	echo '</testcase></testsuite></testsuites>'
+} >"$results/format.xml"
 
 stage "host build ($builddir)"
 host_status=0
@@ -167,8 +184,10 @@ python3 tests/summarize.py \
 	--expect host-asan="$asandir/tests/unit-tests" \
 	--expect vm="$device_tests" \
 	--no-skips vm \
+	--status format=$format_status \
 	--status host=$host_status --status host-asan=$asan_status \
 	--status fuzz=$fuzz_status --status vm=$vm_status \
+	format="$results/format.xml" \
 	host="$builddir/meson-logs/testlog.junit.xml" \
 	host-asan="$asandir/meson-logs/testlog.junit.xml" \
 	fuzz="$results/fuzz.xml" \

@@ -228,6 +228,38 @@ Result<uint32_t> V4l2Source::chooseFourcc() const
 
 Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 {
+	/* S_FMT first: a device that takes the format and size as asked needs
+	 * no list (vivid offers 84 formats, one ENUM_FMT each). The lists are
+	 * read only to explain a refusal. */
+	Result<v4l2_format> fmt = device_->setFormat(fourcc, config_.width, config_.height);
+	/* Some drivers answer EINVAL rather than substituting; the lists
+	 * then say why, as for a substitution. */
+	if (!fmt && fmt.error().code == EINVAL)
+		return explainRefusedFormat(fourcc, {}, std::move(fmt).error());
+	if (!fmt)
+		return fmt;
+	KernelFormat got = kernelFormatFrom(*fmt);
+	if (got.fourcc != fourcc || got.width != config_.width || got.height != config_.height)
+		return explainRefusedFormat(fourcc, got, {});
+
+	uint32_t field = device_->isMultiplanar() ? fmt->fmt.pix_mp.field : fmt->fmt.pix.field;
+	/* Interlaced fields would need a deinterlacer: a copy, and not ours. */
+	if (field != V4L2_FIELD_NONE && field != V4L2_FIELD_ANY)
+		return Error::fromErrno(
+			EINVAL, device_->describe() + " delivers " + fourccToString(fourcc) + " " +
+					sizeText(config_.width, config_.height) +
+					" as interlaced fields (v4l2_field " +
+					std::to_string(field) +
+					"); primecam shows progressive frames only");
+	return fmt;
+}
+
+/* S_FMT never fails for an unsupported format or size: the driver
+ * substitutes the nearest it has, which would look like a working pipeline
+ * showing the wrong picture. Say what the device offers instead. */
+Error V4l2Source::explainRefusedFormat(uint32_t fourcc, const KernelFormat &got,
+				       std::optional<Error> refusal) const
+{
 	const std::string where = device_->describe();
 	const std::string asked =
 		fourccToString(fourcc) + " " + sizeText(config_.width, config_.height);
@@ -254,35 +286,17 @@ Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 		return Error::fromErrno(EINVAL, where + " does not offer " + asked +
 							"; sizes for " + fourccToString(fourcc) +
 							": " + sizes->describe());
-
-	Result<v4l2_format> fmt = device_->setFormat(fourcc, config_.width, config_.height);
-	if (!fmt)
-		return fmt;
-
-	/* S_FMT never fails for an unsupported format or size: the driver
-	 * substitutes the nearest it has, which would look like a working
-	 * pipeline showing the wrong picture. */
-	KernelFormat got = kernelFormatFrom(*fmt);
+	/* Listed in both lists, yet refused: the device's own error stands. */
+	if (refusal)
+		return std::move(*refusal);
 	if (got.fourcc != fourcc)
 		return Error::fromErrno(EINVAL,
 					where + " replaced " + asked + " with " +
 						fourccToString(got.fourcc) +
 						"; it offers: " + describeFormats(*formats));
-	if (got.width != config_.width || got.height != config_.height)
-		return Error::fromErrno(EINVAL, where + " replaced " + asked + " with " +
-							sizeText(got.width, got.height) +
-							"; sizes for " + fourccToString(fourcc) +
-							": " + sizes->describe());
-
-	uint32_t field = device_->isMultiplanar() ? fmt->fmt.pix_mp.field : fmt->fmt.pix.field;
-	/* Interlaced fields would need a deinterlacer: a copy, and not ours. */
-	if (field != V4L2_FIELD_NONE && field != V4L2_FIELD_ANY)
-		return Error::fromErrno(EINVAL,
-					where + " delivers " + asked +
-						" as interlaced fields (v4l2_field " +
-						std::to_string(field) +
-						"); primecam shows progressive frames only");
-	return fmt;
+	return Error::fromErrno(EINVAL, where + " replaced " + asked + " with " +
+						sizeText(got.width, got.height) + "; sizes for " +
+						fourccToString(fourcc) + ": " + sizes->describe());
 }
 
 Result<void> V4l2Source::applyFrameRate()

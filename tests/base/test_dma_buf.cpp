@@ -102,3 +102,14 @@ TEST(DmaBuf, ReleaseHandsOverTheFd)
 	EXPECT_FALSE(buf->isValid());
 	EXPECT_FALSE(buf->id().isValid());
 }
+
+TEST(DmaBuf, ExporterIsEmptyForWhatIsNoDmaBuf)
+{
+	/* fdinfo of a memfd has no exp_name line; a closed fd has no fdinfo.
+	 * The VM's kms sink tests read real exporters (udmabuf, vivid). */
+	UniqueFd fd = sizedMemfd(4096);
+	EXPECT_EQ(primecam::dmaBufExporter(fd.get()), "");
+	int number = fd.get();
+	fd.reset();
+	EXPECT_EQ(primecam::dmaBufExporter(number), "");
+}

@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	primecam::Result<primecam::PipelineConfig> config =
 		primecam::parseConfig(text, "fuzz.toml");
 	/* A success must be a config the rest of primecam can use. */
-	if (config.ok() && (config->sinks.empty() || !config->source.v4l2.format ||
-			    !config->source.v4l2.width || !config->source.v4l2.height))
+	if (config.ok() && (config->sinks.empty() || !sourceFormat(config->source) ||
+			    !sourceWidth(config->source) || !sourceHeight(config->source)))
 		__builtin_trap();
 	/* A failure must say where. */
 	if (!config.ok() && config.error().message.rfind("fuzz.toml:", 0) != 0)

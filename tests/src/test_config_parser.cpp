@@ -45,8 +45,8 @@ TEST(ConfigParser, DemoConfigReadsEveryKey)
 	Result<PipelineConfig> config = loadConfigFile(path);
 	ASSERT_TRUE(config) << config.error().message;
 	EXPECT_EQ(config->file, path);
-	const CaptureConfig &c = config->source.v4l2;
-	EXPECT_EQ(config->source.type, SourceConfig::Type::V4l2);
+	const CaptureConfig &c = config->source.v4l2();
+	EXPECT_EQ(config->source.type(), SourceConfig::Type::V4l2);
 	EXPECT_EQ(c.device, "vivid");
 	EXPECT_EQ(c.api, CaptureConfig::Api::SinglePlanar);
 	ASSERT_NE(c.format, nullptr);
@@ -89,51 +89,51 @@ TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 	EXPECT_EQ(gl->sinks.at(0).type, SinkConfig::Type::GlHeadless);
 	EXPECT_EQ(gl->sinks[0].gl.card, "vkms");
 	/* captured into the GL card's own buffers: the import that is real */
-	EXPECT_EQ(gl->source.v4l2.memory, CaptureConfig::Memory::Dmabuf);
-	EXPECT_EQ(gl->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(gl->source.v4l2().memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(gl->source.v4l2().poolCard, "vkms");
 
 	std::string dir = std::string(PRIMECAM_SOURCE_DIR) + "/configs/";
 	Result<PipelineConfig> webcam = loadConfigFile(dir + "webcam-gl-window.toml");
 	ASSERT_TRUE(webcam) << webcam.error().message;
 	EXPECT_EQ(webcam->sinks.at(0).type, SinkConfig::Type::GlWindow);
-	EXPECT_EQ(webcam->source.v4l2.device, "/dev/video0");
-	EXPECT_EQ(webcam->source.v4l2.width, 640u);
-	EXPECT_EQ(webcam->source.v4l2.height, 480u);
+	EXPECT_EQ(webcam->source.v4l2().device, "/dev/video0");
+	EXPECT_EQ(webcam->source.v4l2().width, 640u);
+	EXPECT_EQ(webcam->source.v4l2().height, 480u);
 
 	Result<PipelineConfig> glKms = loadConfigFile(dir + "vivid-gl-kms.toml");
 	ASSERT_TRUE(glKms) << glKms.error().message;
 	EXPECT_EQ(glKms->sinks.at(0).type, SinkConfig::Type::GlKms);
 	EXPECT_EQ(glKms->sinks[0].kms.card, "vkms");
 	EXPECT_EQ(glKms->sinks[0].kms.mode, "640x480");
-	EXPECT_EQ(glKms->source.v4l2.format, formatByName("YUYV"));
+	EXPECT_EQ(glKms->source.v4l2().format, formatByName("YUYV"));
 	/* the display card's own buffers, which GL imports for real */
-	EXPECT_EQ(glKms->source.v4l2.memory, CaptureConfig::Memory::Dmabuf);
-	EXPECT_EQ(glKms->source.v4l2.pool, CaptureConfig::Pool::Dumb);
-	EXPECT_EQ(glKms->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(glKms->source.v4l2().memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(glKms->source.v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(glKms->source.v4l2().poolCard, "vkms");
 
 	Result<PipelineConfig> mplane = loadConfigFile(dir + "vivid-vkms-mplane.toml");
 	ASSERT_TRUE(mplane);
-	EXPECT_EQ(mplane->source.v4l2.api, CaptureConfig::Api::MultiPlanar);
+	EXPECT_EQ(mplane->source.v4l2().api, CaptureConfig::Api::MultiPlanar);
 
 	Result<PipelineConfig> dmabuf = loadConfigFile(dir + "vivid-vkms-dmabuf.toml");
 	ASSERT_TRUE(dmabuf);
-	EXPECT_EQ(dmabuf->source.v4l2.memory, CaptureConfig::Memory::Dmabuf);
-	EXPECT_EQ(dmabuf->source.v4l2.pool, CaptureConfig::Pool::Dumb);
-	EXPECT_EQ(dmabuf->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(dmabuf->source.v4l2().memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(dmabuf->source.v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(dmabuf->source.v4l2().poolCard, "vkms");
 
 	Result<PipelineConfig> overlay = loadConfigFile(dir + "vivid-vkms-overlay.toml");
 	ASSERT_TRUE(overlay);
-	EXPECT_EQ(overlay->source.v4l2.width, 320u);
-	EXPECT_EQ(overlay->source.v4l2.height, 180u);
+	EXPECT_EQ(overlay->source.v4l2().width, 320u);
+	EXPECT_EQ(overlay->source.v4l2().height, 180u);
 	EXPECT_EQ(overlay->sinks[0].kms.plane, KmsSinkConfig::Plane::Overlay);
 	EXPECT_EQ(overlay->sinks[0].kms.placement, KmsSinkConfig::Placement::Center);
 	EXPECT_EQ(overlay->sinks[0].kms.mode, "640x480");
 
 	Result<PipelineConfig> bayer = loadConfigFile(dir + "vivid-bayer-libv4l2-null.toml");
 	ASSERT_TRUE(bayer) << bayer.error().message;
-	EXPECT_EQ(bayer->source.v4l2.memory, CaptureConfig::Memory::Libv4l2);
-	EXPECT_EQ(bayer->source.v4l2.pool, CaptureConfig::Pool::DmaHeap);
-	EXPECT_EQ(bayer->source.v4l2.format->name, "RGB888") << "V4L2 BGR24";
+	EXPECT_EQ(bayer->source.v4l2().memory, CaptureConfig::Memory::Libv4l2);
+	EXPECT_EQ(bayer->source.v4l2().pool, CaptureConfig::Pool::DmaHeap);
+	EXPECT_EQ(bayer->source.v4l2().format->name, "RGB888") << "V4L2 BGR24";
 	EXPECT_EQ(bayer->sinks[0].type, SinkConfig::Type::Null);
 
 	Result<PipelineConfig> null = loadConfigFile(dir + "vivid-null.toml");
@@ -146,7 +146,7 @@ TEST(ConfigParser, OptionalKeysDefault)
 {
 	Result<PipelineConfig> config = parseConfig(kMinimal, "min.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	const CaptureConfig &c = config->source.v4l2;
+	const CaptureConfig &c = config->source.v4l2();
 	EXPECT_EQ(c.api, CaptureConfig::Api::Auto);
 	EXPECT_EQ(c.fps, 0.0);
 	EXPECT_EQ(c.buffers, 4u);
@@ -160,12 +160,12 @@ TEST(ConfigParser, FormatAcceptsDrmNamesAndFourccs)
 	text.replace(text.find("XRGB8888"), 8, "XR24");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.format->name, "XRGB8888");
+	EXPECT_EQ(config->source.v4l2().format->name, "XRGB8888");
 
 	text.replace(text.find("XR24"), 4, "YUYV");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.format->name, "YUYV");
+	EXPECT_EQ(config->source.v4l2().format->name, "YUYV");
 
 	text.replace(text.find("YUYV"), 4, "RGBZ");
 	EXPECT_EQ(errorOf(text), "x.toml:4:1: source.format: unknown pixel format \"RGBZ\" (a DRM "
@@ -179,13 +179,13 @@ TEST(ConfigParser, NonContiguousFourccsAreNoted)
 	text.replace(text.find("XRGB8888"), 8, "NM12");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.format->name, "NV12");
-	EXPECT_TRUE(config->source.nonContiguous);
+	EXPECT_EQ(config->source.v4l2().format->name, "NV12");
+	EXPECT_TRUE(config->source.v4l2().nonContiguous);
 
 	text.replace(text.find("NM12"), 4, "NV12");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_FALSE(config->source.nonContiguous);
+	EXPECT_FALSE(config->source.v4l2().nonContiguous);
 
 	text.replace(text.find("NV12"), 4, "NM12");
 	text.insert(text.find("\n[[sink]]"), "api = \"single-planar\"\n");
@@ -201,7 +201,7 @@ TEST(ConfigParser, FpsTakesIntegersAndFloats)
 	text.insert(text.find("\n[[sink]]"), "fps = 29.97\n");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_DOUBLE_EQ(config->source.v4l2.fps, 29.97);
+	EXPECT_DOUBLE_EQ(config->source.v4l2().fps, 29.97);
 }
 
 TEST(ConfigParser, TheIssuesExampleErrorIsExact)
@@ -453,7 +453,7 @@ TEST(ConfigParser, CharactersTomlppMishandlesAreRefusedOutsideComments)
 	text.replace(text.find("\"vivid\""), 7, "'vi#vid' # \u00e9 \"\u00e9");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.device, "vi#vid");
+	EXPECT_EQ(config->source.v4l2().device, "vi#vid");
 
 	/* Elsewhere toml++ 3.3 would reach __builtin_unreachable(). */
 	EXPECT_EQ(errorOf("titl\u00e9 = 1\n"),
@@ -490,7 +490,7 @@ TEST(ConfigParser, ControlsAreKeptInFileOrder)
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
 	using Control = std::pair<std::string, int64_t>;
-	EXPECT_EQ(config->source.v4l2.controls,
+	EXPECT_EQ(config->source.v4l2().controls,
 		  (std::vector<Control>{
 			  {"Timestamp Source", 1}, {"brightness", 200}, {"horizontal_flip", 1}}));
 
@@ -624,7 +624,7 @@ TEST(ConfigParser, GlHeadlessSinkKeys)
 				    "[[sink]]\ntype = \"gl-headless\"\ncard = \"vkms\"\n",
 			    "x.toml");
 	ASSERT_TRUE(pool) << pool.error().message;
-	EXPECT_EQ(pool->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(pool->source.v4l2().poolCard, "vkms");
 }
 
 TEST(ConfigParser, GlWindowSinkKeys)
@@ -750,7 +750,7 @@ TEST(ConfigParser, GlKmsSinkKeys)
 				    "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\n",
 			    "x.toml");
 	ASSERT_TRUE(pool) << pool.error().message;
-	EXPECT_EQ(pool->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(pool->source.v4l2().poolCard, "vkms");
 }
 
 TEST(ConfigParser, SinkTypes)
@@ -777,22 +777,22 @@ TEST(ConfigParser, DmabufPoolKeys)
 	dmabuf.insert(dmabuf.find("\n[[sink]]"), "memory = \"dmabuf\"\n");
 	Result<PipelineConfig> config = parseConfig(dmabuf, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::Dumb);
 	/* The dumb pool defaults to the display's card. */
-	EXPECT_EQ(config->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(config->source.v4l2().poolCard, "vkms");
 
 	std::string heap = dmabuf;
 	heap.insert(heap.find("\n[[sink]]"), "pool = \"dma-heap\"\n");
 	config = parseConfig(heap, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::DmaHeap);
-	EXPECT_EQ(config->source.v4l2.poolCard, "");
+	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::DmaHeap);
+	EXPECT_EQ(config->source.v4l2().poolCard, "");
 
 	std::string udmabuf = dmabuf;
 	udmabuf.insert(udmabuf.find("\n[[sink]]"), "pool = \"udmabuf\"\n");
 	config = parseConfig(udmabuf, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::Udmabuf);
+	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::Udmabuf);
 
 	std::string heapCard = heap;
 	heapCard.insert(heapCard.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
@@ -826,7 +826,7 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	heap.insert(heap.find("\n[[sink]]"), "memory = \"libv4l2\"\npool = \"dma-heap\"\n");
 	Result<PipelineConfig> config = parseConfig(heap, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	const CaptureConfig &c = config->source.v4l2;
+	const CaptureConfig &c = config->source.v4l2();
 	EXPECT_EQ(c.memory, CaptureConfig::Memory::Libv4l2);
 	EXPECT_EQ(c.pool, CaptureConfig::Pool::DmaHeap);
 	/* V4L2 BGR3 (bytes B,G,R) is DRM RGB888. */
@@ -837,8 +837,8 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	dumb.insert(dumb.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
 	config = parseConfig(dumb, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.pool, CaptureConfig::Pool::Dumb);
-	EXPECT_EQ(config->source.v4l2.poolCard, "vkms");
+	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(config->source.v4l2().poolCard, "vkms");
 
 	std::string noCard = kMinimal;
 	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
@@ -850,7 +850,7 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	card.insert(card.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
 	config = parseConfig(card, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2.poolCard, "vgem");
+	EXPECT_EQ(config->source.v4l2().poolCard, "vgem");
 }
 
 TEST(ConfigParser, Libv4l2MemoryRefusesWhatLibv4l2CannotDo)
@@ -893,7 +893,7 @@ TEST(ConfigParser, ApiChoices)
 		text.insert(text.find("\n[[sink]]"), std::string("api = \"") + name + "\"\n");
 		Result<PipelineConfig> config = parseConfig(text, "x.toml");
 		ASSERT_TRUE(config) << config.error().message;
-		EXPECT_EQ(config->source.v4l2.api, api);
+		EXPECT_EQ(config->source.v4l2().api, api);
 	}
 	std::string text = kMinimal;
 	text.insert(text.find("\n[[sink]]"), "api = \"mplane\"\n");
@@ -947,8 +947,8 @@ TEST(ConfigParser, LibcameraSourceReadsEveryKey)
 {
 	Result<PipelineConfig> config = parseConfig(kLibcamera, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.type, SourceConfig::Type::Libcamera);
-	const LibcameraConfig &c = config->source.libcamera;
+	EXPECT_EQ(config->source.type(), SourceConfig::Type::Libcamera);
+	const LibcameraConfig &c = config->source.libcamera();
 	EXPECT_EQ(c.camera, "platform/vimc.0 Sensor B");
 	ASSERT_NE(c.format, nullptr);
 	EXPECT_EQ(c.format->name, "BGR888");
@@ -966,14 +966,14 @@ TEST(ConfigParser, LibcameraCameraIsOptionalAndTakesAnIndex)
 	text.erase(text.find("camera = "), text.find("format") - text.find("camera = "));
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.libcamera.camera, "");
-	EXPECT_EQ(config->source.libcamera.buffers, 6u);
+	EXPECT_EQ(config->source.libcamera().camera, "");
+	EXPECT_EQ(config->source.libcamera().buffers, 6u);
 
 	text = kLibcamera;
 	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "1");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.libcamera.camera, "1");
+	EXPECT_EQ(config->source.libcamera().camera, "1");
 
 	text = kLibcamera;
 	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "-1");
@@ -1041,8 +1041,8 @@ TEST(ConfigParser, TheVimcConfigConvertsBgr888ForVkms)
 	Result<PipelineConfig> config = loadConfigFile(std::string(PRIMECAM_SOURCE_DIR) +
 						       "/configs/vimc-libcamera-vkms.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.type, SourceConfig::Type::Libcamera);
-	EXPECT_EQ(config->source.libcamera.format->name, "BGR888");
+	EXPECT_EQ(config->source.type(), SourceConfig::Type::Libcamera);
+	EXPECT_EQ(config->source.libcamera().format->name, "BGR888");
 	ASSERT_EQ(config->stages.size(), 1u);
 	EXPECT_EQ(config->stages[0].type, StageConfig::Type::Convert);
 	EXPECT_EQ(config->stages[0].format->name, "XRGB8888");

@@ -427,7 +427,7 @@ TEST(KmsSink, FrameThePrimaryCannotCoverIsRefusedClearly)
 	/* The display runs 1024x768 (a fixed mode, as a panel has): the
 	 * 800x600 frame would have to be scaled, which vkms cannot. */
 	KmsSinkConfig config = vkmsSinkConfig();
-	config.mode = "1024x768";
+	config.mode = ModeRequest::parse("1024x768");
 	KmsSink sink(config);
 	ret = sink.configure(source.buffers());
 	ASSERT_FALSE(ret.ok());
@@ -447,7 +447,7 @@ TEST(KmsSink, FrameThePrimaryCannotCoverIsRefusedClearly)
 		<< ret.error().message;
 
 	/* A mode the connector does not have. */
-	config.mode = "1000x1000";
+	config.mode = ModeRequest::parse("1000x1000");
 	KmsSink noMode(config);
 	ret = noMode.configure(source.buffers());
 	ASSERT_FALSE(ret.ok());

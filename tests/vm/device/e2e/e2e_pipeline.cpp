@@ -22,7 +22,7 @@ bool haveDevices()
 KmsSinkConfig vkms(KmsSinkConfig::Plane plane, KmsSinkConfig::Placement placement)
 {
 	KmsSinkConfig config = vkmsSinkConfig(plane, placement);
-	config.mode = "640x480";
+	config.mode = ModeRequest::parse("640x480");
 	return config;
 }
 

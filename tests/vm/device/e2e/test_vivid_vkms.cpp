@@ -241,7 +241,7 @@ TEST(VividToVkms, SizeWithoutAModeIsRefusedForAFullscreenPrimary)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
 	KmsSinkConfig display = vkms();
-	display.mode.clear(); /* the mode of the frame's size: vkms has no 320x180 */
+	display.mode.reset(); /* the mode of the frame's size: vkms has no 320x180 */
 	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180), display);
 	auto ret = p.start();
 	ASSERT_FALSE(ret.ok()) << "vkms cannot scale a 320x180 frame to a full screen";

@@ -61,7 +61,7 @@ void glKmsTest(uint32_t width, uint32_t height)
 	stages.push_back(std::move(tapStage));
 
 	KmsSinkConfig display = vkms();
-	display.mode = "640x480";
+	display.mode = ModeRequest::parse("640x480");
 	auto sink = std::make_unique<GlKmsSink>(display, GlSinkConfig{});
 	GlKmsSink *gl = sink.get();
 	std::vector<std::unique_ptr<Sink>> sinks;
@@ -200,7 +200,7 @@ TEST(GlKms, ConfiguringAgainReusesTheDisplayAndLeaksNothing)
 	ASSERT_TRUE(input) << input.error().message;
 
 	KmsSinkConfig display = vkms();
-	display.mode = "640x480";
+	display.mode = ModeRequest::parse("640x480");
 	GlKmsSink sink(display, GlSinkConfig{});
 	Result<void> first = sink.configure((*input)->buffers());
 	ASSERT_TRUE(first) << first.error().message;
