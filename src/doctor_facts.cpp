@@ -103,6 +103,19 @@ SinkFacts nullSinkFacts()
 	return sink;
 }
 
+/* What a GL sink's EGL said when asked: import or upload, and where. */
+SinkFacts withProbe(SinkFacts sink, const Result<GlProbe> &probe)
+{
+	if (!probe) {
+		sink.error = probe.error().message;
+		return sink;
+	}
+	sink.glImport = probe->dmaBufImport;
+	sink.glSoftware = probe->softwareRenderer;
+	sink.glCard = probe->card;
+	return sink;
+}
+
 /* The window system's EGL decides import or upload: it is asked through a
  * hidden window like the sink's. */
 SinkFacts glWindowFacts()
@@ -116,15 +129,9 @@ SinkFacts glWindowFacts()
 		return sink;
 	}
 	Result<GlProbe> probe = (*window)->probe();
-	if (!probe) {
-		sink.error = probe.error().message;
-		return sink;
-	}
-	sink.name = "gl-window (" + probe->renderer + ")";
-	sink.glImport = probe->dmaBufImport;
-	sink.glSoftware = probe->softwareRenderer;
-	sink.glCard = probe->card;
-	return sink;
+	if (probe)
+		sink.name = "gl-window (" + probe->renderer + ")";
+	return withProbe(std::move(sink), probe);
 }
 
 /* gl-headless and gl-kms: the EGL display of the card (or surfaceless). */
@@ -142,15 +149,9 @@ SinkFacts glFacts(const SinkConfig &config)
 		return sink;
 	}
 	Result<GlProbe> probe = (*backend)->probe(gl);
-	if (!probe) {
-		sink.error = probe.error().message;
-		return sink;
-	}
-	sink.name = type + " " + probe->display + " (" + probe->renderer + ")";
-	sink.glImport = probe->dmaBufImport;
-	sink.glSoftware = probe->softwareRenderer;
-	sink.glCard = probe->card;
-	return sink;
+	if (probe)
+		sink.name = type + " " + probe->display + " (" + probe->renderer + ")";
+	return withProbe(std::move(sink), probe);
 }
 
 /* The union of the formats over the planes this sink may use: the kind
