@@ -42,8 +42,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create()
 	int ret = loop->registerFd(loop->wakeFd_.get(), EPOLLIN, id);
 	if (ret < 0)
 		return Error::fromErrno(-ret, "event loop: epoll_ctl(ADD) of the wake eventfd");
-	loop->sources_.emplace(id,
-			       Source{Source::Kind::Wake, loop->wakeFd_.get(), {}, false, {}, {}});
+	loop->sources_.emplace(
+		id, Registration{Registration::Kind::Wake, loop->wakeFd_.get(), {}, false, {}, {}});
 
 	return loop;
 }
@@ -101,7 +101,7 @@ void EventLoop::removeSource(uint64_t id)
 	 */
 	::epoll_ctl(epollFd_.get(), EPOLL_CTL_DEL, it->second.fd, nullptr);
 
-	if (it->second.kind == Source::Kind::Fd) {
+	if (it->second.kind == Registration::Kind::Fd) {
 		auto fdIt = userFds_.find(it->second.fd);
 		if (fdIt != userFds_.end() && fdIt->second == id)
 			userFds_.erase(fdIt);
@@ -129,12 +129,12 @@ int EventLoop::addFd(int fd, uint32_t events, FdCallback cb)
 		return ret;
 
 	forgetStaleFd(fd);
-	sources_.emplace(id, Source{Source::Kind::Fd,
-				    fd,
-				    {},
-				    false,
-				    std::make_shared<FdCallback>(std::move(cb)),
-				    {}});
+	sources_.emplace(id, Registration{Registration::Kind::Fd,
+					  fd,
+					  {},
+					  false,
+					  std::make_shared<FdCallback>(std::move(cb)),
+					  {}});
 	userFds_[fd] = id;
 	return 0;
 }
@@ -191,12 +191,12 @@ Result<EventLoop::TimerId> EventLoop::addTimer(std::chrono::nanoseconds first,
 		return Error::fromErrno(-ret, "event loop: epoll_ctl(ADD) of a timerfd");
 
 	int raw = tfd.get();
-	sources_.emplace(id, Source{Source::Kind::Timer,
-				    raw,
-				    std::move(tfd),
-				    interval.count() != 0,
-				    {},
-				    std::make_shared<TimerCallback>(std::move(cb))});
+	sources_.emplace(id, Registration{Registration::Kind::Timer,
+					  raw,
+					  std::move(tfd),
+					  interval.count() != 0,
+					  {},
+					  std::make_shared<TimerCallback>(std::move(cb))});
 	return id;
 }
 
@@ -205,7 +205,7 @@ void EventLoop::cancelTimer(TimerId id)
 	auto it = sources_.find(id);
 	/* Ids are shared with fd registrations: never let a stray id remove
 	 * something that is not a timer. */
-	if (it == sources_.end() || it->second.kind != Source::Kind::Timer)
+	if (it == sources_.end() || it->second.kind != Registration::Kind::Timer)
 		return;
 	removeSource(id);
 }
@@ -251,7 +251,8 @@ int EventLoop::addSignal(int signo, SignalCallback cb)
 			restoreSignal(signo, wasBlocked);
 			return ret;
 		}
-		sources_.emplace(id, Source{Source::Kind::Signal, sfd.get(), {}, false, {}, {}});
+		sources_.emplace(
+			id, Registration{Registration::Kind::Signal, sfd.get(), {}, false, {}, {}});
 		signalFd_ = std::move(sfd);
 	} else if (::signalfd(signalFd_.get(), &mask, 0) < 0) {
 		ret = -errno;
@@ -355,7 +356,7 @@ int EventLoop::runPosted()
 int EventLoop::dispatchTimer(uint64_t id)
 {
 	auto it = sources_.find(id);
-	Source &source = it->second;
+	Registration &source = it->second;
 
 	/*
 	 * Reading the expiration count re-arms readiness (a timerfd stays
@@ -426,19 +427,19 @@ int EventLoop::dispatch(int timeoutMs)
 			continue;
 
 		switch (it->second.kind) {
-		case Source::Kind::Fd: {
+		case Registration::Kind::Fd: {
 			std::shared_ptr<FdCallback> cb = it->second.fdCallback;
 			(*cb)(events);
 			ran++;
 			break;
 		}
-		case Source::Kind::Timer:
+		case Registration::Kind::Timer:
 			ran += dispatchTimer(id);
 			break;
-		case Source::Kind::Signal:
+		case Registration::Kind::Signal:
 			ran += dispatchSignals();
 			break;
-		case Source::Kind::Wake:
+		case Registration::Kind::Wake:
 			ran += runPosted();
 			break;
 		}

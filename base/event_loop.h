@@ -135,7 +135,9 @@ private:
 	 * and come in the next round (epoll rotates its ready list). */
 	static constexpr int kMaxEvents = 32;
 
-	struct Source {
+	/* What one id stands for: a watched fd, a timer, the signalfd or the
+	 * wake eventfd (not a pipeline Source). */
+	struct Registration {
 		enum class Kind {
 			Fd,
 			Timer,
@@ -173,7 +175,7 @@ private:
 	/* Registrations by the id stored in epoll_event.data.u64. Ids are never
 	 * reused, so an event for a removed source finds nothing, even when its
 	 * fd number has been closed and reused within the same batch. */
-	std::unordered_map<uint64_t, Source> sources_;
+	std::unordered_map<uint64_t, Registration> sources_;
 	std::unordered_map<int, uint64_t> userFds_;
 	uint64_t nextId_ = 1;
 

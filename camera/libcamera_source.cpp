@@ -528,7 +528,9 @@ void LibcameraSource::complete(libcamera::Request *request)
 	}
 	FrameMetadata meta;
 	meta.sequence = life_.sequence().extend(done.sequence);
+	/* SensorTimestamp, judged by the same rules as a V4L2 driver's. */
 	meta.timestampNs = done.timestampNs;
+	life_.judgeTimestamp(meta);
 	life_.deliver(slots_.hold(i, meta));
 }
 

@@ -41,7 +41,7 @@ int FlipQueue::flipped(int64_t timestampNs)
 		return 0;
 	if (stats_) {
 		stats_->markDisplayed(timestampNs);
-		stats_->latency.add(timestampNs - queued_.metadata().timestampNs);
+		stats_->addLatency(queued_.metadata(), timestampNs);
 	}
 	/* The frame on screen until this flip is no longer scanned out: only
 	 * now may its buffer go back to the producer. */

@@ -217,7 +217,22 @@ Result<KmsOutput> KmsOutput::select(const KmsResources &res, const KmsSinkConfig
 				     std::string(frame.format ? frame.format->name : "none") +
 				     " have no DRM fourcc and cannot be scanned out"};
 
-	/* Connector. */
+	KmsOutput out;
+	out.cardName_ = cardName;
+	out.frame_ = frame;
+	Result<void> step = out.chooseConnector(res, config);
+	if (step)
+		step = out.chooseCrtcAndPlane(res, config);
+	if (step)
+		step = out.chooseMode(config);
+	if (!step)
+		return std::move(step).error();
+	out.collectStrayState(res);
+	return out;
+}
+
+Result<void> KmsOutput::chooseConnector(const KmsResources &res, const KmsSinkConfig &config)
+{
 	const KmsConnector *connector = nullptr;
 	std::string names;
 	for (const KmsConnector &c : res.connectors()) {
@@ -233,36 +248,45 @@ Result<KmsOutput> KmsOutput::select(const KmsResources &res, const KmsSinkConfig
 			connector = &c;
 	}
 	if (!connector)
-		return Error{ENODEV, cardName + ": no " +
+		return Error{ENODEV, cardName_ + ": no " +
 					     (config.connector.empty()
 						      ? std::string("connected connector")
 						      : "connector '" + config.connector + "'") +
 					     "; connectors: " + (names.empty() ? "none" : names)};
 	if (connector->connection != DRM_MODE_CONNECTED || connector->modes.empty())
-		return Error{ENODEV, cardName + ": connector " + connector->name +
+		return Error{ENODEV, cardName_ + ": connector " + connector->name +
 					     " is not connected (no display, no modes)"};
-	const uint32_t connectorCrtcId =
-		static_cast<uint32_t>(connector->properties.value("CRTC_ID"));
 	if (!connector->properties.id("CRTC_ID"))
-		return Error{ENOTSUP, cardName + ": connector " + connector->name +
+		return Error{ENOTSUP, cardName_ + ": connector " + connector->name +
 					      " has no CRTC_ID property (atomic not enabled?)"};
+	connector_ = *connector;
+	return {};
+}
 
-	/* CRTC and plane: the CRTC the connector is on now first (switching
-	 * CRTCs would need the old one switched off), then the others. */
+uint32_t KmsOutput::connectorCrtcId() const
+{
+	return static_cast<uint32_t>(connector_.properties.value("CRTC_ID"));
+}
+
+Result<void> KmsOutput::chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config)
+{
+	const std::string &cardName = cardName_;
+	/* The CRTC the connector is on now first (switching CRTCs would need
+	 * the old one switched off), then the others. */
 	std::vector<const KmsCrtc *> crtcs;
 	for (bool current : {true, false})
 		for (const KmsCrtc &crtc : res.crtcs())
-			if (onCrtc(connector->possibleCrtcs, crtc) &&
-			    (crtc.id == connectorCrtcId) == current)
+			if (onCrtc(connector_.possibleCrtcs, crtc) &&
+			    (crtc.id == connectorCrtcId()) == current)
 				crtcs.push_back(&crtc);
 	if (crtcs.empty())
-		return Error{ENODEV, cardName + ": no CRTC can drive connector " + connector->name};
+		return Error{ENODEV, cardName + ": no CRTC can drive connector " + connector_.name};
 
 	std::optional<Error> firstError;
 	const KmsCrtc *crtc = nullptr;
 	const KmsPlane *plane = nullptr;
 	for (const KmsCrtc *candidate : crtcs) {
-		auto chosen = choosePlane(res, config, *candidate, frame, cardName);
+		auto chosen = choosePlane(res, config, *candidate, frame_, cardName);
 		if (chosen) {
 			crtc = candidate;
 			plane = *chosen;
@@ -275,74 +299,73 @@ Result<KmsOutput> KmsOutput::select(const KmsResources &res, const KmsSinkConfig
 		return *firstError;
 	Result<void> props = checkPlaneProperties(*plane, cardName);
 	if (!props)
-		return std::move(props).error();
+		return props;
 	for (const char *name : {"ACTIVE", "MODE_ID"})
 		if (!crtc->properties.id(name))
 			return Error{ENOTSUP, cardName + ": CRTC " + std::to_string(crtc->id) +
 						      " has no atomic property " + name};
+	crtc_ = *crtc;
+	plane_ = *plane;
 
-	KmsOutput out;
-	out.cardName_ = cardName;
-	out.connector_ = *connector;
-	out.crtc_ = *crtc;
-	out.plane_ = *plane;
-	out.frame_ = frame;
-
-	const bool primary = plane->type == KmsPlane::Type::Primary;
-	if (!primary) {
-		/* Many cards (vkms among them) refuse an active CRTC whose
-		 * primary plane does not cover the screen: the frames go on the
-		 * overlay above a black primary. */
-		const KmsPlane *bg = primaryOf(res, *crtc);
-		if (!bg)
-			return Error{ENODEV, cardName + ": CRTC " + std::to_string(crtc->id) +
-						     " has no primary plane to put under " +
-						     plane->describe()};
-		if (!bg->supports(DRM_FORMAT_XRGB8888, DRM_FORMAT_MOD_LINEAR))
-			return Error{EINVAL,
-				     cardName + ": " + bg->describe() + " (under the frames' " +
+	if (plane->type == KmsPlane::Type::Primary)
+		return {};
+	/* Many cards (vkms among them) refuse an active CRTC whose primary
+	 * plane does not cover the screen: the frames go on the overlay above a
+	 * black primary. */
+	const KmsPlane *bg = primaryOf(res, *crtc);
+	if (!bg)
+		return Error{ENODEV, cardName + ": CRTC " + std::to_string(crtc->id) +
+					     " has no primary plane to put under " +
+					     plane->describe()};
+	if (!bg->supports(DRM_FORMAT_XRGB8888, DRM_FORMAT_MOD_LINEAR))
+		return Error{EINVAL, cardName + ": " + bg->describe() + " (under the frames' " +
 					     plane->describe() +
 					     ") cannot show a linear XRGB8888 background; it "
 					     "supports " +
 					     supportedList(*bg)};
-		props = checkPlaneProperties(*bg, cardName);
-		if (!props)
-			return std::move(props).error();
-		out.background_ = *bg;
-	}
+	props = checkPlaneProperties(*bg, cardName);
+	if (!props)
+		return props;
+	background_ = *bg;
+	return {};
+}
 
-	const bool fullscreenPrimary =
-		primary && config.placement == KmsSinkConfig::Placement::Fullscreen;
-	auto mode = selectMode(connector->modes, config.mode, fullscreenPrimary, frame.width,
-			       frame.height);
+Result<void> KmsOutput::chooseMode(const KmsSinkConfig &config)
+{
+	const bool fullscreenPrimary = plane_.type == KmsPlane::Type::Primary &&
+				       config.placement == KmsSinkConfig::Placement::Fullscreen;
+	auto mode = selectMode(connector_.modes, config.mode, fullscreenPrimary, frame_.width,
+			       frame_.height);
 	if (!mode)
-		return Error{mode.error().code, cardName + ": connector " + connector->name + ": " +
-							mode.error().message};
-	out.mode_ = connector->modes[*mode];
+		return Error{mode.error().code, cardName_ + ": connector " + connector_.name +
+							": " + mode.error().message};
+	mode_ = connector_.modes[*mode];
 
-	auto rect = placeOnScreen(config, out.mode_.hdisplay, out.mode_.vdisplay, frame.width,
-				  frame.height);
+	auto rect =
+		placeOnScreen(config, mode_.hdisplay, mode_.vdisplay, frame_.width, frame_.height);
 	if (!rect)
-		return Error{rect.error().code, cardName + ": " + plane->describe() + ", " +
-							frameName(frame) + " on mode " +
-							modeName(out.mode_) + ": " +
-							rect.error().message};
-	out.rect_ = *rect;
+		return Error{rect.error().code,
+			     cardName_ + ": " + plane_.describe() + ", " + frameName(frame_) +
+				     " on mode " + modeName(mode_) + ": " + rect.error().message};
+	rect_ = *rect;
+	return {};
+}
 
-	/* What earlier clients left on this CRTC goes off in the modeset. */
+void KmsOutput::collectStrayState(const KmsResources &res)
+{
+	const uint32_t connectorCrtc = connectorCrtcId();
 	for (const KmsPlane &p : res.planes()) {
-		if (p.id == plane->id || (out.background_ && p.id == out.background_->id))
+		if (p.id == plane_.id || (background_ && p.id == background_->id))
 			continue;
-		if (p.crtcId == crtc->id || (p.crtcId && p.crtcId == connectorCrtcId))
-			out.strayPlanes_.push_back(p);
+		if (p.crtcId == crtc_.id || (p.crtcId && p.crtcId == connectorCrtc))
+			strayPlanes_.push_back(p);
 	}
 	for (const KmsConnector &c : res.connectors())
-		if (c.id != connector->id && c.properties.value("CRTC_ID") == crtc->id)
-			out.strayConnectors_.push_back(c);
-	if (connectorCrtcId && connectorCrtcId != crtc->id)
-		if (const KmsCrtc *previous = res.crtc(connectorCrtcId))
-			out.previousCrtc_ = *previous;
-	return out;
+		if (c.id != connector_.id && c.properties.value("CRTC_ID") == crtc_.id)
+			strayConnectors_.push_back(c);
+	if (connectorCrtc && connectorCrtc != crtc_.id)
+		if (const KmsCrtc *previous = res.crtc(connectorCrtc))
+			previousCrtc_ = *previous;
 }
 
 std::string KmsOutput::describe() const

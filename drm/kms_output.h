@@ -97,6 +97,21 @@ public:
 			  uint32_t backgroundFb) const;
 
 private:
+	/* select(), step by step; each fills its part of the output or says
+	 * why it cannot. The connector: config.connector, else the first
+	 * connected one. */
+	Result<void> chooseConnector(const KmsResources &res, const KmsSinkConfig &config);
+	/* A CRTC the connector can use and a plane on it that takes the
+	 * frames, and the primary plane under an overlay. */
+	Result<void> chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config);
+	/* The mode and where on it the frames go. */
+	Result<void> chooseMode(const KmsSinkConfig &config);
+	/* What earlier clients left on this CRTC, for the modeset to switch
+	 * off. */
+	void collectStrayState(const KmsResources &res);
+	/* The CRTC the connector is on now (0: none). */
+	uint32_t connectorCrtcId() const;
+
 	int addPlane(AtomicRequest &request, const KmsPlane &plane, uint32_t fb,
 		     const ScreenRect &dst, uint32_t srcWidth, uint32_t srcHeight) const;
 

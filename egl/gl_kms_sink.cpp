@@ -8,8 +8,8 @@
 #include <drm_fourcc.h>
 #include <sys/epoll.h>
 
+#include "alloc/dumb_allocator.h"
 #include "drm/card.h"
-#include "drm/dumb_allocator.h"
 #include "drm/kms_output.h"
 #include "drm/kms_resources.h"
 #include "pipeline/stats.h"

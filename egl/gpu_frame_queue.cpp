@@ -64,7 +64,7 @@ void GpuFrameQueue::onGpuDone()
 	finishInFlight();
 	int64_t now = monotonicNowNs();
 	stats_->markDisplayed(now);
-	stats_->latency.add(now - inFlightMeta_.timestampNs);
+	stats_->addLatency(inFlightMeta_, now);
 	lastSequence_ = inFlightMeta_.sequence;
 	/* An error here stops nothing by itself: lastError() has it, and the
 	 * next consume() of the same broken draw returns it. */

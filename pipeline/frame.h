@@ -40,10 +40,25 @@ struct FrameBuffer {
 	std::array<const DmaBuf *, 3> memory = {};
 };
 
+/*
+ * Whether a frame's capture time can be used for latency, and if not, why
+ * (pipeline/timestamp_check.h decides). Untrusted frames still stream; only
+ * the figures leave them out.
+ */
+enum class TimestampTrust : uint8_t {
+	Trusted,
+	NotMonotonic, /* the driver did not flag it CLOCK_MONOTONIC */
+	InFuture,     /* later than the moment it was dequeued */
+	TooOld,	      /* older than any frame could have waited */
+	Jumped,	      /* went backwards, or leapt forward, from the previous frame's */
+	Count,
+};
+
 /* What the producer knows about one frame in a buffer. */
 struct FrameMetadata {
 	uint64_t sequence = 0;	 /* the producer's frame counter: gaps are lost frames */
 	int64_t timestampNs = 0; /* capture time, CLOCK_MONOTONIC */
+	TimestampTrust timestampTrust = TimestampTrust::Trusted;
 };
 
 } /* namespace primecam */

@@ -31,19 +31,6 @@ constexpr ImportQuirk kQuirks[] = {
 
 } /* namespace */
 
-const char *poolKindName(PoolKind kind)
-{
-	switch (kind) {
-	case PoolKind::Dumb:
-		return "dumb";
-	case PoolKind::DmaHeap:
-		return "dma-heap";
-	case PoolKind::Udmabuf:
-		return "udmabuf";
-	}
-	return "?";
-}
-
 std::optional<std::string> importRefusal(std::string_view driver, PoolConsumer consumer,
 					 std::string_view exporter)
 {

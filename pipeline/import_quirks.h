@@ -5,17 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/pool_kind.h"
+
 namespace primecam {
-
-/* Where a pool's dma-bufs come from (a config file's `pool` key). */
-enum class PoolKind {
-	Dumb,	 /* DRM dumb buffers on a card, exported */
-	DmaHeap, /* /dev/dma_heap/system */
-	Udmabuf, /* sealed memfds turned into dma-bufs by /dev/udmabuf */
-};
-
-/* "dumb", "dma-heap", "udmabuf": the config file's spelling. */
-const char *poolKindName(PoolKind kind);
 
 /* Who imports a dma-buf. */
 enum class PoolConsumer {

@@ -21,7 +21,7 @@ int NullSink::consume(FrameRef frame)
 	int64_t now = monotonicNowNs();
 	++stats_->received;
 	stats_->markDisplayed(now);
-	stats_->latency.add(now - frame.metadata().timestampNs);
+	stats_->addLatency(frame.metadata(), now);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
 
 #include <cerrno>
 
+#include "pipeline/stats.h"
+
 namespace primecam {
 
 Result<void> SourceLifecycle::checkConfigure(const std::string &who, uint32_t heldBuffers) const
@@ -43,6 +45,7 @@ Result<void> SourceLifecycle::start(const std::string &who, EventLoop &loop, Pip
 	onFrame_ = std::move(onFrame);
 	onError_ = std::move(onError);
 	sequence_.reset();
+	timestamps_.reset();
 
 	state_ = State::Streaming;
 	Result<void> ok = begin();
@@ -96,6 +99,14 @@ void SourceLifecycle::end()
 	watch_.reset();
 	if (loop_)
 		loop_->exit(0);
+}
+
+void SourceLifecycle::judgeTimestamp(FrameMetadata &meta)
+{
+	if (meta.timestampTrust == TimestampTrust::Trusted)
+		meta.timestampTrust = timestamps_.judge(meta.timestampNs, monotonicNowNs());
+	if (meta.timestampTrust != TimestampTrust::Trusted)
+		++stats_->untrustedTimestamps[static_cast<size_t>(meta.timestampTrust)];
 }
 
 } /* namespace primecam */

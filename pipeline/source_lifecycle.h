@@ -9,6 +9,7 @@
 #include "base/result.h"
 #include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
+#include "pipeline/timestamp_check.h"
 
 namespace primecam {
 
@@ -84,6 +85,10 @@ public:
 
 	/* While started. */
 	void deliver(FrameRef frame) { onFrame_(std::move(frame)); }
+	/* Before a frame is held: its capture time judged (a source that
+	 * already found it NotMonotonic keeps that) and an untrusted one
+	 * counted in the stats. */
+	void judgeTimestamp(FrameMetadata &meta);
 	PipelineStats &stats() { return *stats_; }
 	SequenceCounter &sequence() { return sequence_; }
 
@@ -96,6 +101,7 @@ private:
 	Source::FrameHandler onFrame_;
 	Source::ErrorHandler onError_;
 	SequenceCounter sequence_;
+	TimestampCheck timestamps_;
 	FdWatch watch_;
 };
 

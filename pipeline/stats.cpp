@@ -60,6 +60,12 @@ void SinkStats::markDisplayed(int64_t whenNs)
 		firstDisplayedNs = whenNs;
 }
 
+void SinkStats::addLatency(const FrameMetadata &frame, int64_t shownNs)
+{
+	if (frame.timestampTrust == TimestampTrust::Trusted && shownNs >= frame.timestampNs)
+		latency.add(shownNs - frame.timestampNs);
+}
+
 uint64_t SinkStats::droppedTotal() const
 {
 	uint64_t total = 0;

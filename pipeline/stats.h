@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/frame.h"
+
 namespace primecam {
 
 /*
@@ -62,6 +64,10 @@ struct SinkStats {
 	void drop(DropReason reason) { ++dropped[static_cast<size_t>(reason)]; }
 	/* One more frame shown, at whenNs (CLOCK_MONOTONIC). */
 	void markDisplayed(int64_t whenNs);
+	/* The frame's latency up to shownNs, when its capture time is
+	 * trusted (TimestampCheck) and not after shownNs: never a negative
+	 * or absurd figure. */
+	void addLatency(const FrameMetadata &frame, int64_t shownNs);
 	uint64_t droppedTotal() const;
 };
 
@@ -123,6 +129,9 @@ struct PipelineStats {
 	/* CLOCK_MONOTONIC at which the first frame reached the pipeline; 0
 	 * until then. */
 	int64_t firstCaptureNs = 0;
+	/* Frames whose capture time was left out of latency, by reason
+	 * (indexed by TimestampTrust; Trusted stays 0). */
+	std::array<uint64_t, static_cast<size_t>(TimestampTrust::Count)> untrustedTimestamps = {};
 	/* a deque: sinks keep a reference to their entry while others are added */
 	std::deque<SinkStats> sinks;
 	/* in chain order; a deque for the same reason */

@@ -21,12 +21,7 @@ constexpr Choice<CaptureConfig::Memory> kMemories[] = {
 	{"dmabuf", CaptureConfig::Memory::Dmabuf},
 	{"libv4l2", CaptureConfig::Memory::Libv4l2},
 };
-constexpr Choice<CaptureConfig::Pool> kSourcePools[] = {
-	{"dumb", CaptureConfig::Pool::Dumb},
-	{"dma-heap", CaptureConfig::Pool::DmaHeap},
-	{"udmabuf", CaptureConfig::Pool::Udmabuf},
-};
-constexpr Choice<PoolKind> kStagePools[] = {
+constexpr Choice<PoolKind> kPools[] = {
 	{"dumb", PoolKind::Dumb},
 	{"dma-heap", PoolKind::DmaHeap},
 	{"udmabuf", PoolKind::Udmabuf},
@@ -164,7 +159,7 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 		 }},
 		integerRule("buffers", path, kMinBuffers, kMaxBuffers, c.buffers),
 		choiceRule("memory", path, kMemories, c.memory),
-		choiceRule("pool", path, kSourcePools, c.pool),
+		choiceRule("pool", path, kPools, c.pool),
 		stringRule("pool_card", path, c.poolCard),
 		controlsRule(path, c.controls),
 		{"camera",
@@ -229,7 +224,7 @@ bool SchemaReader::checkV4l2Source(const toml::table &table, const std::string &
 				    "delivers one contiguous buffer per frame");
 
 	return onlyWith(table, path, "pool", pooled(c), "memory = \"dmabuf\" or \"libv4l2\"") &&
-	       onlyWith(table, path, "pool_card", pooled(c) && c.pool == CaptureConfig::Pool::Dumb,
+	       onlyWith(table, path, "pool_card", pooled(c) && c.pool == PoolKind::Dumb,
 			"memory = \"dmabuf\" or \"libv4l2\", and pool = \"dumb\"");
 }
 
@@ -291,7 +286,7 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 		 }},
 		matrixRule(path, stage.encoding),
 		rangeRule(path, stage.encoding),
-		choiceRule("pool", path, kStagePools, stage.pool),
+		choiceRule("pool", path, kPools, stage.pool),
 		stringRule("pool_card", path, stage.poolCard),
 		integerRule("buffers", path, kMinBuffers, kMaxBuffers, stage.buffers),
 		integerRule("scale", path, 1, 16, stage.scale),
@@ -376,7 +371,7 @@ bool SchemaReader::readStages(const toml::key &key, const toml::node &node,
 bool SchemaReader::defaultPoolCard(const toml::table &root, PipelineConfig &config)
 {
 	V4l2SourceConfig *c = std::get_if<V4l2SourceConfig>(&config.source.kind);
-	if (!c || !pooled(*c) || c->pool != CaptureConfig::Pool::Dumb || !c->poolCard.empty())
+	if (!c || !pooled(*c) || c->pool != PoolKind::Dumb || !c->poolCard.empty())
 		return true;
 	for (const SinkConfig &sink : config.sinks) {
 		if (sink.type == SinkConfig::Type::Kms || sink.type == SinkConfig::Type::GlKms) {

@@ -17,41 +17,47 @@ namespace primecam {
  * This is where a user learns why zero-copy failed, instead of meeting a
  * silent copy.
  *
- * Two halves: gatherDoctorFacts() asks the devices (the formats the camera
- * offers, the formats the configured planes take) without streaming or
- * taking the display; diagnose() is pure logic over those facts, so that
- * every verdict is unit-tested without a device.
+ * Two halves: gatherDoctorFacts() (doctor_facts.cpp) asks the devices (the
+ * formats the camera offers, the formats the configured planes take)
+ * without streaming or taking the display; diagnose() (diagnosis.cpp) is
+ * pure logic over those facts, one function per source, stage and sink
+ * kind, so that every verdict is unit-tested without a device.
  */
+
+/* What the source's device said. */
+struct SourceFacts {
+	std::string name;			      /* "/dev/video0 (vivid)" */
+	std::string driver;			      /* "vivid": for the import quirks */
+	std::optional<std::string> error;	      /* the device could not be asked */
+	std::vector<const PixelFormatInfo *> formats; /* offered natively */
+	std::vector<uint32_t> unknownFourccs;	      /* offered, not in primecam's table */
+	std::string poolCard; /* memory = "dmabuf", pool = "dumb": the card's path */
+	/* What the device would change (libcamera rounding a size). */
+	std::vector<std::string> notes;
+	/* A YUV format's encoding, as the device reports it for the
+	 * configured format (V4L2 TRY_FMT colorimetry); unknown when the
+	 * device was not asked. */
+	std::optional<YuvEncoding> encoding;
+};
+
+/* What a sink's device said. */
+struct SinkFacts {
+	std::string name;		  /* "kms vkms plane primary" */
+	std::string driver;		  /* kms: the card's driver, for the import quirks */
+	bool takesAnything = false;	  /* null sink */
+	std::optional<std::string> error; /* the card or plane could not be asked */
+	std::vector<uint32_t> drmFormats; /* what the plane(s) scan out */
+	/* GL sinks */
+	bool gl = false;
+	bool glImport = false;	 /* EGL_EXT_image_dma_buf_import offered */
+	bool glSoftware = false; /* Mesa's software rasterizer: foreign dma-bufs crash */
+	std::string glCard;	 /* the card it renders on (a path), if any */
+};
 
 /* What the devices said. */
 struct DoctorFacts {
-	struct Source {
-		std::string name;			      /* "/dev/video0 (vivid)" */
-		std::optional<std::string> error;	      /* the device could not be asked */
-		std::vector<const PixelFormatInfo *> formats; /* offered natively */
-		std::vector<uint32_t> unknownFourccs;	      /* offered, not in primecam's table */
-		std::string poolCard; /* memory = "dmabuf", pool = "dumb": the card's path */
-		/* What the device would change (libcamera rounding a size). */
-		std::vector<std::string> notes;
-		/* A YUV format's encoding, as the device reports it for the
-		 * configured format (V4L2 TRY_FMT colorimetry); unknown when
-		 * the device was not asked. */
-		std::optional<YuvEncoding> encoding;
-	};
-	struct Sink {
-		std::string name;		  /* "kms vkms plane primary" */
-		bool takesAnything = false;	  /* null sink */
-		std::optional<std::string> error; /* the card or plane could not be asked */
-		std::vector<uint32_t> drmFormats; /* what the plane(s) scan out */
-		/* GL sinks */
-		bool gl = false;
-		bool glImport = false;	 /* EGL_EXT_image_dma_buf_import offered */
-		bool glSoftware = false; /* Mesa's software rasterizer: foreign dma-bufs crash */
-		std::string glCard;	 /* the card it renders on (a path), if any */
-	};
-
-	Source source;
-	std::vector<Sink> sinks; /* one per config sink */
+	SourceFacts source;
+	std::vector<SinkFacts> sinks; /* one per config sink */
 };
 
 enum class DoctorVerdict {

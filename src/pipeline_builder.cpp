@@ -3,8 +3,8 @@
 
 #include <cerrno>
 
+#include "alloc/pool_allocator.h"
 #include "drm/card.h"
-#include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
 #include "modules/module_registry.h"
 #include "pipeline/null_sink.h"
@@ -13,8 +13,6 @@
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
-#include "src/dma_heap_allocator.h"
-#include "src/udmabuf_allocator.h"
 #include "v4l2/m2m_stage.h"
 #include "v4l2/v4l2_source.h"
 
@@ -118,10 +116,7 @@ Result<BufferAllocator> stagePool(const PipelineConfig &config, const StageConfi
 	if (!accepted)
 		return std::move(accepted).error();
 
-	Result<BufferAllocator> allocator = kind == PoolKind::Dumb ? makeDumbAllocator(card)
-					    : kind == PoolKind::DmaHeap
-						    ? makeDmaHeapAllocator("system")
-						    : makeUdmabufAllocator();
+	Result<BufferAllocator> allocator = makePoolAllocator(kind, card);
 	if (!allocator)
 		return Error{allocator.error().code,
 			     config.file + ": " + path + ".pool: " + allocator.error().message};
@@ -181,16 +176,12 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 		bool direct = true;
 		for (const StageConfig &stage : config.stages)
 			direct = direct && stage.type != StageConfig::Type::Convert;
-		if (capture.pool == CaptureConfig::Pool::Udmabuf && direct) {
+		if (capture.pool == PoolKind::Udmabuf && direct) {
 			Result<void> accepted = sinksAccept(config, PoolKind::Udmabuf, "source");
 			if (!accepted)
 				return std::move(accepted).error();
 		}
-		Result<BufferAllocator> pool = capture.pool == CaptureConfig::Pool::Dumb
-						       ? makeDumbAllocator(capture.poolCard)
-					       : capture.pool == CaptureConfig::Pool::DmaHeap
-						       ? makeDmaHeapAllocator("system")
-						       : makeUdmabufAllocator();
+		Result<BufferAllocator> pool = makePoolAllocator(capture.pool, capture.poolCard);
 		if (!pool)
 			return Error{pool.error().code,
 				     config.file + ": source.pool: " + pool.error().message};

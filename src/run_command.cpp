@@ -17,6 +17,7 @@
 #include "base/process_start.h"
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
+#include "pipeline/timestamp_check.h"
 #include "src/config_parser.h"
 #include "src/pipeline_builder.h"
 #include "src/png_file.h"
@@ -177,12 +178,25 @@ void RunSession::printSummary() const
 		       static_cast<double>(stage.cpuTime.percentile(50)) / 1e6);
 	}
 	for (const SinkStats &sink : stats.sinks) {
-		printf("  %s: %llu displayed, %llu dropped, latency p50 %.1f ms p99 %.1f ms\n",
-		       sink.name.c_str(), static_cast<unsigned long long>(sink.displayed),
-		       static_cast<unsigned long long>(sink.droppedTotal()),
-		       static_cast<double>(sink.latency.percentile(50)) / 1e6,
-		       static_cast<double>(sink.latency.percentile(99)) / 1e6);
+		printf("  %s: %llu displayed, %llu dropped", sink.name.c_str(),
+		       static_cast<unsigned long long>(sink.displayed),
+		       static_cast<unsigned long long>(sink.droppedTotal()));
+		if (sink.latency.count() || !sink.displayed)
+			printf(", latency p50 %.1f ms p99 %.1f ms\n",
+			       static_cast<double>(sink.latency.percentile(50)) / 1e6,
+			       static_cast<double>(sink.latency.percentile(99)) / 1e6);
+		else
+			printf(", latency unknown (no trusted capture time)\n");
 	}
+	/* Named once: which capture times were left out, and why. */
+	std::string untrusted;
+	for (size_t i = 1; i < stats.untrustedTimestamps.size(); ++i)
+		if (stats.untrustedTimestamps[i])
+			untrusted += std::string(untrusted.empty() ? "" : ", ") +
+				     timestampTrustName(static_cast<TimestampTrust>(i)) + " " +
+				     std::to_string(stats.untrustedTimestamps[i]);
+	if (!untrusted.empty())
+		printf("  capture timestamps left out of latency: %s\n", untrusted.c_str());
 	StartupMs startup = startupMs(startup_, stats);
 	if (startup.configured) {
 		printf("  start-up (ms after the process started): config %.0f, configured %.0f",

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/unique_fd.h"
+#include "pipeline/timestamp_check.h"
 
 namespace primecam {
 
@@ -27,21 +28,36 @@ nlohmann::json sinkJson(const SinkStats &sink)
 	dropped["total"] = sink.droppedTotal();
 
 	const LatencyRecorder &latency = sink.latency;
-	return {
-		{"name", sink.name},
-		{"received", sink.received},
-		{"displayed", sink.displayed},
-		{"dropped", dropped},
-		{"copies", sink.copies},
-		{"latency_ms",
-		 {
-			 {"p50", nsToMs(latency.percentile(50))},
-			 {"p95", nsToMs(latency.percentile(95))},
-			 {"p99", nsToMs(latency.percentile(99))},
-			 {"max", nsToMs(latency.max())},
-			 {"count", latency.count()},
-		 }},
+	nlohmann::json latencyDoc = {
+		{"p50", nsToMs(latency.percentile(50))},
+		{"p95", nsToMs(latency.percentile(95))},
+		{"p99", nsToMs(latency.percentile(99))},
+		{"max", nsToMs(latency.max())},
+		{"count", latency.count()},
 	};
+	/* Frames were shown, but none with a capture time to measure from:
+	 * no figures rather than zeros that read as a perfect display. */
+	if (sink.displayed && !latency.count())
+		latencyDoc = {{"count", 0},
+			      {"untrusted", "no frame shown had a capture time primecam could "
+					    "trust; timestamps_untrusted says why"}};
+	return {
+		{"name", sink.name},  {"received", sink.received}, {"displayed", sink.displayed},
+		{"dropped", dropped}, {"copies", sink.copies},	   {"latency_ms", latencyDoc},
+	};
+}
+
+nlohmann::json untrustedJson(const PipelineStats &stats)
+{
+	nlohmann::json doc = nlohmann::json::object();
+	uint64_t total = 0;
+	for (size_t i = 1; i < stats.untrustedTimestamps.size(); ++i) {
+		doc[timestampTrustName(static_cast<TimestampTrust>(i))] =
+			stats.untrustedTimestamps[i];
+		total += stats.untrustedTimestamps[i];
+	}
+	doc["total"] = total;
+	return doc;
 }
 
 nlohmann::json stageJson(const StageStats &stage)
@@ -134,6 +150,7 @@ std::string statsJson(const RunReport &report)
 		{"captured", stats.captured},
 		{"capture_errors", stats.captureErrors},
 		{"sequence_gaps", stats.sequenceGaps},
+		{"timestamps_untrusted", untrustedJson(stats)},
 		{"source_copies", stats.sourceCopies},
 		{"source_dropped", stats.sourceDropped},
 		{"duration_s", duration},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/pixel_format.h"
+#include "pipeline/pool_kind.h"
 
 namespace primecam {
 
@@ -22,11 +23,8 @@ struct CaptureConfig {
 		Dmabuf,
 		Libv4l2
 	};
-	enum class Pool {
-		Dumb,
-		DmaHeap,
-		Udmabuf
-	};
+	/* The one enum of pool kinds, under the name this struct had for it. */
+	using Pool = PoolKind;
 
 	/* A path ("/dev/video0") or a driver name ("vivid"); a driver name picks
 	 * its first capture node that speaks `api`. */

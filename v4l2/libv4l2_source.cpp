@@ -80,8 +80,8 @@ std::string Libv4l2Source::describe() const
 		std::to_string(pool_.size()) + " buffers from " +
 		(allocator_ ? allocator_->name : "?");
 	if (dequeueTimestamps_)
-		text += "; the driver's timestamps are not CLOCK_MONOTONIC, frames carry their "
-			"dequeue time";
+		text += "; the driver's timestamps are not CLOCK_MONOTONIC: frames carry their "
+			"dequeue time and are left out of latency";
 	return text + "; " + std::string(kCopyNote);
 }
 
@@ -491,9 +491,12 @@ void Libv4l2Source::deliver(const BufferState &buf)
 	FrameMetadata meta;
 	meta.sequence = life_.sequence().extend(buf.sequence);
 	std::optional<int64_t> ts = monotonicTimestampNs(buf.flags, buf.timestamp);
-	if (!ts)
+	if (!ts) {
 		dequeueTimestamps_ = true;
+		meta.timestampTrust = TimestampTrust::NotMonotonic;
+	}
 	meta.timestampNs = ts ? *ts : monotonicNowNs();
+	life_.judgeTimestamp(meta);
 	life_.deliver(slots_.hold(static_cast<uint32_t>(poolIndex), meta));
 }
 

@@ -65,8 +65,8 @@ std::string V4l2Source::describe() const
 	else
 		text += " MMAP buffers exported with VIDIOC_EXPBUF";
 	if (dequeueTimestamps_)
-		text += "; the driver's timestamps are not CLOCK_MONOTONIC, frames carry their "
-			"dequeue time";
+		text += "; the driver's timestamps are not CLOCK_MONOTONIC: frames carry their "
+			"dequeue time and are left out of latency";
 	return text;
 }
 
@@ -627,9 +627,12 @@ bool V4l2Source::deliver(const BufferState &state)
 		FrameMetadata meta;
 		meta.sequence = life_.sequence().extend(state.sequence);
 		std::optional<int64_t> ts = monotonicTimestampNs(state.flags, state.timestamp);
-		if (!ts)
+		if (!ts) {
 			dequeueTimestamps_ = true;
+			meta.timestampTrust = TimestampTrust::NotMonotonic;
+		}
 		meta.timestampNs = ts ? *ts : monotonicNowNs();
+		life_.judgeTimestamp(meta);
 		life_.deliver(slots_.hold(state.index, meta));
 	}
 	if (last) {

@@ -34,7 +34,7 @@ DoctorFacts vividAndVkms(size_t sinks = 1)
 	for (const char *name : {"YUYV", "UYVY", "XRGB8888", "NV12", "BGR888"})
 		facts.source.formats.push_back(formatByName(name));
 	for (size_t i = 0; i < sinks; ++i) {
-		DoctorFacts::Sink &sink = facts.sinks.emplace_back();
+		SinkFacts &sink = facts.sinks.emplace_back();
 		sink.name = "kms /dev/dri/card0 (vkms) primary plane";
 		sink.drmFormats = {DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888, DRM_FORMAT_RGB565,
 				   DRM_FORMAT_XRGB16161616};
@@ -62,7 +62,7 @@ TEST(Doctor, DirectScanoutIsZeroCopy)
 DoctorFacts vividAndGl(bool software)
 {
 	DoctorFacts facts = vividAndVkms(0);
-	DoctorFacts::Sink &sink = facts.sinks.emplace_back();
+	SinkFacts &sink = facts.sinks.emplace_back();
 	sink.name = "gl-headless gbm /dev/dri/card0 (vkms) (llvmpipe)";
 	sink.gl = true;
 	sink.glImport = true;
@@ -309,6 +309,29 @@ TEST(Doctor, LibcameraFormatTheCameraDoesNotOfferIsImpossible)
 	DoctorReport report = diagnose(parse(text + kKmsSink), vimcAndVkms());
 	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
 	EXPECT_TRUE(mentions(report, "does not capture NV12")) << report.text();
+}
+
+/* The import quirks (pipeline/import_quirks), read for the drivers the
+ * devices named: a pool the sink's or the source's driver cannot use. */
+TEST(Doctor, PoolsTheDriversCannotUseAreImpossibleWithTheQuirksReason)
+{
+	DoctorFacts facts = vividAndVkms();
+	facts.source.driver = "vivid";
+	facts.sinks[0].driver = "vkms";
+	const char card[] = "[[sink]]\ntype = \"kms\"\ncard = \"/dev/dri/card0\"\n";
+	std::string stage = "[[stage]]\ntype = \"convert\"\npool = \"udmabuf\"\n";
+	DoctorReport scanout = diagnose(parse(std::string(kVividYuyv) + stage + card), facts);
+	EXPECT_EQ(scanout.verdict, DoctorVerdict::Impossible) << scanout.text();
+	EXPECT_TRUE(mentions(scanout, "the convert stage's pool: vkms cannot scan out udmabuf"))
+		<< scanout.text();
+
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "XRGB8888");
+	text += "memory = \"dmabuf\"\npool = \"udmabuf\"\n";
+	DoctorReport capture = diagnose(parse(text + "[[sink]]\ntype = \"null\"\n"), facts);
+	EXPECT_EQ(capture.verdict, DoctorVerdict::Impossible) << capture.text();
+	EXPECT_TRUE(mentions(capture, "source: vivid cannot capture into udmabuf"))
+		<< capture.text();
 }
 
 } /* namespace */

@@ -81,6 +81,29 @@ TEST(StatsJson, StartupLeavesOutWhatWasNotReached)
 	EXPECT_TRUE(doc["startup_ms"].empty());
 }
 
+TEST(StatsJson, UntrustedTimestampsAreCountedAndNoLatencyIsMadeUp)
+{
+	PipelineStats stats;
+	stats.untrustedTimestamps[static_cast<size_t>(TimestampTrust::InFuture)] = 30;
+	stats.untrustedTimestamps[static_cast<size_t>(TimestampTrust::Jumped)] = 1;
+	SinkStats &kms = stats.addSink("kms");
+	kms.displayed = 31; /* every one of them untrusted: no latency sample */
+	RunReport report;
+	report.stats = &stats;
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["timestamps_untrusted"]["in_future"], 30);
+	EXPECT_EQ(doc["timestamps_untrusted"]["jumped"], 1);
+	EXPECT_EQ(doc["timestamps_untrusted"]["not_monotonic"], 0);
+	EXPECT_EQ(doc["timestamps_untrusted"]["too_old"], 0);
+	EXPECT_EQ(doc["timestamps_untrusted"]["total"], 31);
+	const nlohmann::json &latency = doc["sinks"][0]["latency_ms"];
+	EXPECT_EQ(latency["count"], 0);
+	EXPECT_FALSE(latency.contains("p50")) << latency.dump();
+	EXPECT_NE(latency["untrusted"].get<std::string>().find("timestamps_untrusted"),
+		  std::string::npos);
+}
+
 TEST(StatsJson, CarriesEveryCounter)
 {
 	PipelineStats stats = sampleStats();

@@ -13,11 +13,11 @@
 #include <libcamera/camera.h>
 #include <libcamera/camera_manager.h>
 
+#include "alloc/dumb_allocator.h"
 #include "base/event_loop.h"
 #include "camera/camera_manager.h"
 #include "camera/libcamera_source.h"
 #include "drm/card.h"
-#include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
 #ifdef PRIMECAM_HAVE_EGL
 #include "egl/gl_headless_sink.h"

@@ -15,14 +15,14 @@
 
 #include <gtest/gtest.h>
 
-#include "drm/dumb_allocator.h"
+#include "alloc/dma_heap_allocator.h"
+#include "alloc/dumb_allocator.h"
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/frame_sync.h"
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/mapped_buffers.h"
 #include "src/build_config.h"
-#include "src/dma_heap_allocator.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"

@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include "alloc/dumb_allocator.h"
 #include "base/event_loop.h"
 #include "drm/card.h"
-#include "drm/dumb_allocator.h"
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
 #include "syscall_counter.h"

@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 #include <linux/videodev2.h>
 
-#include "drm/dumb_allocator.h"
+#include "alloc/dumb_allocator.h"
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_headless_sink.h"

@@ -9,7 +9,7 @@
  */
 #include <gtest/gtest.h>
 
-#include "drm/dumb_allocator.h"
+#include "alloc/dumb_allocator.h"
 #include "egl/gl_kms_sink.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"

@@ -12,11 +12,11 @@
 #include <sys/ioctl.h>
 
 #include "../device_test.h"
+#include "alloc/dma_heap_allocator.h"
 #include "base/event_loop.h"
 #include "base/pixel_format.h"
 #include "bayer_only_formats.h"
 #include "pipeline/stats.h"
-#include "src/dma_heap_allocator.h"
 #include "v4l2/libv4l2_source.h"
 #include "v4l2/video_device.h"
 #include "v4l2_test_helpers.h"

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "../device_test.h"
+#include "alloc/dumb_allocator.h"
 #include "drm/card.h"
-#include "drm/dumb_allocator.h"
 #include "v4l2/v4l2_source.h"
 #include "v4l2_test_helpers.h"
 

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "alloc/dma_heap_allocator.h"
 #include "base/event_loop.h"
 #include "base/result.h"
 #include "pipeline/buffer_allocator.h"
 #include "pipeline/engine.h"
 #include "pipeline/stats.h"
-#include "src/dma_heap_allocator.h"
 #include "tests/vm/device/device_util.h"
 #include "v4l2/capture_config.h"
 #include "v4l2/v4l2_source.h"

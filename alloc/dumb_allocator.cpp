@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "drm/dumb_allocator.h"
+#include "alloc/dumb_allocator.h"
 
 #include <memory>
 

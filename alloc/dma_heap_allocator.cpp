@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "src/dma_heap_allocator.h"
+#include "alloc/dma_heap_allocator.h"
 
 #include <memory>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "src/udmabuf_allocator.h"
+#include "alloc/udmabuf_allocator.h"
 
 #include <cerrno>
 
