@@ -16,8 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "alloc/dumb_allocator.h"
 #include "drm/card.h"
-#include "drm/dumb_allocator.h"
 #include "egl/gl_headless_sink.h"
 #include "pipeline/stages/convert_stage.h"
 #include "tests/vm/device/device_test.h"
