@@ -16,6 +16,10 @@ class SequenceCounter
 {
 public:
 	void reset();
+	/* The stream was restarted within a run (STREAMOFF, STREAMON after a
+	 * driver error): the kernel counts from 0 again, and the frames
+	 * continue after the last one delivered, with no gap and no wrap. */
+	void continueAfterRestart();
 	/* The 64-bit sequence of the next dequeued frame. A value lower than
 	 * the last one is a wrap: frames only move forward within a stream. */
 	uint64_t extend(uint32_t sequence);
@@ -24,6 +28,9 @@ private:
 	bool started_ = false;
 	uint32_t last_ = 0;
 	uint64_t wraps_ = 0;
+	/* The 64-bit sequence of the new stream's frame 0. */
+	uint64_t base_ = 0;
+	uint64_t lastExtended_ = 0;
 };
 
 } /* namespace primecam */

@@ -7,6 +7,13 @@
 
 namespace primecam {
 
+std::string restartReason(std::string_view what)
+{
+	if (what.starts_with("VIDIOC_"))
+		return std::string(what) + " returned EIO";
+	return std::string(what);
+}
+
 Result<void> SourceLifecycle::checkConfigure(const std::string &who, uint32_t heldBuffers) const
 {
 	if (started_)
@@ -21,6 +28,7 @@ Result<void> SourceLifecycle::checkConfigure(const std::string &who, uint32_t he
 void SourceLifecycle::setConfigured(bool configured)
 {
 	state_ = configured ? State::Configured : State::Unconfigured;
+	restarts_.reset();
 }
 
 Result<void> SourceLifecycle::start(const std::string &who, EventLoop &loop, PipelineStats &stats,
@@ -89,6 +97,32 @@ void SourceLifecycle::fail(const Error &error)
 	watch_.reset();
 	if (onError_)
 		onError_(error);
+}
+
+void SourceLifecycle::recover(const Error &error, const std::string &reason,
+			      const std::function<Result<void>()> &restart)
+{
+	if (state_ != State::Streaming)
+		return;
+	const RestartPolicy &policy = restarts_.policy();
+	if (!restarts_.admit(monotonicNowNs())) {
+		if (policy.limit == 0) {
+			fail(error);
+			return;
+		}
+		fail(Error::fromErrno(error.code,
+				      error.message + "; " + std::to_string(policy.limit) +
+					      " restarts within " + std::to_string(policy.windowS) +
+					      " s did not clear it (restart_limit, "
+					      "restart_window_s)"));
+		return;
+	}
+	++stats_->restarts[reason];
+	sequence_.continueAfterRestart();
+	Result<void> ok = restart();
+	if (!ok)
+		fail(Error::fromErrno(ok.error().code,
+				      "restarting after " + reason + ": " + ok.error().message));
 }
 
 void SourceLifecycle::end()

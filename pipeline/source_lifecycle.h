@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "base/fd_watch.h"
 #include "base/result.h"
+#include "pipeline/restart_budget.h"
 #include "pipeline/sequence_counter.h"
 #include "pipeline/source.h"
 #include "pipeline/timestamp_check.h"
@@ -21,6 +23,7 @@ namespace primecam {
  *   Unconfigured -configure-> Configured -start-> Streaming -stop-> Configured
  *   Streaming -(device ends its stream)-> Ended -stop-> Configured
  *   Streaming -(fatal error)-> Lost, until the next configure
+ *   Streaming -(recoverable error)-> Streaming, restarted by the source
  *
  * Stopping is the time the device is being brought down (STREAMOFF, a
  * libcamera stop that cancels its requests): frames and buffers coming back
@@ -30,6 +33,11 @@ namespace primecam {
  * stop() runs: whatever start() had done is undone by the code that undoes
  * a successful one.
  */
+/* The stats' name of a restart after `what` failed with EIO: "VIDIOC_DQBUF
+ * returned EIO", or `what` itself when it is no ioctl ("poll reported
+ * EPOLLERR"). */
+std::string restartReason(std::string_view what);
+
 class SourceLifecycle
 {
 public:
@@ -70,6 +78,11 @@ public:
 	Result<void> watch(const std::string &what, int fd, uint32_t events,
 			   EventLoop::FdCallback callback);
 
+	/* Ends the watch while the stream waits for a buffer to queue (vb2
+	 * reports EPOLLERR while nothing is queued); watch() again resumes. */
+	void unwatch() { watch_.reset(); }
+	bool isWatching() const { return watch_.isActive(); }
+
 	/* stop(): after a start() that succeeded, ends the watch and runs
 	 * halt() in the Stopping state; a no-op otherwise. A source that was
 	 * lost stays lost. */
@@ -78,6 +91,18 @@ public:
 	/* The first fatal error: Lost, the watch ends (a dead fd would report
 	 * EPOLLERR forever on a level-triggered loop), onError once. */
 	void fail(const Error &error);
+	/* Restarts allowed after a recoverable error; from configure(). */
+	void setRestartPolicy(RestartPolicy policy) { restarts_ = RestartBudget(policy); }
+	/*
+	 * A recoverable streaming error while delivering (EIO: vb2's queue in
+	 * its error state). When the restart policy admits one more, the
+	 * restart is counted under reason, restart() brings the stream back
+	 * (STREAMOFF, requeue, STREAMON) and the sequence continues; an error
+	 * from restart() is fatal. Past the limit, error is fatal, with the
+	 * limit named.
+	 */
+	void recover(const Error &error, const std::string &reason,
+		     const std::function<Result<void>()> &restart);
 	/* The device ended its stream: Ended, the watch ends, and the loop
 	 * exits (a Source has no end-of-stream callback: the end of the only
 	 * source is the end of the run). */
@@ -102,6 +127,7 @@ private:
 	Source::ErrorHandler onError_;
 	SequenceCounter sequence_;
 	TimestampCheck timestamps_;
+	RestartBudget restarts_;
 	FdWatch watch_;
 };
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,9 @@ struct StageStats {
 struct PipelineStats {
 	uint64_t captured = 0;
 	uint64_t captureErrors = 0;
+	/* Streams restarted after a recoverable driver error, by reason
+	 * ("VIDIOC_DQBUF: EIO"); few reasons exist, so few keys. */
+	std::map<std::string, uint64_t> restarts;
 	/* frames the source's sequence counter skipped (lost before primecam saw them) */
 	uint64_t sequenceGaps = 0;
 	/* frames the source copied with the CPU: libv4l2 emulation */

@@ -162,6 +162,8 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 		choiceRule("pool", path, kPools, c.pool),
 		stringRule("pool_card", path, c.poolCard),
 		controlsRule(path, c.controls),
+		integerRule("restart_limit", path, 0, kMaxRestartLimit, c.restart.limit),
+		integerRule("restart_window_s", path, 1, kMaxRestartWindowS, c.restart.windowS),
 		{"camera",
 		 [&](const toml::key &k, const toml::node &v) {
 			 /* An index is written as a number (camera = 0) or as
@@ -235,8 +237,8 @@ bool SchemaReader::readLibcameraSource(const toml::table &table, const std::stri
 	/* libcamera chooses the device nodes, the buffer memory and the
 	 * rate: the V4L2 keys have no meaning here, and a key that silently
 	 * did nothing would mislead. */
-	for (std::string_view key :
-	     {"device", "api", "fps", "memory", "pool", "pool_card", "controls"})
+	for (std::string_view key : {"device", "api", "fps", "memory", "pool", "pool_card",
+				     "controls", "restart_limit", "restart_window_s"})
 		if (!onlyWith(table, path, key, false, "type = \"v4l2\""))
 			return false;
 	if (!require(table, path, "format", "such as \"BGR888\"") ||

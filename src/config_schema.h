@@ -20,6 +20,10 @@ namespace primecam::config {
 constexpr int64_t kMaxDimension = 16384;
 constexpr int64_t kMinBuffers = 2;
 constexpr int64_t kMaxBuffers = 32;
+/* A stream restarted more often than this per window is broken, not
+ * unlucky; a window beyond a day would never forget a restart. */
+constexpr int64_t kMaxRestartLimit = 1000;
+constexpr int64_t kMaxRestartWindowS = 86400;
 constexpr int64_t kMaxFps = 1000;
 
 /* The spellings of the keys that more than one table takes. */

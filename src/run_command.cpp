@@ -197,6 +197,12 @@ void RunSession::printSummary() const
 				     std::to_string(stats.untrustedTimestamps[i]);
 	if (!untrusted.empty())
 		printf("  capture timestamps left out of latency: %s\n", untrusted.c_str());
+	std::string restarts;
+	for (const auto &[reason, n] : stats.restarts)
+		restarts += std::string(restarts.empty() ? "" : ", ") + reason + " " +
+			    std::to_string(n);
+	if (!restarts.empty())
+		printf("  stream restarted after driver errors: %s\n", restarts.c_str());
 	StartupMs startup = startupMs(startup_, stats);
 	if (startup.configured) {
 		printf("  start-up (ms after the process started): config %.0f, configured %.0f",

@@ -60,6 +60,17 @@ nlohmann::json untrustedJson(const PipelineStats &stats)
 	return doc;
 }
 
+nlohmann::json restartsJson(const PipelineStats &stats)
+{
+	uint64_t count = 0;
+	nlohmann::json reasons = nlohmann::json::object();
+	for (const auto &[reason, n] : stats.restarts) {
+		reasons[reason] = n;
+		count += n;
+	}
+	return {{"count", count}, {"reasons", reasons}};
+}
+
 nlohmann::json stageJson(const StageStats &stage)
 {
 	nlohmann::json doc = {
@@ -149,6 +160,7 @@ std::string statsJson(const RunReport &report)
 		{"source", report.source},
 		{"captured", stats.captured},
 		{"capture_errors", stats.captureErrors},
+		{"restarts", restartsJson(stats)},
 		{"sequence_gaps", stats.sequenceGaps},
 		{"timestamps_untrusted", untrustedJson(stats)},
 		{"source_copies", stats.sourceCopies},

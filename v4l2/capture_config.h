@@ -8,6 +8,7 @@
 
 #include "base/pixel_format.h"
 #include "pipeline/pool_kind.h"
+#include "pipeline/restart_budget.h"
 
 namespace primecam {
 
@@ -49,6 +50,8 @@ struct CaptureConfig {
 	/* V4L2 controls set by name before streaming, in this order: a
 	 * camera's exposure or test pattern, vivid's "Timestamp Source". */
 	std::vector<std::pair<std::string, int64_t>> controls;
+	/* restart_limit, restart_window_s: restarts after a driver error. */
+	RestartPolicy restart;
 };
 
 } /* namespace primecam */

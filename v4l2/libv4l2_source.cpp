@@ -133,6 +133,7 @@ Result<void> Libv4l2Source::configure()
 		return ok;
 	}
 	life_.setConfigured(true);
+	life_.setRestartPolicy(config_.restart);
 	return {};
 }
 
@@ -356,6 +357,17 @@ Result<void> Libv4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHa
 
 Result<void> Libv4l2Source::begin()
 {
+	Result<void> ok = queueAllAndStreamOn();
+	if (!ok)
+		return ok;
+	/* libv4l2's fd is the device's: vb2 signals a done buffer with
+	 * EPOLLIN, and libv4l2 converts when it is dequeued. */
+	return life_.watch(deviceName(), device_->fd(), EPOLLIN,
+			   [this](uint32_t events) { onFdEvents(events); });
+}
+
+Result<void> Libv4l2Source::queueAllAndStreamOn()
+{
 	/* Every libv4l2 buffer: none is ever held past its copy. */
 	for (uint32_t i = 0; i < queue_.count(); ++i) {
 		int ret = queue(i);
@@ -367,10 +379,7 @@ Result<void> Libv4l2Source::begin()
 	int ret = queue_.streamOn();
 	if (ret < 0)
 		return Error::fromErrno(-ret, "VIDIOC_STREAMON through libv4l2 on " + deviceName());
-	/* libv4l2's fd is the device's: vb2 signals a done buffer with
-	 * EPOLLIN, and libv4l2 converts when it is dequeued. */
-	return life_.watch(deviceName(), device_->fd(), EPOLLIN,
-			   [this](uint32_t events) { onFdEvents(events); });
+	return {};
 }
 
 /* stop(), and the rollback of a start() that failed half-way. */
@@ -425,7 +434,7 @@ void Libv4l2Source::drainBuffers(bool pollError)
 		 * level-triggered error.
 		 */
 		if (pollError)
-			deviceLost(EIO, "poll reported EPOLLERR");
+			streamError(EIO, "poll reported EPOLLERR");
 		return;
 	}
 	if (ret == -EPROTO) {
@@ -438,9 +447,9 @@ void Libv4l2Source::drainBuffers(bool pollError)
 		/*
 		 * ENODEV: the device is gone. EIO: vb2's queue is in the
 		 * error state, or libv4lconvert failed to decode several
-		 * frames in a row; either way the stream cannot go on.
+		 * frames in a row; a restart clears either.
 		 */
-		deviceLost(-ret, "VIDIOC_DQBUF through libv4l2");
+		streamError(-ret, "VIDIOC_DQBUF through libv4l2");
 		return;
 	}
 	deliver(buf);
@@ -477,12 +486,12 @@ void Libv4l2Source::deliver(const BufferState &buf)
 	if (ret < 0) {
 		if (poolIndex >= 0)
 			free_.push_back(static_cast<uint32_t>(poolIndex));
-		std::string what =
-			"VIDIOC_QBUF of buffer " + std::to_string(buf.index) + " through libv4l2";
 		if (ret == -ENODEV || ret == -EIO)
-			deviceLost(-ret, what);
+			streamError(-ret, "VIDIOC_QBUF through libv4l2");
 		else
-			life_.fail(Error::fromErrno(-ret, what + " on " + deviceName()));
+			life_.fail(Error::fromErrno(
+				-ret, "VIDIOC_QBUF of buffer " + std::to_string(buf.index) +
+					      " through libv4l2 on " + deviceName()));
 		return;
 	}
 	if (poolIndex < 0)
@@ -533,10 +542,29 @@ int32_t Libv4l2Source::copyIntoPool(uint32_t deviceIndex)
 	return static_cast<int32_t>(poolIndex);
 }
 
+/* As V4l2Source::streamError: EIO is restarted within the policy (STREAMOFF
+ * clears vb2's error state), anything else ends the stream. */
+void Libv4l2Source::streamError(int code, std::string_view what)
+{
+	if (code != EIO) {
+		deviceLost(code, what);
+		return;
+	}
+	life_.recover(lostError(code, what), restartReason(what), [this] {
+		queue_.streamOff();
+		return queueAllAndStreamOn();
+	});
+}
+
+Error Libv4l2Source::lostError(int code, std::string_view what) const
+{
+	return Error::fromErrno(code, "capture device " + deviceName() + " lost (" +
+					      std::string(what) + ")");
+}
+
 void Libv4l2Source::deviceLost(int code, std::string_view what)
 {
-	life_.fail(Error::fromErrno(code, "capture device " + deviceName() + " lost (" +
-						  std::string(what) + ")"));
+	life_.fail(lostError(code, what));
 }
 
 } /* namespace primecam */

@@ -105,6 +105,7 @@ private:
 	void release();
 
 	Result<void> begin();
+	Result<void> queueAllAndStreamOn();
 	void halt();
 	int queue(uint32_t index);
 	void onFdEvents(uint32_t events);
@@ -112,6 +113,8 @@ private:
 	void deliver(const BufferState &buf);
 	int32_t copyIntoPool(uint32_t deviceIndex);
 	void onBufferReturned(uint32_t index);
+	void streamError(int code, std::string_view what);
+	Error lostError(int code, std::string_view what) const;
 	void deviceLost(int code, std::string_view what);
 	std::string deviceName() const;
 

@@ -152,6 +152,7 @@ Result<void> V4l2Source::configure()
 		return ok;
 	}
 	life_.setConfigured(true);
+	life_.setRestartPolicy(config_.restart);
 	return {};
 }
 
@@ -446,6 +447,7 @@ Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandl
 			       ErrorHandler onError)
 {
 	eosEvent_ = false;
+	awaitingBuffer_ = false;
 	return life_.start(
 		describe(), loop, stats, std::move(onFrame), std::move(onError),
 		[this] { return begin(); }, [this] { halt(); });
@@ -453,8 +455,23 @@ Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandl
 
 Result<void> V4l2Source::begin()
 {
-	/* Buffers a sink still holds from before stop() are queued when they
-	 * come back, not now: they may be on screen. */
+	Result<uint32_t> queued = queueFree();
+	if (!queued)
+		return std::move(queued).error();
+	/* With nothing queued vb2 reports EPOLLERR ("waiting for buffers"),
+	 * which is indistinguishable from a device error. */
+	if (*queued == 0)
+		return Error::fromErrno(EBUSY, describe() + ": all " +
+						       std::to_string(memory_.size()) +
+						       " buffers are still held by sinks");
+	return streamOn();
+}
+
+/* Queues every buffer that is neither queued nor held; how many it queued. */
+Result<uint32_t> V4l2Source::queueFree()
+{
+	/* Buffers a sink still holds (from before stop(), or on screen across
+	 * a restart) are queued when they come back, not now. */
 	uint32_t queued = 0;
 	for (uint32_t i = 0; i < memory_.size(); ++i) {
 		if (slots_.isHeld(i) || queue_.isQueued(i))
@@ -464,18 +481,44 @@ Result<void> V4l2Source::begin()
 			return queueError(i, -ret, "VIDIOC_QBUF");
 		++queued;
 	}
-	/* With nothing queued vb2 reports EPOLLERR ("waiting for buffers"),
-	 * which is indistinguishable from a device error. */
-	if (queued == 0)
-		return Error::fromErrno(EBUSY, describe() + ": all " +
-						       std::to_string(memory_.size()) +
-						       " buffers are still held by sinks");
+	return queued;
+}
+
+Result<void> V4l2Source::streamOn()
+{
 	int ret = queue_.streamOn();
 	if (ret < 0)
 		return Error::fromErrno(-ret, "VIDIOC_STREAMON on " + device_->describe());
+	/* A restart from the fd's own callback keeps its watch. */
+	if (life_.isWatching())
+		return {};
 	/* EPOLLIN: a buffer is ready to DQBUF; EPOLLPRI: an event to DQEVENT. */
 	return life_.watch(device_->describe(), device_->fd(), EPOLLIN | EPOLLPRI,
 			   [this](uint32_t events) { onFdEvents(events); });
+}
+
+/*
+ * After a recoverable error: STREAMOFF takes vb2's queue out of its error
+ * state and hands back every queued buffer; buffers the sinks hold (the one
+ * on screen) stay with them, keep their imports, and are queued when their
+ * replacement's flip lets them go.
+ */
+Result<void> V4l2Source::restartStream()
+{
+	queue_.streamOff();
+	eosEvent_ = false;
+	Result<uint32_t> queued = queueFree();
+	if (!queued)
+		return std::move(queued).error();
+	if (*queued == 0) {
+		/* Every buffer is with a sink: STREAMON now would make vb2
+		 * report EPOLLERR until a QBUF, so the stream comes back with
+		 * the first buffer a sink returns. */
+		life_.unwatch();
+		awaitingBuffer_ = true;
+		return {};
+	}
+	return streamOn();
 }
 
 /* stop(), and the rollback of a start() that failed half-way. */
@@ -505,10 +548,20 @@ void V4l2Source::onBufferReturned(uint32_t index)
 	if (!life_.isDelivering())
 		return;
 	int ret = queue(index);
-	if (ret == -ENODEV || ret == -EIO)
-		deviceLost(-ret, "VIDIOC_QBUF of buffer " + std::to_string(index));
-	else if (ret < 0)
+	if (ret == -ENODEV || ret == -EIO) {
+		streamError(-ret, "VIDIOC_QBUF");
+		return;
+	}
+	if (ret < 0) {
 		life_.fail(queueError(index, -ret, "VIDIOC_QBUF"));
+		return;
+	}
+	if (awaitingBuffer_) {
+		awaitingBuffer_ = false;
+		Result<void> ok = streamOn();
+		if (!ok)
+			life_.fail(std::move(ok).error());
+	}
 }
 
 void V4l2Source::onFdEvents(uint32_t events)
@@ -577,7 +630,7 @@ void V4l2Source::drainBuffers(bool pollError)
 			return;
 		}
 		if (ret < 0) {
-			deviceLost(-ret, "VIDIOC_DQBUF");
+			streamError(-ret, "VIDIOC_DQBUF");
 			return;
 		}
 		any = true;
@@ -591,7 +644,7 @@ void V4l2Source::drainBuffers(bool pollError)
 	 * as EIO; say that rather than spin on a level-triggered error.
 	 */
 	if (pollError && !any && life_.isDelivering())
-		deviceLost(EIO, "poll reported EPOLLERR");
+		streamError(EIO, "poll reported EPOLLERR");
 }
 
 /* One dequeued buffer: a frame, an error the driver flagged, or the last
@@ -642,10 +695,31 @@ bool V4l2Source::deliver(const BufferState &state)
 	return true;
 }
 
+/*
+ * EIO is vb2's queue in its error state (vb2_queue_error(): a DMA error, a
+ * lost sync, vivid's "Inject Fatal Streaming Error"), which STREAMOFF clears:
+ * restarted, within the restart policy. Any other errno (ENODEV: unplugged)
+ * ends the stream.
+ */
+void V4l2Source::streamError(int code, std::string_view what)
+{
+	if (code != EIO) {
+		deviceLost(code, what);
+		return;
+	}
+	life_.recover(lostError(code, what), restartReason(what),
+		      [this] { return restartStream(); });
+}
+
+Error V4l2Source::lostError(int code, std::string_view what) const
+{
+	return Error::fromErrno(code, "capture device " + device_->describe() + " lost (" +
+					      std::string(what) + ")");
+}
+
 void V4l2Source::deviceLost(int code, std::string_view what)
 {
-	life_.fail(Error::fromErrno(code, "capture device " + device_->describe() + " lost (" +
-						  std::string(what) + ")"));
+	life_.fail(lostError(code, what));
 }
 
 } /* namespace primecam */

@@ -113,6 +113,9 @@ private:
 	void release();
 
 	Result<void> begin();
+	Result<uint32_t> queueFree();
+	Result<void> streamOn();
+	Result<void> restartStream();
 	void halt();
 	int queue(uint32_t index);
 	Error queueError(uint32_t index, int code, std::string_view ioctlName) const;
@@ -121,6 +124,8 @@ private:
 	void drainBuffers(bool pollError);
 	bool deliver(const BufferState &state);
 	void onBufferReturned(uint32_t index);
+	void streamError(int code, std::string_view what);
+	Error lostError(int code, std::string_view what) const;
 	void deviceLost(int code, std::string_view what);
 
 	CaptureConfig config_;
@@ -140,6 +145,9 @@ private:
 	SourceLifecycle life_;
 	/* V4L2_EVENT_EOS came: the stream ends when the queue runs dry. */
 	bool eosEvent_ = false;
+	/* Restarted with every buffer held by a sink: STREAMON waits for the
+	 * first one to come back. */
+	bool awaitingBuffer_ = false;
 	/* The driver's timestamps are not CLOCK_MONOTONIC (said in describe()). */
 	bool dequeueTimestamps_ = false;
 };

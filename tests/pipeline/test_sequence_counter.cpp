@@ -31,3 +31,19 @@ TEST(SequenceCounter, RepeatedSequenceIsNotAWrap)
 	/* Field pairs and some drivers repeat a number: equal is not lower. */
 	EXPECT_EQ(counter.extend(7), 7u);
 }
+
+TEST(SequenceCounter, ARestartContinuesWithoutAGapOrAWrap)
+{
+	SequenceCounter counter;
+	EXPECT_EQ(counter.extend(500), 500u);
+	EXPECT_EQ(counter.extend(501), 501u);
+	/* STREAMOFF + STREAMON after a driver error: vb2 counts from 0. */
+	counter.continueAfterRestart();
+	EXPECT_EQ(counter.extend(0), 502u);
+	EXPECT_EQ(counter.extend(1), 503u);
+	EXPECT_EQ(counter.extend(3), 505u) << "a frame lost after the restart is a gap";
+	/* A restart before any frame came changes nothing. */
+	counter.continueAfterRestart();
+	counter.continueAfterRestart();
+	EXPECT_EQ(counter.extend(0), 506u);
+}

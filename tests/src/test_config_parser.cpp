@@ -195,9 +195,8 @@ TEST(ConfigParser, UnknownKeysAreErrorsAtTheirLine)
 	text.insert(text.find("height"), "  widht = 640\n");
 	EXPECT_EQ(errorOf(text),
 		  "x.toml:6:3: source.widht: unknown key; [source] takes type, device, api, "
-		  "format, width, height, fps, buffers, memory, pool, pool_card, controls and "
-		  "camera (did "
-		  "you mean width?)");
+		  "format, width, height, fps, buffers, memory, pool, pool_card, controls, "
+		  "restart_limit, restart_window_s and camera (did you mean width?)");
 
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "colour = \"blue\"\n"),
 		  "x.toml:10:1: sink[0].colour: unknown key; a null [[sink]] takes type");

@@ -185,10 +185,41 @@ TEST(ConfigParser, LibcameraSourceRefusesV4l2KeysAndV4l2RefusesCamera)
 		  std::string::npos)
 		<< errorOf(text);
 
+	text = kLibcamera;
+	text.insert(text.find("buffers"), "restart_limit = 2\n");
+	EXPECT_EQ(errorOf(text), "x.toml:7:1: source.restart_limit: only used with type = "
+				 "\"v4l2\"; remove it or change that key");
+
 	text = kMinimal;
 	text.insert(text.find("width"), "camera = 0\n");
 	EXPECT_EQ(errorOf(text), "x.toml:5:1: source.camera: only used with type = "
 				 "\"libcamera\"; remove it or change that key");
+}
+
+TEST(ConfigParser, RestartPolicyKeys)
+{
+	Result<PipelineConfig> config = parseConfig(kMinimal, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	/* The documented defaults (configs/README.md). */
+	EXPECT_EQ(config->source.v4l2().restart.limit, 5u);
+	EXPECT_EQ(config->source.v4l2().restart.windowS, 60u);
+
+	std::string text = kMinimal;
+	text.insert(text.find("width"), "restart_limit = 0\nrestart_window_s = 600\n");
+	config = parseConfig(text, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2().restart.limit, 0u);
+	EXPECT_EQ(config->source.v4l2().restart.windowS, 600u);
+
+	text = kMinimal;
+	text.insert(text.find("width"), "restart_window_s = 0\n");
+	EXPECT_EQ(
+		errorOf(text),
+		"x.toml:5:1: source.restart_window_s: expected an integer from 1 to 86400, got 0");
+	text = kMinimal;
+	text.insert(text.find("width"), "restart_limit = -1\n");
+	EXPECT_EQ(errorOf(text),
+		  "x.toml:5:1: source.restart_limit: expected an integer from 0 to 1000, got -1");
 }
 
 TEST(ConfigParser, LibcameraSourceNeedsFormatSizeAndDrmFourcc)

@@ -104,6 +104,23 @@ TEST(StatsJson, UntrustedTimestampsAreCountedAndNoLatencyIsMadeUp)
 		  std::string::npos);
 }
 
+TEST(StatsJson, RestartsAreCountedByReason)
+{
+	PipelineStats stats;
+	RunReport report;
+	report.stats = &stats;
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["restarts"]["count"], 0);
+	EXPECT_TRUE(doc["restarts"]["reasons"].empty());
+
+	stats.restarts["VIDIOC_DQBUF returned EIO"] = 2;
+	stats.restarts["poll reported EPOLLERR"] = 1;
+	doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_EQ(doc["restarts"]["count"], 3);
+	EXPECT_EQ(doc["restarts"]["reasons"]["VIDIOC_DQBUF returned EIO"], 2);
+	EXPECT_EQ(doc["restarts"]["reasons"]["poll reported EPOLLERR"], 1);
+}
+
 TEST(StatsJson, CarriesEveryCounter)
 {
 	PipelineStats stats = sampleStats();

@@ -32,6 +32,20 @@ TEST(StatusLine, OneSinkLine)
 	EXPECT_EQ(status.update(4'000'000'000).substr(0, 7), "0.0 fps");
 }
 
+TEST(StatusLine, RestartsAreShownOnceThereAreAny)
+{
+	PipelineStats stats;
+	stats.startNs = 1;
+	stats.captured = 10;
+	stats.addSink("kms").displayed = 7;
+	StatusLine status(stats, -1);
+	EXPECT_EQ(status.update(2).find("restarts"), std::string::npos);
+	stats.restarts["VIDIOC_DQBUF returned EIO"] = 1;
+	stats.restarts["poll reported EPOLLERR"] = 1;
+	EXPECT_NE(status.update(3).find("captured 10  restarts 2  displayed 7"), std::string::npos)
+		<< status.update(4);
+}
+
 TEST(StatusLine, SeveralSinksArePerSink)
 {
 	PipelineStats stats;
