@@ -340,3 +340,42 @@ TEST(Libv4l2Source, DropsAndCountsFramesWhenSinksHoldEveryPoolBuffer)
 	run.held.clear();
 	source.stop();
 }
+
+/* A fatal streaming error under libv4l2 (EIO through v4l2_ioctl) is
+ * restarted as for a plain V4L2 source, and the copies go on. */
+TEST(Libv4l2Source, FatalStreamingErrorIsRestarted)
+{
+	const std::string node = vividNode(Api::SinglePlanar);
+	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+	auto allocator = makeDmaHeapAllocator();
+	PRIMECAM_NEED_DEVICE(allocator.ok(), "the system dma-heap");
+	auto loop = EventLoop::create();
+	ASSERT_TRUE(loop.ok()) << loop.error().message;
+	Libv4l2Source source(libv4l2Config("BGR3"), std::move(*allocator));
+	Result<void> ok = source.configure();
+	ASSERT_TRUE(ok.ok()) << ok.error().message;
+
+	Libv4l2Run run;
+	uint64_t framesAtError = 0;
+	runLibv4l2(**loop, source, run, 1, [&](const Libv4l2Run &r) {
+		if (r.frames == 5) {
+			framesAtError = r.frames;
+			auto control = VideoDevice::open(node);
+			EXPECT_TRUE(control.ok()) << control.error().message;
+			if (control.ok()) {
+				Result<void> pressed =
+					control->setControl("Inject Fatal Streaming Error", 1);
+				EXPECT_TRUE(pressed.ok()) << pressed.error().message;
+			}
+		}
+		return !r.stats.restarts.empty() && r.frames >= framesAtError + 10;
+	});
+	if (HasFatalFailure())
+		return;
+	ASSERT_EQ(run.code, 0) << (run.error ? run.error->message : "timeout");
+	ASSERT_EQ(run.stats.restarts.size(), 1u);
+	EXPECT_EQ(run.stats.restarts.begin()->second, 1u);
+	EXPECT_EQ(run.stats.sourceCopies, run.frames);
+	run.held.clear();
+	source.stop();
+}
