@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "drm/flip_queue.h"
 
+#include <cerrno>
 #include <utility>
 
 #include "pipeline/stats.h"
@@ -13,6 +14,13 @@ FlipQueue::FlipQueue(CommitFn commit) : commit_(std::move(commit))
 int FlipQueue::commit(FrameRef frame)
 {
 	int ret = commit_(frame);
+	if (ret == -EBUSY) {
+		if (stats_)
+			++stats_->busyRetries;
+		pending_ = std::move(frame);
+		retryDue_ = true;
+		return ret;
+	}
 	if (ret < 0) {
 		if (stats_)
 			stats_->drop(DropReason::SinkError);
@@ -26,7 +34,7 @@ int FlipQueue::push(FrameRef frame)
 {
 	if (stats_)
 		++stats_->received;
-	if (!queued_)
+	if (!queued_ && !retryDue_)
 		return commit(std::move(frame));
 	if (pending_ && stats_)
 		stats_->drop(DropReason::DisplayBehind);
@@ -51,15 +59,27 @@ int FlipQueue::flipped(int64_t timestampNs)
 	return commit(std::move(pending_));
 }
 
+int FlipQueue::retry()
+{
+	if (!retryDue_ || queued_)
+		return 0;
+	retryDue_ = false;
+	if (!pending_)
+		return 0;
+	return commit(std::move(pending_));
+}
+
 void FlipQueue::dropPending()
 {
 	if (pending_ && stats_)
 		stats_->drop(DropReason::Stopped);
 	pending_.reset();
+	retryDue_ = false;
 }
 
 void FlipQueue::clear()
 {
+	retryDue_ = false;
 	pending_.reset();
 	queued_.reset();
 	active_.reset();

@@ -42,16 +42,25 @@ public:
 	 * (replacing and dropping any pending one). Returns 0, or the -errno of
 	 * a failed commit, in which case the frame was released and counted
 	 * as DropReason::SinkError.
+	 *
+	 * -EBUSY is no failure: the CRTC still has another commit pending (one
+	 * the kernel has not finished, another client's), and the frame waits
+	 * as pending, counted in busyRetries, until retry(), which the owner
+	 * calls at the next vblank. Newer frames replace it meanwhile.
 	 */
 	int push(FrameRef frame);
+	/* After -EBUSY: commits the waiting frame; the same results as push().
+	 * 0 and nothing done when no retry is due. */
+	int retry();
+	bool retryDue() const { return retryDue_; }
 
 	/*
 	 * The flip event of the queued frame, timestamped (CLOCK_MONOTONIC ns):
 	 * queued becomes active, the frame it replaced is released, the flip is
 	 * counted as displayed with latency timestampNs - capture time, and the
 	 * pending frame, if any, is committed. Returns that commit's result as
-	 * push() does (0 when there was none). An event with nothing in flight
-	 * is ignored.
+	 * push() does (0 when there was none, -EBUSY for a retry due). An event with nothing in
+	 * flight is ignored.
 	 */
 	int flipped(int64_t timestampNs);
 
@@ -79,6 +88,8 @@ private:
 	FrameRef active_;
 	FrameRef queued_;
 	FrameRef pending_;
+	/* The last commit answered EBUSY: pending_ waits for retry(). */
+	bool retryDue_ = false;
 };
 
 } /* namespace primecam */

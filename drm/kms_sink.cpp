@@ -26,6 +26,10 @@ constexpr std::chrono::milliseconds kFlipTimeout{1000};
  * software emulation can take several vblanks after a modeset. */
 constexpr std::chrono::milliseconds kWritebackTimeout{2000};
 
+/* A CRTC busy for this many vblanks in a row (about a second at 60 Hz) has
+ * a commit that will not finish: another client's, or a hung driver. */
+constexpr unsigned kMaxBusyVblanks = 60;
+
 bool fatalCommitError(int err)
 {
 	/* Another client took DRM master (a compositor, a VT switch), or the
@@ -204,6 +208,7 @@ Result<void> KmsSink::start(EventLoop &loop, SinkStats &stats)
 	started_ = true;
 	modesetDone_ = false;
 	fatal_ = 0;
+	busyVblanks_ = 0;
 	lastError_.reset();
 	return {};
 }
@@ -241,6 +246,10 @@ int KmsSink::commitFrame(const FrameRef &frame)
 	lastCommitNs_ = monotonicNowNs();
 	if (ret == 0)
 		ret = request_.commit(card_.fd(), flags, reinterpret_cast<uintptr_t>(this));
+	/* The CRTC still has a commit pending: not this frame's failure, it
+	 * is retried at the next vblank (FlipQueue keeps it). */
+	if (ret == -EBUSY && modesetDone_)
+		return ret;
 	if (ret < 0) {
 		std::string what = describe() + ": " + (modesetDone_ ? "page flip" : "modeset") +
 				   " commit of buffer " + std::to_string(buffer.index);
@@ -250,7 +259,48 @@ int KmsSink::commitFrame(const FrameRef &frame)
 		return noteError(ret, what);
 	}
 	modesetDone_ = true;
+	busyVblanks_ = 0;
 	return 0;
+}
+
+/*
+ * A commit answered EBUSY: ask for the next vblank's event and commit the
+ * waiting frame then. A display that stays busy ends the stream.
+ */
+void KmsSink::retryAtNextVblank()
+{
+	if (++busyVblanks_ > kMaxBusyVblanks) {
+		flips_.dropPending();
+		fatal_ = -EBUSY;
+		noteError(-EBUSY, describe() + ": page flip commits on CRTC " +
+					  std::to_string(output_->crtc().id) + " stayed busy for " +
+					  std::to_string(kMaxBusyVblanks) +
+					  " vblanks: another commit on it never finished");
+		return;
+	}
+	drmVBlank vblank = {};
+	vblank.request.type = static_cast<drmVBlankSeqType>(
+		DRM_VBLANK_RELATIVE | DRM_VBLANK_EVENT |
+		((output_->crtc().index << DRM_VBLANK_HIGH_CRTC_SHIFT) &
+		 DRM_VBLANK_HIGH_CRTC_MASK));
+	vblank.request.sequence = 1;
+	vblank.request.signal = reinterpret_cast<unsigned long>(this);
+	if (drmWaitVBlank(card_.fd(), &vblank) < 0) {
+		int err = errno;
+		flips_.dropPending();
+		fatal_ = -err;
+		noteError(-err, describe() + ": DRM_IOCTL_WAIT_VBLANK on CRTC " +
+					std::to_string(output_->crtc().id) +
+					" to retry a commit the display refused as busy");
+	}
+}
+
+void KmsSink::vblankHandler(int, unsigned int, unsigned int, unsigned int, void *data)
+{
+	auto *sink = static_cast<KmsSink *>(data);
+	/* An event asked for before stop() arrives after it: nothing is due. */
+	if (sink->started_ && sink->flips_.retry() == -EBUSY)
+		sink->retryAtNextVblank();
 }
 
 int KmsSink::consume(FrameRef frame)
@@ -260,9 +310,11 @@ int KmsSink::consume(FrameRef frame)
 	if (fatal_)
 		return fatal_;
 	int ret = flips_.push(std::move(frame));
-	if (ret < 0 && fatalCommitError(-ret))
+	if (ret == -EBUSY)
+		retryAtNextVblank();
+	else if (ret < 0 && fatalCommitError(-ret))
 		return ret;
-	return 0;
+	return fatal_;
 }
 
 void KmsSink::pageFlipHandler(int, unsigned int, unsigned int sec, unsigned int usec, unsigned int,
@@ -284,7 +336,8 @@ void KmsSink::onFlip(unsigned int sec, unsigned int usec)
 	 */
 	if (!monotonic_ || ns < lastCommitNs_)
 		ns = monotonicNowNs();
-	flips_.flipped(ns);
+	if (flips_.flipped(ns) == -EBUSY)
+		retryAtNextVblank();
 }
 
 void KmsSink::onCardEvent(uint32_t events)
@@ -297,6 +350,7 @@ void KmsSink::onCardEvent(uint32_t events)
 	drmEventContext ctx = {};
 	ctx.version = 3; /* the first version with page_flip_handler2 */
 	ctx.page_flip_handler2 = &KmsSink::pageFlipHandler;
+	ctx.vblank_handler = &KmsSink::vblankHandler;
 	if (drmHandleEvent(card_.fd(), &ctx) < 0)
 		noteError(-(errno ? errno : EIO), "reading events of " + card_.describe());
 }

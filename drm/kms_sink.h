@@ -90,6 +90,9 @@ private:
 	void onFlip(unsigned int sec, unsigned int usec);
 	static void pageFlipHandler(int fd, unsigned int sequence, unsigned int sec,
 				    unsigned int usec, unsigned int crtcId, void *data);
+	void retryAtNextVblank();
+	static void vblankHandler(int fd, unsigned int sequence, unsigned int sec,
+				  unsigned int usec, void *data);
 	/* Dispatches the card's events until no flip is in flight, at most
 	 * timeout; false on timeout. */
 	bool waitIdle(std::chrono::milliseconds timeout);
@@ -122,6 +125,8 @@ private:
 	bool modesetDone_ = false;
 	int64_t lastCommitNs_ = 0; /* CLOCK_MONOTONIC */
 	int fatal_ = 0;
+	/* Vblanks waited in a row for a CRTC that answered EBUSY. */
+	unsigned busyVblanks_ = 0;
 	std::optional<Error> lastError_;
 };
 

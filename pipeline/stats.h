@@ -61,6 +61,9 @@ struct SinkStats {
 	 * the consume of a sink without a display); 0 until then. Start-up
 	 * is reported up to here. */
 	int64_t firstDisplayedNs = 0;
+	/* Commits the display refused with EBUSY (the CRTC still busy with an
+	 * earlier commit) and retried at the next vblank. */
+	uint64_t busyRetries = 0;
 
 	void drop(DropReason reason) { ++dropped[static_cast<size_t>(reason)]; }
 	/* One more frame shown, at whenNs (CLOCK_MONOTONIC). */

@@ -42,8 +42,13 @@ nlohmann::json sinkJson(const SinkStats &sink)
 			      {"untrusted", "no frame shown had a capture time primecam could "
 					    "trust; timestamps_untrusted says why"}};
 	return {
-		{"name", sink.name},  {"received", sink.received}, {"displayed", sink.displayed},
-		{"dropped", dropped}, {"copies", sink.copies},	   {"latency_ms", latencyDoc},
+		{"name", sink.name},
+		{"received", sink.received},
+		{"displayed", sink.displayed},
+		{"dropped", dropped},
+		{"copies", sink.copies},
+		{"latency_ms", latencyDoc},
+		{"busy_retries", sink.busyRetries},
 	};
 }
 

@@ -204,3 +204,71 @@ TEST_F(FlipQueueTest, WorksWithoutStats)
 	EXPECT_EQ(released, std::vector<uint32_t>{1});
 	EXPECT_EQ(stats.received, 0u);
 }
+
+/* EBUSY: the CRTC still has a commit pending (another client's, or one the
+ * kernel has not finished). The frame waits for retry() at the next vblank,
+ * is neither dropped nor released, and newer frames replace it. */
+TEST_F(FlipQueueTest, BusyCommitWaitsForRetryAndNewerFramesReplaceIt)
+{
+	commitResult = -EBUSY;
+	EXPECT_EQ(queue.push(frame(0)), -EBUSY);
+	EXPECT_TRUE(queue.retryDue());
+	EXPECT_FALSE(queue.inFlight());
+	EXPECT_EQ(queue.pending().buffer().index, 0u);
+	EXPECT_EQ(stats.busyRetries, 1u);
+	EXPECT_EQ(dropped(DropReason::SinkError), 0u);
+	EXPECT_TRUE(released.empty());
+
+	/* No commit until the retry: the newer frame replaces the waiting one. */
+	EXPECT_EQ(queue.push(frame(1)), 0);
+	EXPECT_EQ(committed, std::vector<uint32_t>{0});
+	EXPECT_EQ(queue.pending().buffer().index, 1u);
+	EXPECT_EQ(released, std::vector<uint32_t>{0});
+	EXPECT_EQ(dropped(DropReason::DisplayBehind), 1u);
+
+	/* Still busy at the vblank: waits again. */
+	EXPECT_EQ(queue.retry(), -EBUSY);
+	EXPECT_TRUE(queue.retryDue());
+	EXPECT_EQ(stats.busyRetries, 2u);
+
+	commitResult = 0;
+	EXPECT_EQ(queue.retry(), 0);
+	EXPECT_FALSE(queue.retryDue());
+	EXPECT_TRUE(queue.inFlight());
+	EXPECT_EQ(queue.queued().buffer().index, 1u);
+	EXPECT_EQ(committed, (std::vector<uint32_t>{0, 1, 1}));
+	/* Nothing due: a stale vblank event does nothing. */
+	EXPECT_EQ(queue.retry(), 0);
+	EXPECT_EQ(committed.size(), 3u);
+}
+
+TEST_F(FlipQueueTest, BusyCommitOfThePendingFrameAfterAFlipIsRetried)
+{
+	EXPECT_EQ(queue.push(frame(0)), 0);
+	EXPECT_EQ(queue.push(frame(1)), 0); /* waits for frame 0's flip */
+	commitResult = -EBUSY;
+	EXPECT_EQ(queue.flipped(5'000'000), -EBUSY);
+	EXPECT_EQ(queue.active().buffer().index, 0u);
+	EXPECT_FALSE(queue.inFlight());
+	EXPECT_TRUE(queue.retryDue());
+	EXPECT_EQ(queue.pending().buffer().index, 1u);
+	commitResult = 0;
+	EXPECT_EQ(queue.retry(), 0);
+	EXPECT_EQ(queue.queued().buffer().index, 1u);
+	/* Frame 0 stays on screen until frame 1's flip. */
+	EXPECT_TRUE(released.empty());
+	EXPECT_EQ(queue.flipped(6'000'000), 0);
+	EXPECT_EQ(released, std::vector<uint32_t>{0});
+}
+
+TEST_F(FlipQueueTest, DropPendingCancelsADueRetry)
+{
+	commitResult = -EBUSY;
+	EXPECT_EQ(queue.push(frame(0)), -EBUSY);
+	queue.dropPending();
+	EXPECT_FALSE(queue.retryDue());
+	EXPECT_EQ(released, std::vector<uint32_t>{0});
+	EXPECT_EQ(dropped(DropReason::Stopped), 1u);
+	EXPECT_EQ(queue.retry(), 0);
+	EXPECT_EQ(committed.size(), 1u);
+}
