@@ -77,6 +77,8 @@ public:
 	const std::optional<KmsOutput> &output() const { return output_; }
 	/* Framebuffers made for the source's buffers (not the background). */
 	size_t framebufferCount() const { return framebuffers_.size(); }
+	/* GEM handles the card file holds for the imported dma-bufs. */
+	size_t gemHandleCount() const { return handles_ ? handles_->size() : 0; }
 	/* The last streaming error (a failed commit, a lost flip), if any. */
 	const std::optional<Error> &lastError() const override { return lastError_; }
 

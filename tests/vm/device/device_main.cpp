@@ -69,6 +69,11 @@ class TestWatchdog : public ::testing::EmptyTestEventListener
 
 } /* namespace */
 
+void extendTestTimeout(unsigned seconds)
+{
+	::alarm(seconds);
+}
+
 } /* namespace primecam::test */
 
 int main(int argc, char **argv)

@@ -12,6 +12,9 @@
 namespace primecam::test {
 
 bool devicesRequired();
+/* The running test's time limit, from now (a soak that streams for minutes;
+ * the default is for tests of seconds). */
+void extendTestTimeout(unsigned seconds);
 
 } /* namespace primecam::test */
 
