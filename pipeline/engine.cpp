@@ -69,7 +69,11 @@ Result<void> Engine::configure()
 Result<void> Engine::start()
 {
 	for (size_t i = 0; i < sinks_.size(); ++i) {
-		Result<void> ret = sinks_[i]->start(loop_, stats_.addSink(sinks_[i]->describe()));
+		/* A start after a renegotiation counts on in the same entries. */
+		SinkStats &sinkStats = i < stats_.sinks.size()
+					       ? stats_.sinks[i]
+					       : stats_.addSink(sinks_[i]->describe());
+		Result<void> ret = sinks_[i]->start(loop_, sinkStats);
 		if (!ret) {
 			/* Not stop(): the engine is not started yet, so it would do
 			 * nothing, and the sinks before this one would keep their
@@ -180,10 +184,51 @@ void Engine::deliver(FrameRef frame)
 
 void Engine::onError(const Error &error)
 {
+	/* The source changed its format: configured again from the loop, not
+	 * from inside the source's own callback. */
+	if (error.code == Source::kSourceChanged && !error_ && !finished_) {
+		if (!renegotiating_) {
+			renegotiating_ = true;
+			loop_.post([this] { renegotiate(); });
+		}
+		return;
+	}
+	fail(error);
+}
+
+void Engine::fail(const Error &error)
+{
 	if (!error_)
 		error_ = error;
 	finished_ = true;
 	loop_.exit(1);
+}
+
+/*
+ * Everything stops (the sinks let go of the old buffers, the display goes
+ * off), the source allocates at its new format, every stage and sink
+ * imports again and checks the new size (TEST_ONLY), and streaming goes on.
+ * A new size the display cannot show ends the run with the sink's reason.
+ */
+void Engine::renegotiate()
+{
+	if (!started_ || error_ || finished_) {
+		renegotiating_ = false;
+		return;
+	}
+	/* One run in the stats: its duration spans the change. */
+	const int64_t startNs = stats_.startNs;
+	stop();
+	Result<void> ret = configure();
+	if (ret)
+		ret = start();
+	stats_.startNs = startNs;
+	renegotiating_ = false;
+	if (!ret) {
+		fail(Error{ret.error().code, "after the source changed: " + ret.error().message});
+		return;
+	}
+	++stats_.sourceChanges;
 }
 
 } /* namespace primecam */

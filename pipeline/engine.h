@@ -56,6 +56,8 @@ public:
 private:
 	void onFrame(FrameRef frame);
 	void onError(const Error &error);
+	void renegotiate();
+	void fail(const Error &error);
 	void deliver(FrameRef frame);
 
 	EventLoop &loop_;
@@ -75,7 +77,8 @@ private:
 	std::optional<uint64_t> lastSequence_;
 	uint64_t frameLimit_ = 0;
 	bool started_ = false;
-	bool finished_ = false; /* frame limit reached or fatal error */
+	bool finished_ = false;	     /* frame limit reached or fatal error */
+	bool renegotiating_ = false; /* a renegotiate() is posted */
 };
 
 } /* namespace primecam */

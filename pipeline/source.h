@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <cerrno>
 #include <functional>
 #include <span>
 #include <string>
@@ -25,8 +26,15 @@ class Source
 {
 public:
 	using FrameHandler = std::function<void(FrameRef frame)>;
-	/* A fatal streaming error (device lost, driver error): the pipeline stops. */
+	/*
+	 * A fatal streaming error (device lost, driver error): the pipeline
+	 * stops. Code kSourceChanged instead: the source's format or size
+	 * changed (V4L2_EVENT_SOURCE_CHANGE); its stream has ended, and the
+	 * next configure() takes the new format, so the pipeline is
+	 * configured again and streams on.
+	 */
 	using ErrorHandler = std::function<void(const Error &error)>;
+	static constexpr int kSourceChanged = ERESTART;
 
 	virtual ~Source() = default;
 

@@ -125,6 +125,16 @@ void SourceLifecycle::recover(const Error &error, const std::string &reason,
 				      "restarting after " + reason + ": " + ok.error().message));
 }
 
+void SourceLifecycle::changed(const Error &why)
+{
+	if (state_ != State::Streaming)
+		return;
+	state_ = State::Ended;
+	watch_.reset();
+	if (onError_)
+		onError_(Error{Source::kSourceChanged, why.message});
+}
+
 void SourceLifecycle::end()
 {
 	if (state_ != State::Streaming)

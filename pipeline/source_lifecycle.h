@@ -91,6 +91,10 @@ public:
 	/* The first fatal error: Lost, the watch ends (a dead fd would report
 	 * EPOLLERR forever on a level-triggered loop), onError once. */
 	void fail(const Error &error);
+	/* The source's format changed: its stream is over (Ended, the watch
+	 * ends) and onError gets why, with code Source::kSourceChanged, once;
+	 * stop() and configure() follow. */
+	void changed(const Error &why);
 	/* Restarts allowed after a recoverable error; from configure(). */
 	void setRestartPolicy(RestartPolicy policy) { restarts_ = RestartBudget(policy); }
 	/*

@@ -124,6 +124,9 @@ struct PipelineStats {
 	/* Streams restarted after a recoverable driver error, by reason
 	 * ("VIDIOC_DQBUF: EIO"); few reasons exist, so few keys. */
 	std::map<std::string, uint64_t> restarts;
+	/* The source changed its format or size (V4L2_EVENT_SOURCE_CHANGE) and
+	 * the pipeline was configured again. */
+	uint64_t sourceChanges = 0;
 	/* frames the source's sequence counter skipped (lost before primecam saw them) */
 	uint64_t sequenceGaps = 0;
 	/* frames the source copied with the CPU: libv4l2 emulation */

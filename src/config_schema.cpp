@@ -162,6 +162,13 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 		choiceRule("pool", path, kPools, c.pool),
 		stringRule("pool_card", path, c.poolCard),
 		controlsRule(path, c.controls),
+		{"input",
+		 [&](const toml::key &k, const toml::node &v) {
+			 auto n = integer(k, v, path + ".input", 0, kMaxInput);
+			 if (n)
+				 c.input = static_cast<uint32_t>(*n);
+			 return n.has_value();
+		 }},
 		integerRule("restart_limit", path, 0, kMaxRestartLimit, c.restart.limit),
 		integerRule("restart_window_s", path, 1, kMaxRestartWindowS, c.restart.windowS),
 		{"camera",
@@ -238,7 +245,7 @@ bool SchemaReader::readLibcameraSource(const toml::table &table, const std::stri
 	 * rate: the V4L2 keys have no meaning here, and a key that silently
 	 * did nothing would mislead. */
 	for (std::string_view key : {"device", "api", "fps", "memory", "pool", "pool_card",
-				     "controls", "restart_limit", "restart_window_s"})
+				     "controls", "input", "restart_limit", "restart_window_s"})
 		if (!onlyWith(table, path, key, false, "type = \"v4l2\""))
 			return false;
 	if (!require(table, path, "format", "such as \"BGR888\"") ||

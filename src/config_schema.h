@@ -23,6 +23,8 @@ constexpr int64_t kMaxBuffers = 32;
 /* A stream restarted more often than this per window is broken, not
  * unlucky; a window beyond a day would never forget a restart. */
 constexpr int64_t kMaxRestartLimit = 1000;
+/* V4L2 input indexes are u32; no device has more than a handful. */
+constexpr int64_t kMaxInput = 255;
 constexpr int64_t kMaxRestartWindowS = 86400;
 constexpr int64_t kMaxFps = 1000;
 

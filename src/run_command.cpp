@@ -203,6 +203,9 @@ void RunSession::printSummary() const
 			    std::to_string(n);
 	if (!restarts.empty())
 		printf("  stream restarted after driver errors: %s\n", restarts.c_str());
+	if (stats.sourceChanges)
+		printf("  the source changed its format %llu time(s); the pipeline followed\n",
+		       static_cast<unsigned long long>(stats.sourceChanges));
 	StartupMs startup = startupMs(startup_, stats);
 	if (startup.configured) {
 		printf("  start-up (ms after the process started): config %.0f, configured %.0f",

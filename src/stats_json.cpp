@@ -166,6 +166,7 @@ std::string statsJson(const RunReport &report)
 		{"captured", stats.captured},
 		{"capture_errors", stats.captureErrors},
 		{"restarts", restartsJson(stats)},
+		{"source_changes", stats.sourceChanges},
 		{"sequence_gaps", stats.sequenceGaps},
 		{"timestamps_untrusted", untrustedJson(stats)},
 		{"source_copies", stats.sourceCopies},

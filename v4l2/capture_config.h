@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,9 @@ struct CaptureConfig {
 	/* V4L2 controls set by name before streaming, in this order: a
 	 * camera's exposure or test pattern, vivid's "Timestamp Source". */
 	std::vector<std::pair<std::string, int64_t>> controls;
+	/* The input to capture from (VIDIOC_S_INPUT, `input`); none: the
+	 * device's current one. */
+	std::optional<uint32_t> input;
 	/* restart_limit, restart_window_s: restarts after a driver error. */
 	RestartPolicy restart;
 };

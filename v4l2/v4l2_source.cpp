@@ -108,6 +108,9 @@ Result<void> V4l2Source::configure()
 	ok = openDevice();
 	if (!ok)
 		return ok;
+	ok = applyInput();
+	if (!ok)
+		return ok;
 	/* Memory the driver is known to refuse: say why now, not with the
 	 * EFAULT of the first QBUF. */
 	if (config_.memory == CaptureConfig::Memory::Dmabuf && allocator_->kind) {
@@ -178,6 +181,25 @@ Result<void> V4l2Source::subscribeEvents()
 									    ? "EOS"
 									    : "SOURCE_CHANGE") +
 							") on " + device_->describe());
+	}
+	return {};
+}
+
+/* The input (config's `input`), and the timings a source change found on it:
+ * both before S_FMT, and with no buffers allocated (drivers refuse both with
+ * EBUSY otherwise). */
+Result<void> V4l2Source::applyInput()
+{
+	if (config_.input) {
+		Result<void> ok = device_->setInput(*config_.input);
+		if (!ok)
+			return ok;
+	}
+	if (pendingTimings_) {
+		Result<void> ok = device_->setDvTimings(*pendingTimings_);
+		if (!ok)
+			return ok;
+		pendingTimings_.reset();
 	}
 	return {};
 }
@@ -586,17 +608,11 @@ bool V4l2Source::drainEvents()
 			return false;
 		}
 		if (event.type == V4L2_EVENT_SOURCE_CHANGE) {
-			/*
-			 * The input's resolution (or signal) changed: the
-			 * buffers, and every sink's imports of them, have the
-			 * old size. Renegotiating is a restart of the whole
-			 * pipeline in this version.
-			 */
-			life_.fail(Error::fromErrno(ERESTART,
-						    device_->describe() +
-							    ": resolution changed; restart "
-							    "needed (V4L2_EVENT_SOURCE_CHANGE)"));
-			return false;
+			if (event.u.src_change.changes & V4L2_EVENT_SRC_CH_RESOLUTION) {
+				sourceChanged();
+				return false;
+			}
+			continue;
 		}
 		if (event.type == V4L2_EVENT_EOS) {
 			/* Frames still done in the queue are delivered first;
@@ -605,6 +621,49 @@ bool V4l2Source::drainEvents()
 			eosEvent_ = true;
 		}
 	}
+}
+
+/*
+ * The input's resolution changed (an HDMI source switched modes): the
+ * buffers, and every import of them, have the old size. The new size is
+ * read now (the receiver's detected DV timings, else the format), and the
+ * stream ends with Source::kSourceChanged; the pipeline stops, which frees
+ * the buffers the timings cannot change under, and configure() sets the
+ * timings and allocates at the new size.
+ */
+void V4l2Source::sourceChanged()
+{
+	Result<uint32_t> input = device_->currentInput();
+	if (input && device_->inputHasDvTimings(*input)) {
+		Result<v4l2_dv_timings> timings = device_->queryDvTimings();
+		if (!timings) {
+			/* No signal (ENOLINK), no lock (ENOLCK), out of range
+			 * (ERANGE): no picture to follow. */
+			life_.fail(Error::fromErrno(timings.error().code,
+						    device_->describe() + ": input " +
+							    std::to_string(*input) +
+							    " changed and has no usable signal "
+							    "(V4L2_EVENT_SOURCE_CHANGE, then "
+							    "VIDIOC_QUERY_DV_TIMINGS)"));
+			return;
+		}
+		pendingTimings_ = *timings;
+		config_.width = timings->bt.width;
+		config_.height = timings->bt.height;
+	} else {
+		Result<v4l2_format> fmt = device_->getFormat();
+		if (!fmt) {
+			life_.fail(std::move(fmt).error());
+			return;
+		}
+		KernelFormat now = kernelFormatFrom(*fmt);
+		config_.width = now.width;
+		config_.height = now.height;
+	}
+	life_.changed(
+		Error{Source::kSourceChanged, device_->describe() + ": the input changed to " +
+						      sizeText(config_.width, config_.height) +
+						      " (V4L2_EVENT_SOURCE_CHANGE)"});
 }
 
 void V4l2Source::drainBuffers(bool pollError)

@@ -101,6 +101,8 @@ private:
 	};
 
 	Result<void> openDevice();
+	Result<void> applyInput();
+	void sourceChanged();
 	Result<uint32_t> chooseFourcc() const;
 	Result<v4l2_format> applyFormat(uint32_t fourcc);
 	Error explainRefusedFormat(uint32_t fourcc, const KernelFormat &got,
@@ -145,6 +147,8 @@ private:
 	SourceLifecycle life_;
 	/* V4L2_EVENT_EOS came: the stream ends when the queue runs dry. */
 	bool eosEvent_ = false;
+	/* Found after V4L2_EVENT_SOURCE_CHANGE, set by the next configure(). */
+	std::optional<v4l2_dv_timings> pendingTimings_;
 	/* Restarted with every buffer held by a sink: STREAMON waits for the
 	 * first one to come back. */
 	bool awaitingBuffer_ = false;

@@ -522,6 +522,33 @@ Result<void> VideoDevice::setInput(uint32_t index)
 	return {};
 }
 
+bool VideoDevice::inputHasDvTimings(uint32_t index) const
+{
+	v4l2_input input = {};
+	input.index = index;
+	return ioctl(VIDIOC_ENUMINPUT, &input) == 0 &&
+	       (input.capabilities & V4L2_IN_CAP_DV_TIMINGS);
+}
+
+Result<v4l2_dv_timings> VideoDevice::queryDvTimings() const
+{
+	v4l2_dv_timings timings = {};
+	int ret = ioctl(VIDIOC_QUERY_DV_TIMINGS, &timings);
+	if (ret < 0)
+		return error(-ret, "VIDIOC_QUERY_DV_TIMINGS");
+	return timings;
+}
+
+Result<void> VideoDevice::setDvTimings(const v4l2_dv_timings &timings)
+{
+	v4l2_dv_timings copy = timings;
+	int ret = ioctl(VIDIOC_S_DV_TIMINGS, &copy);
+	if (ret < 0)
+		return error(-ret, "VIDIOC_S_DV_TIMINGS(" + std::to_string(timings.bt.width) + "x" +
+					   std::to_string(timings.bt.height) + ")");
+	return {};
+}
+
 int VideoDevice::subscribeEvent(uint32_t type, uint32_t id) const
 {
 	v4l2_event_subscription sub = {};

@@ -181,6 +181,14 @@ public:
 	/* VIDIOC_S_INPUT: the input is the device's, shared by every open file;
 	 * drivers refuse (EBUSY) while buffers are allocated. */
 	Result<void> setInput(uint32_t index);
+	/* Whether input index takes DV timings (HDMI, DVI: V4L2_IN_CAP_DV_TIMINGS). */
+	bool inputHasDvTimings(uint32_t index) const;
+	/* VIDIOC_QUERY_DV_TIMINGS: what the receiver detects now. ENOLINK (no
+	 * signal), ENOLCK (unstable) and ERANGE (out of range) as the kernel
+	 * says them. */
+	Result<v4l2_dv_timings> queryDvTimings() const;
+	/* VIDIOC_S_DV_TIMINGS: refused (EBUSY) while buffers are allocated. */
+	Result<void> setDvTimings(const v4l2_dv_timings &timings);
 
 	/* VIDIOC_SUBSCRIBE_EVENT; 0 or -errno (-EINVAL: the driver does not
 	 * send this event). */

@@ -23,6 +23,8 @@ public:
 	std::string describe() const override { return "fake"; }
 	Result<void> configure() override
 	{
+		++configures;
+		free_.clear();
 		slots_.assign(std::vector<FrameBuffer>(count_, shape_), [this](uint32_t index) {
 			returned.push_back(index);
 			free_.push_back(index);
@@ -57,11 +59,14 @@ public:
 		return true;
 	}
 	void fail(int code) { onError_(Error::fromErrno(code, "fake device lost")); }
+	/* Like V4L2_EVENT_SOURCE_CHANGE: the stream is over, configure again. */
+	void change() { onError_(Error{kSourceChanged, "fake input changed"}); }
 	bool isHeld(uint32_t index) const { return slots_.isHeld(index); }
 
 	std::vector<uint32_t> returned;
 	bool started = false;
 	uint32_t stoppedWithHeld = 0;
+	unsigned configures = 0;
 
 private:
 	size_t count_;

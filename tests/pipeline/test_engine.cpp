@@ -155,6 +155,36 @@ TEST(Engine, SourceErrorStopsTheLoop)
 	EXPECT_EQ(rig.engine->error()->code, ENODEV);
 }
 
+TEST(Engine, ASourceChangeConfiguresEverythingAgainAndStreamsOn)
+{
+	Rig rig;
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.loop->post([&rig] {
+		rig.source->emit(0);
+		rig.source->emit(1);
+		rig.source->change();
+		/* Runs after the engine's own posted renegotiation. */
+		rig.loop->post([&rig] {
+			EXPECT_TRUE(rig.source->started);
+			EXPECT_TRUE(rig.shallow->started);
+			EXPECT_TRUE(rig.source->emit(0)) << "no buffer free after the change";
+			rig.loop->exit(0);
+		});
+	});
+	EXPECT_EQ(rig.loop->run(), 0);
+	EXPECT_FALSE(rig.engine->error().has_value()) << rig.engine->error()->message;
+	EXPECT_EQ(rig.source->configures, 2u);
+	/* The old buffers were all back before the source freed them. */
+	EXPECT_EQ(rig.source->stoppedWithHeld, 0u);
+	const PipelineStats &stats = rig.engine->stats();
+	EXPECT_EQ(stats.sourceChanges, 1u);
+	EXPECT_EQ(stats.captured, 3u);
+	EXPECT_EQ(stats.sinks.size(), 2u) << "one stats entry per sink across the change";
+	EXPECT_EQ(stats.sequenceGaps, 0u);
+	rig.engine->stop();
+}
+
 TEST(Engine, StopReleasesSinksBeforeTheSource)
 {
 	Rig rig;

@@ -196,7 +196,7 @@ TEST(ConfigParser, LibcameraSourceRefusesV4l2KeysAndV4l2RefusesCamera)
 				 "\"libcamera\"; remove it or change that key");
 }
 
-TEST(ConfigParser, RestartPolicyKeys)
+TEST(ConfigParser, InputAndRestartPolicyKeys)
 {
 	Result<PipelineConfig> config = parseConfig(kMinimal, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
@@ -210,6 +210,17 @@ TEST(ConfigParser, RestartPolicyKeys)
 	ASSERT_TRUE(config) << config.error().message;
 	EXPECT_EQ(config->source.v4l2().restart.limit, 0u);
 	EXPECT_EQ(config->source.v4l2().restart.windowS, 600u);
+
+	text = kMinimal;
+	text.insert(text.find("width"), "input = 3\n");
+	config = parseConfig(text, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2().input, 3u);
+	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source.v4l2().input.has_value());
+	text = kMinimal;
+	text.insert(text.find("width"), "input = 256\n");
+	EXPECT_EQ(errorOf(text),
+		  "x.toml:5:1: source.input: expected an integer from 0 to 255, got 256");
 
 	text = kMinimal;
 	text.insert(text.find("width"), "restart_window_s = 0\n");

@@ -73,11 +73,11 @@ TEST(V4l2Events, ErrorFlaggedBufferIsCountedNotDelivered)
 }
 
 /*
- * V4L2_EVENT_SOURCE_CHANGE on the captured input (vivid's HDMI input losing
- * its signal) stops the stream with an error naming the device: this version
- * does not renegotiate.
+ * V4L2_EVENT_SOURCE_CHANGE on the captured input when it lost its signal
+ * (vivid's HDMI input with "No Signal"): there is no picture to follow, and
+ * the stream ends with an error naming the device and the input.
  */
-TEST(V4l2Events, SourceChangeIsAnErrorNamingTheDevice)
+TEST(V4l2Events, SourceChangeToNoSignalIsAnErrorNamingTheDevice)
 {
 	const std::string node = vividNode(Api::SinglePlanar);
 	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
@@ -110,9 +110,10 @@ TEST(V4l2Events, SourceChangeIsAnErrorNamingTheDevice)
 		});
 		EXPECT_EQ(run.code, 1);
 		ASSERT_TRUE(run.error.has_value()) << "no error after the source change";
-		EXPECT_EQ(run.error->code, ERESTART);
-		EXPECT_NE(run.error->message.find(node + " (vivid): resolution changed; restart "
-							 "needed"),
+		EXPECT_EQ(run.error->code, ENOLINK) << run.error->message;
+		EXPECT_NE(run.error->message.find(node + " (vivid): input " +
+						  std::to_string(*hdmi) +
+						  " changed and has no usable signal"),
 			  std::string::npos)
 			<< run.error->message;
 		EXPECT_LT(run.frames, 100u);
@@ -122,6 +123,77 @@ TEST(V4l2Events, SourceChangeIsAnErrorNamingTheDevice)
 
 	/* Leave vivid as the other tests expect it. */
 	EXPECT_TRUE(control->setControl("DV Timings Signal Mode", 0).ok());
+	Result<void> restored = control->setInput(*webcam);
+	EXPECT_TRUE(restored.ok()) << restored.error().message;
+}
+
+/*
+ * The HDMI source switches to another mode (vivid's "Selected DV Timings"):
+ * the source ends its stream saying the new size, and the next configure()
+ * sets the new timings and captures at that size.
+ */
+TEST(V4l2Events, SourceChangeOfResolutionIsFollowedByTheNextConfigure)
+{
+	const std::string node = vividNode(Api::SinglePlanar);
+	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+
+	auto control = VideoDevice::open(node);
+	ASSERT_TRUE(control.ok()) << control.error().message;
+	auto webcam = control->currentInput();
+	ASSERT_TRUE(webcam.ok()) << webcam.error().message;
+	auto hdmi = findInput(*control, "HDMI");
+	ASSERT_TRUE(hdmi.has_value()) << node << " has no HDMI input";
+	ASSERT_TRUE(control->setInput(*hdmi).ok());
+	v4l2_dv_timings original = {};
+	ASSERT_EQ(control->ioctl(VIDIOC_G_DV_TIMINGS, &original), 0);
+	ASSERT_EQ(original.bt.width, 1280u);
+
+	{
+		auto loop = EventLoop::create();
+		ASSERT_TRUE(loop.ok());
+		CaptureConfig config = vividConfig(Api::SinglePlanar, "XRGB8888", 1280, 720);
+		config.device = node;
+		config.fps = 0;
+		config.input = *hdmi;
+		V4l2Source source(config);
+		Result<void> ret = source.configure();
+		ASSERT_TRUE(ret.ok()) << ret.error().message;
+
+		SourceRun run;
+		runSource(**loop, source, 100, run, [&](uint64_t n) {
+			if (n != 2)
+				return;
+			/* The first preset, CEA-861 640x480p59.94. */
+			EXPECT_TRUE(control->setControl("DV Timings", 0).ok());
+			Result<void> set = control->setControl("DV Timings Signal Mode", 4);
+			EXPECT_TRUE(set.ok()) << set.error().message; /* "Selected DV Timings" */
+		});
+		ASSERT_TRUE(run.error.has_value()) << "no source change in 100 frames";
+		EXPECT_EQ(run.error->code, Source::kSourceChanged) << run.error->message;
+		EXPECT_NE(run.error->message.find(node + " (vivid): the input changed to 640x480"),
+			  std::string::npos)
+			<< run.error->message;
+		source.stop();
+		run.held.reset();
+
+		/* Configured again: the new timings, buffers of the new size. */
+		ret = source.configure();
+		ASSERT_TRUE(ret.ok()) << ret.error().message;
+		EXPECT_EQ(source.layout().width, 640u);
+		EXPECT_EQ(source.layout().height, 480u);
+		ASSERT_FALSE(source.buffers().empty());
+		EXPECT_EQ(source.buffers()[0].width, 640u);
+		SourceRun again;
+		runSource(**loop, source, 5, again);
+		EXPECT_EQ(again.code, 0) << (again.error ? again.error->message : "timeout");
+		source.stop();
+		again.held.reset();
+	}
+
+	/* Leave vivid as the other tests expect it: its own timings, the
+	 * webcam input. */
+	EXPECT_TRUE(control->setControl("DV Timings Signal Mode", 0).ok());
+	EXPECT_EQ(control->ioctl(VIDIOC_S_DV_TIMINGS, &original), 0) << strerror(errno);
 	Result<void> restored = control->setInput(*webcam);
 	EXPECT_TRUE(restored.ok()) << restored.error().message;
 }
