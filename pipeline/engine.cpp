@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "pipeline/engine.h"
 
+#include <cerrno>
+
 #include "base/event_loop.h"
 #include "pipeline/buffer_pool.h"
 
@@ -107,7 +109,7 @@ Result<void> Engine::start()
 	started_ = true;
 	Result<void> ret = source_->start(
 		loop_, stats_, [this](FrameRef frame) { onFrame(std::move(frame)); },
-		[this](const Error &error) { onError(error); });
+		[this](const Error &error) { onSourceError(error); });
 	if (!ret) {
 		stop();
 		return ret;
@@ -121,6 +123,11 @@ void Engine::stop()
 		return;
 	started_ = false;
 	stats_.endNs = monotonicNowNs();
+	/* Ended while waiting for the camera (SIGINT, --duration). */
+	if (deviceWatch_) {
+		deviceWatch_.reset();
+		stats_.offlineNs += stats_.endNs - offlineSinceNs_;
+	}
 	/* The stages first, upstream first (the workers read buffers; a
 	 * device stage stops converting), then the sinks: they hold buffers
 	 * the stages and the source are about to free. */
@@ -182,18 +189,74 @@ void Engine::deliver(FrameRef frame)
 	}
 }
 
-void Engine::onError(const Error &error)
+void Engine::onSourceError(const Error &error)
 {
+	if (error_ || finished_)
+		return;
 	/* The source changed its format: configured again from the loop, not
 	 * from inside the source's own callback. */
-	if (error.code == Source::kSourceChanged && !error_ && !finished_) {
+	if (error.code == Source::kSourceChanged) {
 		if (!renegotiating_) {
 			renegotiating_ = true;
-			loop_.post([this] { renegotiate(); });
+			loop_.post([this] { renegotiate(true); });
 		}
 		return;
 	}
+	std::optional<Source::OnLoss> onLoss = source_->reconnects();
+	if (error.code == ENODEV && onLoss) {
+		loop_.post([this, error, onLoss] { awaitDevice(error, *onLoss); });
+		return;
+	}
 	fail(error);
+}
+
+void Engine::onError(const Error &error)
+{
+	fail(error);
+}
+
+/*
+ * The camera was unplugged and the config asks to wait for it: the source
+ * stops (its buffers stay valid for the sinks that hold them), the display
+ * holds the last frame or goes black, and every change in /dev asks the
+ * source whether its device is back; then everything is configured again.
+ */
+void Engine::awaitDevice(const Error &lost, Source::OnLoss onLoss)
+{
+	if (!started_ || error_ || finished_)
+		return;
+	source_->stop();
+	if (onLoss == Source::OnLoss::Black) {
+		for (StageLink *link : links_)
+			link->stop();
+		for (auto &sink : sinks_)
+			sink->stop();
+	}
+	offlineSinceNs_ = monotonicNowNs();
+	auto watch = DirectoryWatch::create(loop_, "/dev", [this] {
+		if (source_->deviceAvailable())
+			loop_.post([this] { reconnect(); });
+	});
+	if (!watch) {
+		fail(Error{lost.code, lost.message + "; and cannot wait for it to come back: " +
+					      watch.error().message});
+		return;
+	}
+	deviceWatch_ = std::move(*watch);
+	/* It may be back already, before the watch began. */
+	if (source_->deviceAvailable())
+		loop_.post([this] { reconnect(); });
+}
+
+void Engine::reconnect()
+{
+	if (!deviceWatch_ || !started_ || error_ || finished_)
+		return;
+	deviceWatch_.reset();
+	stats_.offlineNs += monotonicNowNs() - offlineSinceNs_;
+	++stats_.reconnects;
+	renegotiating_ = true;
+	renegotiate(false);
 }
 
 void Engine::fail(const Error &error)
@@ -210,7 +273,7 @@ void Engine::fail(const Error &error)
  * imports again and checks the new size (TEST_ONLY), and streaming goes on.
  * A new size the display cannot show ends the run with the sink's reason.
  */
-void Engine::renegotiate()
+void Engine::renegotiate(bool sourceChange)
 {
 	if (!started_ || error_ || finished_) {
 		renegotiating_ = false;
@@ -228,7 +291,8 @@ void Engine::renegotiate()
 		fail(Error{ret.error().code, "after the source changed: " + ret.error().message});
 		return;
 	}
-	++stats_.sourceChanges;
+	if (sourceChange)
+		++stats_.sourceChanges;
 }
 
 } /* namespace primecam */

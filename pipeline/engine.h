@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/directory_watch.h"
 #include "base/result.h"
 #include "pipeline/sink.h"
 #include "pipeline/source.h"
@@ -56,7 +57,12 @@ public:
 private:
 	void onFrame(FrameRef frame);
 	void onError(const Error &error);
-	void renegotiate();
+	void onSourceError(const Error &error);
+	/* Stops, configures and starts everything again; sourceChange: counted
+	 * as a source change (else a reconnection). */
+	void renegotiate(bool sourceChange);
+	void awaitDevice(const Error &lost, Source::OnLoss onLoss);
+	void reconnect();
 	void fail(const Error &error);
 	void deliver(FrameRef frame);
 
@@ -79,6 +85,9 @@ private:
 	bool started_ = false;
 	bool finished_ = false;	     /* frame limit reached or fatal error */
 	bool renegotiating_ = false; /* a renegotiate() is posted */
+	/* While the source's device is away (reconnect): /dev watched. */
+	std::optional<DirectoryWatch> deviceWatch_;
+	int64_t offlineSinceNs_ = 0;
 };
 
 } /* namespace primecam */

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,6 +50,23 @@ public:
 	 * size), one line each, valid after configure(); empty when it gave
 	 * exactly what the config asked for. */
 	virtual std::vector<std::string> adjustments() const { return {}; }
+
+	/* What the display shows while a source that reconnects waits for its
+	 * device: the last frame, or nothing (the sinks stop: black). */
+	enum class OnLoss {
+		Hold,
+		Black
+	};
+	/*
+	 * A source whose device may come back (`reconnect = true`): after a
+	 * lost device (an error with code ENODEV) the pipeline waits for
+	 * deviceAvailable() and is then configured again. None: a lost
+	 * device ends the run.
+	 */
+	virtual std::optional<OnLoss> reconnects() const { return std::nullopt; }
+	/* Whether the device could be opened again now (checked when /dev
+	 * changes). */
+	virtual bool deviceAvailable() const { return false; }
 
 	/* Opens the device, sets the format, allocates and exports buffers. */
 	virtual Result<void> configure() = 0;

@@ -127,6 +127,10 @@ struct PipelineStats {
 	/* The source changed its format or size (V4L2_EVENT_SOURCE_CHANGE) and
 	 * the pipeline was configured again. */
 	uint64_t sourceChanges = 0;
+	/* The source's device came back after it was lost (reconnect), and
+	 * how long the pipeline was without it, in all. */
+	uint64_t reconnects = 0;
+	int64_t offlineNs = 0;
 	/* frames the source's sequence counter skipped (lost before primecam saw them) */
 	uint64_t sequenceGaps = 0;
 	/* frames the source copied with the CPU: libv4l2 emulation */

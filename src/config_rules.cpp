@@ -248,6 +248,17 @@ KeyRule RuleReader::stringRule(std::string_view name, const std::string &path, s
 		}};
 }
 
+KeyRule RuleReader::boolRule(std::string_view name, const std::string &path, bool &field)
+{
+	return {name, [this, name, &path, &field](const toml::key &k, const toml::node &v) {
+			if (!v.is_boolean())
+				return fail(k.source(), path + "." + std::string(name),
+					    "expected true or false, got " + describeValue(v));
+			field = v.as_boolean()->get();
+			return true;
+		}};
+}
+
 bool RuleReader::bothOrNeither(const toml::table &table, const std::string &path,
 			       std::string_view first, std::string_view second)
 {

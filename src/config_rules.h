@@ -101,6 +101,7 @@ public:
 			    int64_t max, T &field);
 	KeyRule stringRule(std::string_view name, const std::string &path, std::string &field,
 			   bool allowEmpty = false);
+	KeyRule boolRule(std::string_view name, const std::string &path, bool &field);
 	template<typename E, size_t N, typename F>
 	KeyRule choiceRule(std::string_view name, const std::string &path,
 			   const Choice<E> (&choices)[N], F &field);

@@ -21,6 +21,10 @@ constexpr Choice<CaptureConfig::Memory> kMemories[] = {
 	{"dmabuf", CaptureConfig::Memory::Dmabuf},
 	{"libv4l2", CaptureConfig::Memory::Libv4l2},
 };
+constexpr Choice<Source::OnLoss> kOnLoss[] = {
+	{"hold", Source::OnLoss::Hold},
+	{"black", Source::OnLoss::Black},
+};
 constexpr Choice<PoolKind> kPools[] = {
 	{"dumb", PoolKind::Dumb},
 	{"dma-heap", PoolKind::DmaHeap},
@@ -120,6 +124,8 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 	SourceConfig::Type type = SourceConfig::Type::V4l2;
 	V4l2SourceConfig c;
 	std::optional<std::string> camera;
+	bool reconnect = false;
+	Source::OnLoss onLoss = Source::OnLoss::Hold;
 	const KeyRule rules[] = {
 		choiceRule("type", path, kSourceTypes, type),
 		stringRule("device", path, c.device),
@@ -169,6 +175,8 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 				 c.input = static_cast<uint32_t>(*n);
 			 return n.has_value();
 		 }},
+		boolRule("reconnect", path, reconnect),
+		choiceRule("on_loss", path, kOnLoss, onLoss),
 		integerRule("restart_limit", path, 0, kMaxRestartLimit, c.restart.limit),
 		integerRule("restart_window_s", path, 1, kMaxRestartWindowS, c.restart.windowS),
 		{"camera",
@@ -192,6 +200,8 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 	};
 	if (!readTable(*table, path, "[source]", rules))
 		return false;
+	if (reconnect)
+		c.reconnect = onLoss;
 
 	if (type == SourceConfig::Type::Libcamera)
 		return readLibcameraSource(*table, path, camera, c, source);
@@ -232,6 +242,8 @@ bool SchemaReader::checkV4l2Source(const toml::table &table, const std::string &
 				    " is a one-buffer-per-plane fourcc; memory = \"libv4l2\" "
 				    "delivers one contiguous buffer per frame");
 
+	if (!onlyWith(table, path, "on_loss", c.reconnect.has_value(), "reconnect = true"))
+		return false;
 	return onlyWith(table, path, "pool", pooled(c), "memory = \"dmabuf\" or \"libv4l2\"") &&
 	       onlyWith(table, path, "pool_card", pooled(c) && c.pool == PoolKind::Dumb,
 			"memory = \"dmabuf\" or \"libv4l2\", and pool = \"dumb\"");
@@ -244,8 +256,9 @@ bool SchemaReader::readLibcameraSource(const toml::table &table, const std::stri
 	/* libcamera chooses the device nodes, the buffer memory and the
 	 * rate: the V4L2 keys have no meaning here, and a key that silently
 	 * did nothing would mislead. */
-	for (std::string_view key : {"device", "api", "fps", "memory", "pool", "pool_card",
-				     "controls", "input", "restart_limit", "restart_window_s"})
+	for (std::string_view key :
+	     {"device", "api", "fps", "memory", "pool", "pool_card", "controls", "input",
+	      "reconnect", "on_loss", "restart_limit", "restart_window_s"})
 		if (!onlyWith(table, path, key, false, "type = \"v4l2\""))
 			return false;
 	if (!require(table, path, "format", "such as \"BGR888\"") ||

@@ -185,14 +185,7 @@ bool SchemaReader::readGlWindowSink(const toml::table &table, const std::string 
 		stringRule("title", path, gl.title, true),
 		integerRule("width", path, 1, kMaxDimension, gl.width),
 		integerRule("height", path, 1, kMaxDimension, gl.height),
-		{"fullscreen",
-		 [&](const toml::key &k, const toml::node &v) {
-			 if (!v.is_boolean())
-				 return fail(k.source(), path + ".fullscreen",
-					     "expected true or false, got " + describeValue(v));
-			 gl.fullscreen = v.as_boolean()->get();
-			 return true;
-		 }},
+		boolRule("fullscreen", path, gl.fullscreen),
 		matrixRule(path, gl.encoding),
 		rangeRule(path, gl.encoding),
 	};

@@ -203,6 +203,10 @@ void RunSession::printSummary() const
 			    std::to_string(n);
 	if (!restarts.empty())
 		printf("  stream restarted after driver errors: %s\n", restarts.c_str());
+	if (stats.reconnects)
+		printf("  the camera came back %llu time(s), after %.1f s without it in all\n",
+		       static_cast<unsigned long long>(stats.reconnects),
+		       static_cast<double>(stats.offlineNs) / 1e9);
 	if (stats.sourceChanges)
 		printf("  the source changed its format %llu time(s); the pipeline followed\n",
 		       static_cast<unsigned long long>(stats.sourceChanges));

@@ -167,6 +167,8 @@ std::string statsJson(const RunReport &report)
 		{"capture_errors", stats.captureErrors},
 		{"restarts", restartsJson(stats)},
 		{"source_changes", stats.sourceChanges},
+		{"reconnects", stats.reconnects},
+		{"offline_s", static_cast<double>(stats.offlineNs) / 1e9},
 		{"sequence_gaps", stats.sequenceGaps},
 		{"timestamps_untrusted", untrustedJson(stats)},
 		{"source_copies", stats.sourceCopies},

@@ -10,6 +10,7 @@
 #include "base/pixel_format.h"
 #include "pipeline/pool_kind.h"
 #include "pipeline/restart_budget.h"
+#include "pipeline/source.h"
 
 namespace primecam {
 
@@ -54,6 +55,10 @@ struct CaptureConfig {
 	/* The input to capture from (VIDIOC_S_INPUT, `input`); none: the
 	 * device's current one. */
 	std::optional<uint32_t> input;
+	/* `reconnect = true` and `on_loss`: after the device is lost, wait for
+	 * it to come back, showing the last frame or black meanwhile. None: a
+	 * lost device ends the run. */
+	std::optional<Source::OnLoss> reconnect;
 	/* restart_limit, restart_window_s: restarts after a driver error. */
 	RestartPolicy restart;
 };

@@ -137,6 +137,11 @@ Result<void> Libv4l2Source::configure()
 	return {};
 }
 
+bool Libv4l2Source::deviceAvailable() const
+{
+	return openCaptureNode(config_.device, CaptureConfig::Api::SinglePlanar).ok();
+}
+
 Result<void> Libv4l2Source::openDevice()
 {
 	/*

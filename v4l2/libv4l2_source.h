@@ -65,6 +65,9 @@ public:
 	 * BA81 (SBGGR8) by libv4lconvert, 25 fps, 4 MMAP buffers copied into 4
 	 * buffers from dma-heap /dev/dma_heap/system; libv4l2: ..." */
 	std::string describe() const override;
+	/* As V4l2Source's: `reconnect` and `on_loss`, and the same lookup. */
+	std::optional<OnLoss> reconnects() const override { return config_.reconnect; }
+	bool deviceAvailable() const override;
 	std::vector<std::string> adjustments() const override;
 	std::vector<std::string> notes() const override;
 

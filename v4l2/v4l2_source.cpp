@@ -81,6 +81,14 @@ std::vector<std::string> V4l2Source::adjustments() const
 	return {rate};
 }
 
+/* The same lookup configure() makes: the path, or the driver's first node
+ * of the API, through sysfs. A node numbered anew after the driver came back
+ * is found by its driver name. */
+bool V4l2Source::deviceAvailable() const
+{
+	return openCaptureNode(config_.device, config_.api).ok();
+}
+
 Result<void> V4l2Source::configure()
 {
 	Result<void> ok = life_.checkConfigure(describe(), slots_.heldCount());

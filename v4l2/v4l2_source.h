@@ -66,6 +66,9 @@ public:
 	std::string describe() const override;
 	std::vector<std::string> adjustments() const override;
 
+	std::optional<OnLoss> reconnects() const override { return config_.reconnect; }
+	bool deviceAvailable() const override;
+
 	Result<void> configure() override;
 	std::span<const FrameBuffer> buffers() const override { return slots_.buffers(); }
 

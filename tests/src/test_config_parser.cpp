@@ -196,7 +196,8 @@ TEST(ConfigParser, UnknownKeysAreErrorsAtTheirLine)
 	EXPECT_EQ(errorOf(text),
 		  "x.toml:6:3: source.widht: unknown key; [source] takes type, device, api, "
 		  "format, width, height, fps, buffers, memory, pool, pool_card, controls, "
-		  "input, restart_limit, restart_window_s and camera (did you mean width?)");
+		  "input, reconnect, on_loss, restart_limit, restart_window_s and camera (did you "
+		  "mean width?)");
 
 	EXPECT_EQ(errorOf(std::string(kMinimal) + "colour = \"blue\"\n"),
 		  "x.toml:10:1: sink[0].colour: unknown key; a null [[sink]] takes type");

@@ -196,7 +196,7 @@ TEST(ConfigParser, LibcameraSourceRefusesV4l2KeysAndV4l2RefusesCamera)
 				 "\"libcamera\"; remove it or change that key");
 }
 
-TEST(ConfigParser, InputAndRestartPolicyKeys)
+TEST(ConfigParser, InputReconnectAndRestartPolicyKeys)
 {
 	Result<PipelineConfig> config = parseConfig(kMinimal, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
@@ -217,6 +217,24 @@ TEST(ConfigParser, InputAndRestartPolicyKeys)
 	ASSERT_TRUE(config) << config.error().message;
 	EXPECT_EQ(config->source.v4l2().input, 3u);
 	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source.v4l2().input.has_value());
+	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source.v4l2().reconnect.has_value());
+	text = kMinimal;
+	text.insert(text.find("width"), "reconnect = true\n");
+	config = parseConfig(text, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2().reconnect, Source::OnLoss::Hold);
+	text.insert(text.find("width"), "on_loss = \"black\"\n");
+	config = parseConfig(text, "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->source.v4l2().reconnect, Source::OnLoss::Black);
+	text = kMinimal;
+	text.insert(text.find("width"), "on_loss = \"black\"\n");
+	EXPECT_EQ(errorOf(text), "x.toml:5:1: source.on_loss: only used with reconnect = true; "
+				 "remove it or change that key");
+	text = kMinimal;
+	text.insert(text.find("width"), "reconnect = 1\n");
+	EXPECT_EQ(errorOf(text), "x.toml:5:1: source.reconnect: expected true or false, got 1");
+
 	text = kMinimal;
 	text.insert(text.find("width"), "input = 256\n");
 	EXPECT_EQ(errorOf(text),

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -147,10 +148,26 @@ public:
 	void forget() { done_ = true; }
 	pid_t pid() const { return pid_; }
 
+	/* Whether the program still runs (it is not killed; an exit is
+	 * reaped and kept for wait()). */
+	bool running()
+	{
+		if (done_)
+			return false;
+		int status = 0;
+		if (waitpid(pid_, &status, WNOHANG) != pid_)
+			return true;
+		done_ = true;
+		exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+		return false;
+	}
+
 	/* The exit status; -N for death by signal N; -1000 on timeout (the
 	 * program is killed then). */
 	int wait(std::chrono::seconds timeout)
 	{
+		if (exitCode_)
+			return *exitCode_;
 		auto deadline = std::chrono::steady_clock::now() + timeout;
 		for (;;) {
 			int status = 0;
@@ -214,6 +231,7 @@ private:
 	std::string err_;
 	pid_t pid_ = -1;
 	bool done_ = false;
+	std::optional<int> exitCode_;
 };
 
 /*
