@@ -301,6 +301,31 @@ private:
 	std::string text_;
 };
 
+/* The demo's config (configs/vivid-vkms.toml) with lines added at the top
+ * of one of its tables ("[source]", "[source.controls]"), written to the
+ * test's folder as name.toml. */
+inline std::string demoWith(const std::string &name, const std::string &table,
+			    const std::string &lines)
+{
+	std::string text = readFile(config("vivid-vkms.toml"));
+	size_t at = text.find(table + "\n");
+	EXPECT_NE(at, std::string::npos) << "vivid-vkms.toml has no " << table;
+	if (at != std::string::npos)
+		text.insert(at + table.size() + 1, lines);
+	std::string path = outDir() + "/" + name + ".toml";
+	std::ofstream(path) << text;
+	return path;
+}
+
+/* The number after label in the latest status line in text; 0 when none. */
+inline uint64_t latestCount(const std::string &text, const std::string &label)
+{
+	size_t at = text.rfind(label);
+	return at == std::string::npos
+		       ? 0
+		       : std::strtoull(text.c_str() + at + label.size(), nullptr, 10);
+}
+
 inline nlohmann::json readJson(const std::string &path)
 {
 	/* No exceptions from a malformed file: an empty object fails the

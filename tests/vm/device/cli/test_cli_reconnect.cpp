@@ -60,28 +60,6 @@ struct Rebind {
 	}
 };
 
-uint64_t latestCount(const std::string &text, const std::string &label)
-{
-	size_t at = text.rfind(label);
-	return at == std::string::npos
-		       ? 0
-		       : std::strtoull(text.c_str() + at + label.size(), nullptr, 10);
-}
-
-/* The demo's config with lines added to its [source], in the test's folder. */
-std::string demoWith(const std::string &name, const std::string &lines)
-{
-	std::string text = readFile(config("vivid-vkms.toml"));
-	const std::string table = "[source]\n";
-	size_t at = text.find(table);
-	EXPECT_NE(at, std::string::npos);
-	if (at != std::string::npos)
-		text.insert(at + table.size(), lines);
-	std::string path = outDir() + "/" + name + ".toml";
-	std::ofstream(path) << text;
-	return path;
-}
-
 TEST(CliReconnect, UnboundAndBoundAgainTheCameraIsBackOnTheDisplay)
 {
 	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE) && haveVkms(), "vivid and vkms");
@@ -93,8 +71,8 @@ TEST(CliReconnect, UnboundAndBoundAgainTheCameraIsBackOnTheDisplay)
 	Terminal terminal;
 	ASSERT_TRUE(terminal.ok());
 	Program run("reconnect",
-		    {"run", demoWith("reconnect", "reconnect = true\n"), "--frames", "200",
-		     "--stats", stats},
+		    {"run", demoWith("reconnect", "[source]", "reconnect = true\n"), "--frames",
+		     "200", "--stats", stats},
 		    terminal.follower());
 	terminal.closeFollower();
 	ASSERT_TRUE(run.started());
@@ -148,10 +126,12 @@ TEST(CliReconnect, InterruptedWhileWaitingForTheCameraEndsCleanly)
 	std::string stats = outDir() + "/reconnect-sigint.json";
 	Terminal terminal;
 	ASSERT_TRUE(terminal.ok());
-	Program run("reconnect-sigint",
-		    {"run", demoWith("reconnect-black", "reconnect = true\non_loss = \"black\"\n"),
-		     "--stats", stats},
-		    terminal.follower());
+	Program run(
+		"reconnect-sigint",
+		{"run",
+		 demoWith("reconnect-black", "[source]", "reconnect = true\non_loss = \"black\"\n"),
+		 "--stats", stats},
+		terminal.follower());
 	terminal.closeFollower();
 	ASSERT_TRUE(run.started());
 	ASSERT_TRUE(terminal.waitForFrames("displayed ", 120s)) << terminal.text();

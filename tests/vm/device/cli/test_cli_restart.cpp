@@ -25,29 +25,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/* The demo's config with lines added to its [source], in the test's folder. */
-std::string demoWithSourceLines(const std::string &name, const std::string &lines)
-{
-	std::string text = readFile(config("vivid-vkms.toml"));
-	const std::string table = "[source]\n";
-	size_t at = text.find(table);
-	EXPECT_NE(at, std::string::npos) << "vivid-vkms.toml has no [source]";
-	if (at != std::string::npos)
-		text.insert(at + table.size(), lines);
-	std::string path = outDir() + "/" + name + ".toml";
-	std::ofstream(path) << text;
-	return path;
-}
-
-/* The number after label in the latest status line; 0 when there is none. */
-uint64_t latestCount(const std::string &text, const std::string &label)
-{
-	size_t at = text.rfind(label);
-	return at == std::string::npos
-		       ? 0
-		       : std::strtoull(text.c_str() + at + label.size(), nullptr, 10);
-}
-
 void pressFatalError(const std::string &node)
 {
 	Result<VideoDevice> control = VideoDevice::open(node);
@@ -116,7 +93,7 @@ TEST(CliRestart, WithRestartLimitZeroTheFatalErrorEndsTheRunNamingTheDevice)
 	Terminal terminal;
 	ASSERT_TRUE(terminal.ok());
 	Program run("restart-limit",
-		    {"run", demoWithSourceLines("restart-limit", "restart_limit = 0\n"), "--stats",
+		    {"run", demoWith("restart-limit", "[source]", "restart_limit = 0\n"), "--stats",
 		     stats},
 		    terminal.follower());
 	terminal.closeFollower();

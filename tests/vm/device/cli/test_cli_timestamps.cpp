@@ -15,21 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/* The demo's config with one more vivid control, written to the test's
- * folder. */
-std::string demoWithControl(const std::string &name, const std::string &control)
-{
-	std::string text = readFile(config("vivid-vkms.toml"));
-	const std::string table = "[source.controls]\n";
-	size_t at = text.find(table);
-	EXPECT_NE(at, std::string::npos) << "vivid-vkms.toml has no [source.controls]";
-	if (at != std::string::npos)
-		text.insert(at + table.size(), control + "\n");
-	std::string path = outDir() + "/" + name + ".toml";
-	std::ofstream(path) << text;
-	return path;
-}
-
 TEST(CliTimestamps, VividsWrappedTimestampsAreLeftOutOfLatencyNeverNegative)
 {
 	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");
@@ -40,9 +25,11 @@ TEST(CliTimestamps, VividsWrappedTimestampsAreLeftOutOfLatencyNeverNegative)
 	struct Unwrap {
 		~Unwrap()
 		{
-			Program off("wrap-timestamp-off",
-				    {"run", demoWithControl("wrap-off", "wrap_timestamp = 0"),
-				     "--frames", "5", "--stats", outDir() + "/wrap-off.json"});
+			Program off(
+				"wrap-timestamp-off",
+				{"run",
+				 demoWith("wrap-off", "[source.controls]", "wrap_timestamp = 0\n"),
+				 "--frames", "5", "--stats", outDir() + "/wrap-off.json"});
 			EXPECT_EQ(off.wait(120s), 0) << off.err();
 			/* And its latency is measured again. */
 			nlohmann::json doc = readJson(outDir() + "/wrap-off.json");
@@ -55,8 +42,9 @@ TEST(CliTimestamps, VividsWrappedTimestampsAreLeftOutOfLatencyNeverNegative)
 	/* "Wrap Timestamp": capture times 16 s before tv_sec's 32-bit wrap,
 	 * about 136 years ahead of this VM's clock. */
 	std::string stats = outDir() + "/wrap-timestamp.json";
-	Program run("wrap-timestamp", {"run", demoWithControl("wrap-on", "wrap_timestamp = 1"),
-				       "--frames", "20", "--stats", stats});
+	Program run("wrap-timestamp",
+		    {"run", demoWith("wrap-on", "[source.controls]", "wrap_timestamp = 1\n"),
+		     "--frames", "20", "--stats", stats});
 	ASSERT_TRUE(run.started());
 	ASSERT_EQ(run.wait(120s), 0) << run.err();
 
