@@ -2,7 +2,7 @@
 # Runs one command inside the primecam test VM and exits with its status.
 #
 #   tests/vm/run-vm.sh [--out DIR] [--timeout SECONDS] [--append "kernel args"]
-#                      [--mem 2G] [--no-udev] -- COMMAND [ARGS...]
+#                      [--mem 2G] [--no-udev] [--stall SECONDS] -- COMMAND [ARGS...]
 #
 # The VM boots the project's test kernel (build-kernel.sh) under QEMU with
 # software emulation, with the host's root file system read-only over 9p and
@@ -18,8 +18,18 @@
 #
 # Output: the guest console (the command's stdout and stderr, merged) on
 # stdout, also saved to DIR/.vm/console.log; the guest's kernel log in
-# DIR/.vm/dmesg.log. Exit status: the command's; 124 on timeout; 125 when the
-# VM ended without a status (kernel panic, init failure, qemu error).
+# DIR/.vm/dmesg.log. Exit status: the command's; 124 on timeout or on a guest
+# stall; 125 when the VM ended without a status (kernel panic, init failure,
+# qemu error).
+#
+# Stall detector: the guest's /init rewrites DIR/.vm/heartbeat every 5 s while
+# the command runs. When it has not changed for --stall seconds (default 120;
+# 0 turns the detector off) the guest kernel has stopped scheduling: a
+# deadlock with interrupts off on every CPU, which no watchdog inside the
+# guest (the per-test alarm of device-tests, the kernel's soft-lockup and RCU
+# stall detectors) can report because none of them runs any more. qemu is
+# then killed at once, with the last test the console shows as started,
+# instead of after the whole --timeout.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +37,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/apt-ensure.sh"
 
 usage() {
-	echo 'usage: tests/vm/run-vm.sh [--out DIR] [--timeout SECONDS] [--append "kernel args"] [--mem 2G] [--no-udev] -- COMMAND [ARGS...]' >&2
+	echo 'usage: tests/vm/run-vm.sh [--out DIR] [--timeout SECONDS] [--append "kernel args"] [--mem 2G] [--no-udev] [--stall SECONDS] -- COMMAND [ARGS...]' >&2
 	exit 2
 }
 
@@ -36,6 +46,7 @@ timeout_s=900
 append=
 mem=2G
 udev=1
+stall_s=120
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
@@ -47,6 +58,8 @@ while [ $# -gt 0 ]; do
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--mem=*) mem=${1#*=}; shift ;;
 	--no-udev) udev=0; shift ;;
+	--stall) [ $# -ge 2 ] || usage; stall_s=$2; shift 2 ;;
+	--stall=*) stall_s=${1#*=}; shift ;;
 	--) shift; break ;;
 	-h | --help) usage ;;
 	*) echo "run-vm: unknown option '$1' (the command goes after --)" >&2; usage ;;
@@ -55,6 +68,9 @@ done
 [ $# -gt 0 ] || { echo "run-vm: no command given" >&2; usage; }
 case "$timeout_s" in
 '' | *[!0-9]*) echo "run-vm: --timeout wants whole seconds, not '$timeout_s'" >&2; exit 2 ;;
+esac
+case "$stall_s" in
+'' | *[!0-9]*) echo "run-vm: --stall wants whole seconds, not '$stall_s'" >&2; exit 2 ;;
 esac
 
 ensure_packages qemu-system-x86 busybox-static cpio
@@ -77,7 +93,8 @@ case "$out" in
 esac
 vm=$out/.vm
 mkdir -p "$vm"
-rm -f "$vm/status" "$vm/console.log" "$vm/dmesg.log" "$vm/uptime-start" "$vm/uptime-end"
+rm -f "$vm/status" "$vm/console.log" "$vm/dmesg.log" "$vm/uptime-start" "$vm/uptime-end" \
+	"$vm/heartbeat" "$vm/stalled" "$vm/qemu.pid"
 
 # Single-quote for the guest's /bin/sh (dash): printf %q may emit bash-only
 # $'...' quoting, which dash would run as literal text.
@@ -190,7 +207,36 @@ qemu=(
 	# inode numbers from different devices collide in the guest.
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
+	# For the stall detector, which kills qemu itself.
+	-pidfile "$vm/qemu.pid"
 )
+
+# Kills qemu when the guest's heartbeat stops changing (see the top). Armed
+# by the first heartbeat: boot and udev settle are left to --timeout. Leaves
+# the guest uptime of the last heartbeat in $vm/stalled.
+watch_heartbeat() {
+	local last='' beat='' since=$SECONDS
+	while sleep 5; do
+		if [ ! -e "$vm/heartbeat" ]; then
+			since=$SECONDS
+			continue
+		fi
+		beat=$(cat "$vm/heartbeat" 2>/dev/null) || beat=
+		if [ "$beat" != "$last" ]; then
+			last=$beat
+			since=$SECONDS
+		elif [ $((SECONDS - since)) -ge "$stall_s" ]; then
+			echo "${beat:-?}" >"$vm/stalled"
+			kill "$(cat "$vm/qemu.pid" 2>/dev/null)" 2>/dev/null
+			return 0
+		fi
+	done
+}
+watch_pid=
+if [ "$stall_s" -gt 0 ]; then
+	watch_heartbeat &
+	watch_pid=$!
+fi
 
 # CR removed: the serial tty turns every \n into \r\n. sed -u streams line by
 # line, where tr would hold output back in a 4 KiB buffer behind a pipe.
@@ -200,8 +246,24 @@ set +e
 timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null |
 	sed -u 's/\r//g' | tee "$vm/console.log"
 codes=("${PIPESTATUS[@]}")
+[ -z "$watch_pid" ] || { kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; }
 set -e
 qemu_rc=${codes[0]}
+
+if [ -f "$vm/stalled" ]; then
+	# gtest's "[ RUN      ] Suite.Name" lines, colours removed (the guest
+	# console is a terminal): the last one is the test that was running (or
+	# had just ended) when the guest stopped.
+	test_line=$(sed 's/\x1b\[[0-9;]*m//g' "$vm/console.log" 2>/dev/null |
+		grep -a '^\[ RUN      \] ' | tail -n 1) || test_line=
+	echo "run-vm: the guest stopped: its heartbeat did not change for $stall_s s (guest uptime $(cat "$vm/stalled") s); qemu killed." >&2
+	if [ -n "$test_line" ]; then
+		echo "run-vm: last test started: ${test_line#'[ RUN      ] '}" >&2
+	fi
+	echo "run-vm: a stuck guest kernel, not a hung test (that would have left the heartbeat going); last console lines ($vm/console.log):" >&2
+	tail -n 20 "$vm/console.log" >&2
+	exit 124
+fi
 
 if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
 	echo "run-vm: timed out after $timeout_s s; qemu killed (console: $vm/console.log)" >&2
