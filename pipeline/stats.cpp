@@ -96,6 +96,14 @@ uint64_t PipelineStats::copies() const
 	return total;
 }
 
+uint64_t PipelineStats::restartCount() const
+{
+	uint64_t total = 0;
+	for (const auto &entry : restarts)
+		total += entry.second;
+	return total;
+}
+
 int64_t monotonicNowNs()
 {
 	struct timespec ts;

@@ -156,6 +156,8 @@ struct PipelineStats {
 	/* CPU copies anywhere in the pipeline, the source's and the sinks'
 	 * (zero on a zero-copy path) */
 	uint64_t copies() const;
+	/* Every restart, whatever its reason. */
+	uint64_t restartCount() const;
 };
 
 /* CLOCK_MONOTONIC now, in ns: the clock V4L2 and DRM timestamps use. */

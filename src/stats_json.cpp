@@ -67,13 +67,10 @@ nlohmann::json untrustedJson(const PipelineStats &stats)
 
 nlohmann::json restartsJson(const PipelineStats &stats)
 {
-	uint64_t count = 0;
 	nlohmann::json reasons = nlohmann::json::object();
-	for (const auto &[reason, n] : stats.restarts) {
+	for (const auto &[reason, n] : stats.restarts)
 		reasons[reason] = n;
-		count += n;
-	}
-	return {{"count", count}, {"reasons", reasons}};
+	return {{"count", stats.restartCount()}, {"reasons", reasons}};
 }
 
 nlohmann::json stageJson(const StageStats &stage)

@@ -49,10 +49,7 @@ std::string StatusLine::update(int64_t nowNs)
 
 	std::string line = fixed(fps, 1) + " fps  captured " + std::to_string(stats_.captured);
 	/* A board's viewer rides out driver errors: say that it did. */
-	uint64_t restarts = 0;
-	for (const auto &entry : stats_.restarts)
-		restarts += entry.second;
-	if (restarts)
+	if (uint64_t restarts = stats_.restartCount())
 		line += "  restarts " + std::to_string(restarts);
 	if (stats_.sinks.size() == 1) {
 		line += "  " + sinkPart(stats_.sinks.front());
