@@ -125,6 +125,27 @@ void SourceLifecycle::recover(const Error &error, const std::string &reason,
 				      "restarting after " + reason + ": " + ok.error().message));
 }
 
+static Error lostError(int code, std::string_view what, const std::string &device)
+{
+	return Error::fromErrno(code,
+				"capture device " + device + " lost (" + std::string(what) + ")");
+}
+
+void SourceLifecycle::streamError(int code, std::string_view what, const std::string &device,
+				  const std::function<Result<void>()> &restart)
+{
+	if (code != EIO) {
+		lost(code, what, device);
+		return;
+	}
+	recover(lostError(code, what, device), restartReason(what), restart);
+}
+
+void SourceLifecycle::lost(int code, std::string_view what, const std::string &device)
+{
+	fail(lostError(code, what, device));
+}
+
 void SourceLifecycle::changed(const Error &why)
 {
 	if (state_ != State::Streaming)

@@ -107,6 +107,17 @@ public:
 	 */
 	void recover(const Error &error, const std::string &reason,
 		     const std::function<Result<void>()> &restart);
+	/*
+	 * A streaming ioctl or the poll of device failed with code (what names
+	 * it). EIO is vb2's queue in its error state (vb2_queue_error(): a DMA
+	 * error, a lost sync, vivid's "Inject Fatal Streaming Error"), which
+	 * STREAMOFF clears: recover() with restart. Any other errno (ENODEV:
+	 * unplugged) is lost().
+	 */
+	void streamError(int code, std::string_view what, const std::string &device,
+			 const std::function<Result<void>()> &restart);
+	/* Fatal: "capture device <device> lost (<what>)". */
+	void lost(int code, std::string_view what, const std::string &device);
 	/* The device ended its stream: Ended, the watch ends, and the loop
 	 * exits (a Source has no end-of-stream callback: the end of the only
 	 * source is the end of the run). */

@@ -9,7 +9,8 @@
 #   (first of all it checks the formatting of every C++ file: clang-format 14
 #   --dry-run -Werror, the part "format");
 #   4. builds (or takes from the cache) the test kernel and runs the device
-#      tests inside the VM, where a skipped test is a failure;
+#      tests inside the VM, where a skipped test is a failure, then the same
+#      tests (and the program they start) built with ASan + UBSan;
 #   5. prints one closing line: "N passed, N failed, N skipped", preceded by
 #      "FAILED:" (and a line naming the parts) when any part failed, ran
 #      fewer tests than its binaries list, or left no results.
@@ -113,19 +114,26 @@ if [ "$host_status" -eq 0 ]; then
 fi
 
 stage "host tests under ASan + UBSan ($asandir)"
-# Only what the host suite runs: the device tests and the program (suite
-# program: its linkage, its modules, its installation) are not run under the
-# sanitizers here (the VM runs the plain build), nor the gl-window test
-# (suite xvfb), where Mesa's llvmpipe and Xlib, not built with the
-# sanitizers, would be measured rather than primecam.
+# The whole build is sanitized: the host suite runs here, the device tests
+# and the program they start run in the VM below. Not run sanitized: the
+# program suite (its linkage, which the sanitizers' runtimes change, its
+# modules, its installation) and the gl-window test (suite xvfb), where
+# Mesa's llvmpipe and Xlib, not built with the sanitizers, would be measured
+# rather than primecam.
 asan_status=0
 clear_results "$asandir"
 setup "$asandir" -Db_sanitize=address,undefined -Db_lundef=false &&
-	meson compile -C "$asandir" tests/unit-tests || asan_status=$?
+	meson compile -C "$asandir" || asan_status=$?
+asan_build_status=$asan_status
+# A sanitizer report fails the process that made it: UBSan halts, and
+# LeakSanitizer's report at exit sets the exit status. Third-party leaks
+# (tests/sanitizer/lsan.supp, one comment each) are the only ones let pass.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1
+export LSAN_OPTIONS="suppressions=$top/tests/sanitizer/lsan.supp:print_suppressions=0"
 if [ "$asan_status" -eq 0 ]; then
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-		meson test -C "$asandir" --no-rebuild --suite host --no-suite xvfb \
-			--no-suite program --print-errorlogs ||
+	meson test -C "$asandir" --no-rebuild --suite host --no-suite xvfb \
+		--no-suite program --print-errorlogs ||
 		asan_status=$?
 fi
 
@@ -174,6 +182,26 @@ else
 		"$device_tests" --gtest_output="xml:$vm_xml" || vm_status=$?
 fi
 
+# The same device tests, and the program they start, built with ASan +
+# UBSan: the V4L2, DRM, EGL and libcamera code under real drivers, where a
+# use after free or a leaked mapping matters most.
+vm_asan_status=0
+asan_device_tests=$asandir/tests/vm/device-tests
+vm_asan_xml=$results/vm-asan/device-tests.xml
+rm -f "$vm_asan_xml"
+if [ "$kernel_status" -ne 0 ]; then
+	vm_asan_status=$kernel_status
+elif [ ! -x "$asan_device_tests" ] || [ "$asan_build_status" -ne 0 ]; then
+	echo "primecam: no sanitized device tests to run: the ASan build failed" >&2
+	vm_asan_status=1
+else
+	stage "device tests under ASan + UBSan inside the VM"
+	tests/vm/run-vm.sh --out "$results/vm-asan" -- \
+		env UBSAN_OPTIONS="$UBSAN_OPTIONS" ASAN_OPTIONS="$ASAN_OPTIONS" \
+		LSAN_OPTIONS="$LSAN_OPTIONS" \
+		"$asan_device_tests" --gtest_output="xml:$vm_asan_xml" || vm_asan_status=$?
+fi
+
 stage "summary ($(($(date +%s) - start)) s in all)"
 # Each part must report every test its binaries list (counted here, on the
 # host: the VM runs the very same binary), pass and exit 0.
@@ -183,13 +211,15 @@ python3 tests/summarize.py \
 	--expect host="$builddir/tests/egl/gl-window-test" \
 	--expect host-asan="$asandir/tests/unit-tests" \
 	--expect vm="$device_tests" \
-	--no-skips vm \
+	--expect vm-asan="$asan_device_tests" \
+	--no-skips vm --no-skips vm-asan \
 	--status format=$format_status \
 	--status host=$host_status --status host-asan=$asan_status \
-	--status fuzz=$fuzz_status --status vm=$vm_status \
+	--status fuzz=$fuzz_status --status vm=$vm_status --status vm-asan=$vm_asan_status \
 	format="$results/format.xml" \
 	host="$builddir/meson-logs/testlog.junit.xml" \
 	host-asan="$asandir/meson-logs/testlog.junit.xml" \
 	fuzz="$results/fuzz.xml" \
-	vm="$vm_xml" || summary_status=$?
+	vm="$vm_xml" \
+	vm-asan="$vm_asan_xml" || summary_status=$?
 exit "$summary_status"

@@ -3,6 +3,9 @@
 
 #include <linux/videodev2.h>
 
+#include "pipeline/source_lifecycle.h"
+#include "pipeline/stats.h"
+
 namespace primecam {
 
 std::optional<int64_t> monotonicTimestampNs(uint32_t flags, const timeval &timestamp)
@@ -11,6 +14,21 @@ std::optional<int64_t> monotonicTimestampNs(uint32_t flags, const timeval &times
 		return std::nullopt;
 	return static_cast<int64_t>(timestamp.tv_sec) * 1000000000 +
 	       static_cast<int64_t>(timestamp.tv_usec) * 1000;
+}
+
+FrameMetadata DequeuedFrames::metadata(SourceLifecycle &life, uint32_t sequence, uint32_t flags,
+				       const timeval &timestamp)
+{
+	FrameMetadata meta;
+	meta.sequence = life.sequence().extend(sequence);
+	std::optional<int64_t> ts = monotonicTimestampNs(flags, timestamp);
+	if (!ts) {
+		dequeueTime_ = true;
+		meta.timestampTrust = TimestampTrust::NotMonotonic;
+	}
+	meta.timestampNs = ts ? *ts : monotonicNowNs();
+	life.judgeTimestamp(meta);
+	return meta;
 }
 
 } /* namespace primecam */

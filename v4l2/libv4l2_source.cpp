@@ -79,7 +79,7 @@ std::string Libv4l2Source::describe() const
 	text += ", " + std::to_string(mappings_.size()) + " MMAP buffers copied into " +
 		std::to_string(pool_.size()) + " buffers from " +
 		(allocator_ ? allocator_->name : "?");
-	if (dequeueTimestamps_)
+	if (frames_.usesDequeueTime())
 		text += "; the driver's timestamps are not CLOCK_MONOTONIC: frames carry their "
 			"dequeue time and are left out of latency";
 	return text + "; " + std::string(kCopyNote);
@@ -97,7 +97,7 @@ Result<void> Libv4l2Source::configure()
 	if (!ok)
 		return ok;
 	release();
-	dequeueTimestamps_ = false;
+	frames_.reset();
 
 	if (!allocator_)
 		return Error::fromErrno(EINVAL,
@@ -502,15 +502,7 @@ void Libv4l2Source::deliver(const BufferState &buf)
 	if (poolIndex < 0)
 		return;
 
-	FrameMetadata meta;
-	meta.sequence = life_.sequence().extend(buf.sequence);
-	std::optional<int64_t> ts = monotonicTimestampNs(buf.flags, buf.timestamp);
-	if (!ts) {
-		dequeueTimestamps_ = true;
-		meta.timestampTrust = TimestampTrust::NotMonotonic;
-	}
-	meta.timestampNs = ts ? *ts : monotonicNowNs();
-	life_.judgeTimestamp(meta);
+	FrameMetadata meta = frames_.metadata(life_, buf.sequence, buf.flags, buf.timestamp);
 	life_.deliver(slots_.hold(static_cast<uint32_t>(poolIndex), meta));
 }
 
@@ -547,29 +539,12 @@ int32_t Libv4l2Source::copyIntoPool(uint32_t deviceIndex)
 	return static_cast<int32_t>(poolIndex);
 }
 
-/* As V4l2Source::streamError: EIO is restarted within the policy (STREAMOFF
- * clears vb2's error state), anything else ends the stream. */
 void Libv4l2Source::streamError(int code, std::string_view what)
 {
-	if (code != EIO) {
-		deviceLost(code, what);
-		return;
-	}
-	life_.recover(lostError(code, what), restartReason(what), [this] {
+	life_.streamError(code, what, deviceName(), [this] {
 		queue_.streamOff();
 		return queueAllAndStreamOn();
 	});
-}
-
-Error Libv4l2Source::lostError(int code, std::string_view what) const
-{
-	return Error::fromErrno(code, "capture device " + deviceName() + " lost (" +
-					      std::string(what) + ")");
-}
-
-void Libv4l2Source::deviceLost(int code, std::string_view what)
-{
-	life_.fail(lostError(code, what));
 }
 
 } /* namespace primecam */

@@ -116,9 +116,9 @@ private:
 	void deliver(const BufferState &buf);
 	int32_t copyIntoPool(uint32_t deviceIndex);
 	void onBufferReturned(uint32_t index);
+	/* A streaming call failed: SourceLifecycle::streamError(), with a
+	 * STREAMOFF and queueAllAndStreamOn() for EIO. */
 	void streamError(int code, std::string_view what);
-	Error lostError(int code, std::string_view what) const;
-	void deviceLost(int code, std::string_view what);
 	std::string deviceName() const;
 
 	CaptureConfig config_;
@@ -145,7 +145,8 @@ private:
 
 	/* After device_, so that its fd watch ends before the node closes. */
 	SourceLifecycle life_;
-	bool dequeueTimestamps_ = false;
+	/* Each frame's metadata; says whether the driver's clock was used. */
+	DequeuedFrames frames_;
 };
 
 } /* namespace primecam */

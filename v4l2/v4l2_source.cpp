@@ -64,7 +64,7 @@ std::string V4l2Source::describe() const
 		text += " DMABUF buffers from " + (allocator_ ? allocator_->name : "?");
 	else
 		text += " MMAP buffers exported with VIDIOC_EXPBUF";
-	if (dequeueTimestamps_)
+	if (frames_.usesDequeueTime())
 		text += "; the driver's timestamps are not CLOCK_MONOTONIC: frames carry their "
 			"dequeue time and are left out of latency";
 	return text;
@@ -96,7 +96,7 @@ Result<void> V4l2Source::configure()
 		return ok;
 	release();
 	eosEvent_ = false;
-	dequeueTimestamps_ = false;
+	frames_.reset();
 
 	if (config_.memory == CaptureConfig::Memory::Dmabuf && !allocator_)
 		return Error::fromErrno(EINVAL,
@@ -612,7 +612,7 @@ bool V4l2Source::drainEvents()
 		if (ret == -ENOENT)
 			return true;
 		if (ret < 0) {
-			deviceLost(-ret, "VIDIOC_DQEVENT");
+			life_.lost(-ret, "VIDIOC_DQEVENT", device_->describe());
 			return false;
 		}
 		if (event.type == V4L2_EVENT_SOURCE_CHANGE) {
@@ -744,15 +744,8 @@ bool V4l2Source::deliver(const BufferState &state)
 						std::to_string(mem.dataOffset[p])));
 			return false;
 		}
-		FrameMetadata meta;
-		meta.sequence = life_.sequence().extend(state.sequence);
-		std::optional<int64_t> ts = monotonicTimestampNs(state.flags, state.timestamp);
-		if (!ts) {
-			dequeueTimestamps_ = true;
-			meta.timestampTrust = TimestampTrust::NotMonotonic;
-		}
-		meta.timestampNs = ts ? *ts : monotonicNowNs();
-		life_.judgeTimestamp(meta);
+		FrameMetadata meta =
+			frames_.metadata(life_, state.sequence, state.flags, state.timestamp);
 		life_.deliver(slots_.hold(state.index, meta));
 	}
 	if (last) {
@@ -762,31 +755,9 @@ bool V4l2Source::deliver(const BufferState &state)
 	return true;
 }
 
-/*
- * EIO is vb2's queue in its error state (vb2_queue_error(): a DMA error, a
- * lost sync, vivid's "Inject Fatal Streaming Error"), which STREAMOFF clears:
- * restarted, within the restart policy. Any other errno (ENODEV: unplugged)
- * ends the stream.
- */
 void V4l2Source::streamError(int code, std::string_view what)
 {
-	if (code != EIO) {
-		deviceLost(code, what);
-		return;
-	}
-	life_.recover(lostError(code, what), restartReason(what),
-		      [this] { return restartStream(); });
-}
-
-Error V4l2Source::lostError(int code, std::string_view what) const
-{
-	return Error::fromErrno(code, "capture device " + device_->describe() + " lost (" +
-					      std::string(what) + ")");
-}
-
-void V4l2Source::deviceLost(int code, std::string_view what)
-{
-	life_.fail(lostError(code, what));
+	life_.streamError(code, what, device_->describe(), [this] { return restartStream(); });
 }
 
 } /* namespace primecam */

@@ -129,9 +129,9 @@ private:
 	void drainBuffers(bool pollError);
 	bool deliver(const BufferState &state);
 	void onBufferReturned(uint32_t index);
+	/* A streaming ioctl failed: SourceLifecycle::streamError(), with
+	 * restartStream() for EIO. */
 	void streamError(int code, std::string_view what);
-	Error lostError(int code, std::string_view what) const;
-	void deviceLost(int code, std::string_view what);
 
 	CaptureConfig config_;
 	std::optional<BufferAllocator> allocator_;
@@ -155,8 +155,8 @@ private:
 	/* Restarted with every buffer held by a sink: STREAMON waits for the
 	 * first one to come back. */
 	bool awaitingBuffer_ = false;
-	/* The driver's timestamps are not CLOCK_MONOTONIC (said in describe()). */
-	bool dequeueTimestamps_ = false;
+	/* Each frame's metadata; says whether the driver's clock was used. */
+	DequeuedFrames frames_;
 };
 
 } /* namespace primecam */

@@ -6,6 +6,8 @@
 
 #include <dirent.h>
 
+#include "v4l2/video_device.h"
+
 namespace primecam::test {
 
 int openFdCount()
@@ -28,6 +30,14 @@ int mappingCount()
 	while (std::getline(maps, line))
 		++count;
 	return count;
+}
+
+Result<void> setDeviceControl(const std::string &path, std::string_view control, int64_t value)
+{
+	Result<VideoDevice> device = VideoDevice::open(path);
+	if (!device)
+		return std::move(device).error();
+	return device->setControl(control, value);
 }
 
 int framebufferCount(unsigned minor)

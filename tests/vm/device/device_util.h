@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/image.h"
+#include "base/result.h"
 #include "drm/kms_sink_config.h"
 
 namespace primecam::test {
@@ -19,6 +21,12 @@ int openFdCount();
 int mappingCount();
 /* Framebuffers on a DRM card, all clients (debugfs dri/MINOR/framebuffer). */
 int framebufferCount(unsigned minor);
+
+/* Sets a control of the V4L2 node at path through a node of its own, as a
+ * second application would while the stream runs on another fd (vivid's
+ * fault injection: "Inject Fatal Streaming Error", "Percentage of Dropped
+ * Buffers", ...). */
+Result<void> setDeviceControl(const std::string &path, std::string_view control, int64_t value);
 
 /* A KMS sink on vkms (the VM's display), full-screen primary by default. */
 KmsSinkConfig

@@ -35,59 +35,6 @@
 namespace primecam {
 namespace {
 
-/* A camera pulled mid-run: vivid's Disconnect button unregisters the device
- * under primecam. It must say which device it lost, exit non-zero and still
- * write the stats of what it did display. */
-TEST(CliRun, DeviceLossEndsTheRunNamingTheDeviceWithStatsWritten)
-{
-	std::vector<std::string> nodes = VideoDevice::findByDriver("vivid", V4L2_CAP_VIDEO_CAPTURE);
-	PRIMECAM_NEED_DEVICE(!nodes.empty() && haveVkms(), "vivid and vkms");
-	/* configs/vivid-vkms.toml names vivid's first single-planar node. */
-	const std::string node = nodes.front();
-
-	std::string stats = outDir() + "/disconnect.json";
-	unlink(stats.c_str());
-	Terminal terminal;
-	ASSERT_TRUE(terminal.ok());
-	Program run("disconnect", {"run", config("vivid-vkms.toml"), "--stats", stats},
-		    terminal.follower());
-	terminal.closeFollower();
-	ASSERT_TRUE(run.started());
-	/* Pulled once a frame is on screen (the status line says so), so
-	 * that the stats have something displayed to keep. */
-	ASSERT_TRUE(terminal.waitForFrames("displayed ", 120s))
-		<< "nothing displayed in 120 s: " << terminal.text();
-	{
-		/* Closed at once: vivid comes back only when its last user
-		 * has gone. */
-		auto control = VideoDevice::open(node);
-		ASSERT_TRUE(control.ok()) << control.error().message;
-		Result<void> pressed = control->setControl("Disconnect", 1);
-		ASSERT_TRUE(pressed.ok()) << pressed.error().message;
-	}
-	int code = run.wait(60s);
-	const std::string &err = terminal.text();
-	EXPECT_NE(code, 0) << "a lost camera is a failed run";
-	EXPECT_GT(code, 0) << "primecam died of a signal (" << -code << "): " << err;
-	EXPECT_NE(err.find(node), std::string::npos) << err;
-	EXPECT_NE(err.find("lost"), std::string::npos) << err;
-
-	nlohmann::json doc = readJson(stats);
-	ASSERT_TRUE(doc.contains("error")) << doc.dump(2);
-	EXPECT_NE(doc["error"].get<std::string>().find(node), std::string::npos) << doc.dump(2);
-	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u) << doc.dump(2);
-	EXPECT_EQ(doc["copies"], 0);
-
-	/* primecam let go of everything on the device: vivid re-registers. */
-	auto deadline = std::chrono::steady_clock::now() + 10s;
-	Result<VideoDevice> back = VideoDevice::open(node);
-	while (!back && std::chrono::steady_clock::now() < deadline) {
-		std::this_thread::sleep_for(100ms);
-		back = VideoDevice::open(node);
-	}
-	EXPECT_TRUE(back.ok()) << node << " did not come back: " << back.error().message;
-}
-
 TEST(CliRun, StatusLineOnATerminal)
 {
 	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE), "a vivid capture node");

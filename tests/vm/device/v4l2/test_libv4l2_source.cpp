@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "../device_test.h"
+#include "../device_util.h"
 #include "alloc/dma_heap_allocator.h"
 #include "base/event_loop.h"
 #include "base/pixel_format.h"
@@ -360,13 +361,9 @@ TEST(Libv4l2Source, FatalStreamingErrorIsRestarted)
 	runLibv4l2(**loop, source, run, 1, [&](const Libv4l2Run &r) {
 		if (r.frames == 5) {
 			framesAtError = r.frames;
-			auto control = VideoDevice::open(node);
-			EXPECT_TRUE(control.ok()) << control.error().message;
-			if (control.ok()) {
-				Result<void> pressed =
-					control->setControl("Inject Fatal Streaming Error", 1);
-				EXPECT_TRUE(pressed.ok()) << pressed.error().message;
-			}
+			Result<void> pressed =
+				test::setDeviceControl(node, "Inject Fatal Streaming Error", 1);
+			EXPECT_TRUE(pressed.ok()) << pressed.error().message;
 		}
 		return !r.stats.restarts.empty() && r.frames >= framesAtError + 10;
 	});

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "../device_test.h"
+#include "../device_util.h"
 #include "base/event_loop.h"
 #include "v4l2/v4l2_source.h"
 #include "v4l2/video_device.h"
@@ -25,19 +26,9 @@ namespace {
 
 using Api = CaptureConfig::Api;
 
-uint64_t restartsOf(const PipelineStats &stats)
-{
-	uint64_t n = 0;
-	for (const auto &entry : stats.restarts)
-		n += entry.second;
-	return n;
-}
-
 void pressFatalError(const std::string &node)
 {
-	Result<VideoDevice> control = VideoDevice::open(node);
-	ASSERT_TRUE(control.ok()) << control.error().message;
-	Result<void> pressed = control->setControl("Inject Fatal Streaming Error", 1);
+	Result<void> pressed = test::setDeviceControl(node, "Inject Fatal Streaming Error", 1);
 	ASSERT_TRUE(pressed.ok()) << pressed.error().message;
 }
 
@@ -68,11 +59,11 @@ TEST(V4l2Restart, FatalStreamingErrorRestartsAndFramesGoOnInOrder)
 			heldAtError = run.held.buffer().index;
 			pressFatalError(node);
 		}
-		if (n == 6 && restartsOf(run.stats) == 1)
+		if (n == 6 && run.stats.restartCount() == 1)
 			heldCameBackWhileHeld = run.held.buffer().index == heldAtError;
 	});
 	ASSERT_EQ(run.code, 0) << (run.error ? run.error->message : "timeout");
-	EXPECT_EQ(restartsOf(run.stats), 1u);
+	EXPECT_EQ(run.stats.restartCount(), 1u);
 	EXPECT_FALSE(heldCameBackWhileHeld)
 		<< "buffer " << heldAtError << " was delivered again while a sink held it";
 	for (size_t i = 1; i < sequences.size(); ++i)
@@ -109,7 +100,7 @@ TEST(V4l2Restart, WithEveryBufferHeldTheStreamResumesWhenOneComesBack)
 			++frames;
 			/* Both buffers kept: the camera then has none. */
 			held.push_back(std::move(frame));
-			if (held.size() == 2 && restartsOf(stats) == 0)
+			if (held.size() == 2 && stats.restartCount() == 0)
 				pressFatalError(node);
 			if (framesAtRelease && frames >= framesAtRelease + 5)
 				(*loop)->exit(0);
@@ -127,7 +118,7 @@ TEST(V4l2Restart, WithEveryBufferHeldTheStreamResumesWhenOneComesBack)
 	 * after the other, as flips would. */
 	auto poll = (*loop)->addTimer(std::chrono::milliseconds(50), std::chrono::milliseconds(50),
 				      [&] {
-					      if (restartsOf(stats) == 1 && !framesAtRelease) {
+					      if (stats.restartCount() == 1 && !framesAtRelease) {
 						      framesAtRelease = frames;
 						      held.pop_front();
 					      }
@@ -139,7 +130,7 @@ TEST(V4l2Restart, WithEveryBufferHeldTheStreamResumesWhenOneComesBack)
 	int code = (*loop)->run();
 	ASSERT_EQ(code, 0) << (error ? error->message
 				     : "timeout, frames " + std::to_string(frames));
-	EXPECT_EQ(restartsOf(stats), 1u);
+	EXPECT_EQ(stats.restartCount(), 1u);
 	EXPECT_GE(frames, framesAtRelease + 5);
 	source.stop();
 	held.clear();
