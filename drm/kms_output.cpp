@@ -225,10 +225,23 @@ Result<KmsOutput> KmsOutput::select(const KmsResources &res, const KmsSinkConfig
 		step = out.chooseCrtcAndPlane(res, config);
 	if (step)
 		step = out.chooseMode(config);
+	if (step)
+		step = out.chooseColor(config);
 	if (!step)
 		return std::move(step).error();
 	out.collectStrayState(res);
 	return out;
+}
+
+Result<void> KmsOutput::chooseColor(const KmsSinkConfig &config)
+{
+	Result<std::optional<PlaneColor>> color =
+		planeColorFor(plane_, *frame_.format, config.encoding.applyTo(frame_.encoding),
+			      config.acceptPlaneEncoding, cardName_ + ": " + plane_.describe());
+	if (!color)
+		return std::move(color).error();
+	planeColor_ = *color;
+	return {};
 }
 
 Result<void> KmsOutput::chooseConnector(const KmsResources &res, const KmsSinkConfig &config)
@@ -439,7 +452,15 @@ int KmsOutput::addModeset(AtomicRequest &req, uint32_t modeBlob, uint32_t fb,
 		if (ret < 0)
 			return ret;
 	}
-	return addPlane(req, plane_, fb, rect_, frame_.width, frame_.height);
+	ret = addPlane(req, plane_, fb, rect_, frame_.width, frame_.height);
+	if (ret < 0 || !planeColor_)
+		return ret;
+	/* Set with the modeset, they hold for every flip after it. */
+	if (planeColor_->encodingProperty)
+		ret = req.add(plane_.id, planeColor_->encodingProperty, planeColor_->encoding);
+	if (ret == 0 && planeColor_->rangeProperty)
+		ret = req.add(plane_.id, planeColor_->rangeProperty, planeColor_->range);
+	return ret;
 }
 
 int KmsOutput::addFlip(AtomicRequest &req, uint32_t fb) const

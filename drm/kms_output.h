@@ -16,6 +16,7 @@
 #include "drm/kms_resources.h"
 #include "drm/kms_sink_config.h"
 #include "drm/placement.h"
+#include "drm/plane_color.h"
 
 namespace primecam {
 
@@ -36,6 +37,8 @@ public:
 		uint64_t modifier = 0;
 		uint32_t width = 0;
 		uint32_t height = 0;
+		/* YUV formats: as the producer encoded them. */
+		YuvEncoding encoding;
 	};
 
 	/*
@@ -106,6 +109,8 @@ private:
 	Result<void> chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config);
 	/* The mode and where on it the frames go. */
 	Result<void> chooseMode(const KmsSinkConfig &config);
+	/* YUV frames: how the plane must convert them, or why it cannot. */
+	Result<void> chooseColor(const KmsSinkConfig &config);
 	/* What earlier clients left on this CRTC, for the modeset to switch
 	 * off. */
 	void collectStrayState(const KmsResources &res);
@@ -123,6 +128,8 @@ private:
 	drmModeModeInfo mode_ = {};
 	ScreenRect rect_;
 	FrameFormat frame_;
+	/* YUV frames: the frame plane's COLOR_ENCODING and COLOR_RANGE. */
+	std::optional<PlaneColor> planeColor_;
 
 	/* Left on by earlier clients, switched off by the modeset. */
 	std::vector<KmsPlane> strayPlanes_;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "drm/kms_resources.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -24,6 +25,22 @@ uint32_t KmsPropertyList::id(std::string_view name) const
 {
 	const KmsProperty *prop = find(name);
 	return prop ? prop->id : 0;
+}
+
+std::optional<uint64_t> KmsProperty::enumValue(std::string_view entry) const
+{
+	for (const EnumEntry &e : enums)
+		if (e.name == entry)
+			return e.value;
+	return std::nullopt;
+}
+
+std::string KmsProperty::enumNames() const
+{
+	std::string text;
+	for (const EnumEntry &e : enums)
+		text += (text.empty() ? "" : ", ") + e.name;
+	return text.empty() ? "none" : text;
 }
 
 uint64_t KmsPropertyList::value(std::string_view name, uint64_t fallback) const
@@ -94,28 +111,55 @@ using Plane = std::unique_ptr<drmModePlane, Deleter<drmModePlane, drmModeFreePla
 class PropertyNames
 {
 public:
+	/* What one property id is: its name, and its entries when it is one
+	 * of kEnumsRead. */
+	struct Known {
+		std::string name;
+		std::vector<KmsProperty::EnumEntry> enums;
+	};
+
 	explicit PropertyNames(const Card &card) : card_(card) {}
 
-	Result<std::string_view> name(uint32_t id, const std::string &what)
+	Result<const Known *> lookUp(uint32_t id, const std::string &what)
 	{
-		auto it = names_.find(id);
-		if (it != names_.end())
-			return std::string_view(it->second);
+		auto it = known_.find(id);
+		if (it != known_.end())
+			return &it->second;
 		/* Zero value and enum counts: GETPROPERTY copies the name and
 		 * flags only, in one call (drmModeGetProperty makes two and
 		 * copies every enum value). */
 		drm_mode_get_property prop = {};
 		prop.prop_id = id;
 		if (drmIoctl(card_.fd(), DRM_IOCTL_MODE_GETPROPERTY, &prop) < 0)
-			return Error::fromErrno(errno, "property " + std::to_string(id) + " of " +
-							       what + " on " + card_.describe());
+			return failed(id, what);
 		prop.name[DRM_PROP_NAME_LEN - 1] = '\0';
-		return std::string_view(names_.emplace(id, prop.name).first->second);
+		Known known{prop.name, {}};
+		if (std::ranges::find(kEnumsRead, known.name) != std::end(kEnumsRead) &&
+		    (prop.flags & DRM_MODE_PROP_ENUM) && prop.count_enum_blobs > 0) {
+			/* The second call copies the entries into the array. */
+			std::vector<drm_mode_property_enum> entries(prop.count_enum_blobs);
+			prop.count_values = 0;
+			prop.enum_blob_ptr = reinterpret_cast<uintptr_t>(entries.data());
+			if (drmIoctl(card_.fd(), DRM_IOCTL_MODE_GETPROPERTY, &prop) < 0)
+				return failed(id, what);
+			entries.resize(std::min<size_t>(entries.size(), prop.count_enum_blobs));
+			for (drm_mode_property_enum &e : entries) {
+				e.name[DRM_PROP_NAME_LEN - 1] = '\0';
+				known.enums.push_back({e.name, e.value});
+			}
+		}
+		return &known_.emplace(id, std::move(known)).first->second;
 	}
 
 private:
+	Error failed(uint32_t id, const std::string &what) const
+	{
+		return Error::fromErrno(errno, "property " + std::to_string(id) + " of " + what +
+						       " on " + card_.describe());
+	}
+
 	const Card &card_;
-	std::unordered_map<uint32_t, std::string> names_;
+	std::unordered_map<uint32_t, Known> known_;
 };
 
 Result<KmsPropertyList> queryProperties(const Card &card, PropertyNames &names, uint32_t id,
@@ -127,11 +171,11 @@ Result<KmsPropertyList> queryProperties(const Card &card, PropertyNames &names, 
 	KmsPropertyList list;
 	list.properties.reserve(props->count_props);
 	for (uint32_t i = 0; i < props->count_props; ++i) {
-		Result<std::string_view> name = names.name(props->props[i], what);
-		if (!name)
-			return std::move(name).error();
+		Result<const PropertyNames::Known *> known = names.lookUp(props->props[i], what);
+		if (!known)
+			return std::move(known).error();
 		list.properties.push_back(
-			{std::string(*name), props->props[i], props->prop_values[i]});
+			{(*known)->name, props->props[i], props->prop_values[i], (*known)->enums});
 	}
 	return list;
 }
@@ -153,6 +197,16 @@ std::string connectorName(const drmModeConnector &conn)
 }
 
 } /* namespace */
+
+KmsResources KmsResources::fromParts(std::vector<KmsConnector> connectors,
+				     std::vector<KmsCrtc> crtcs, std::vector<KmsPlane> planes)
+{
+	KmsResources out;
+	out.connectors_ = std::move(connectors);
+	out.crtcs_ = std::move(crtcs);
+	out.planes_ = std::move(planes);
+	return out;
+}
 
 Result<KmsResources> KmsResources::query(const Card &card)
 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,10 +18,28 @@ class Card;
 
 /* One property of a KMS object: atomic commits address it by id. */
 struct KmsProperty {
+	/* An enum property's value and the name the kernel gives it. */
+	struct EnumEntry {
+		std::string name;
+		uint64_t value = 0;
+	};
+
 	std::string name;
 	uint32_t id = 0;
 	uint64_t value = 0; /* the current value when the card was queried */
+	/* Only for the enum properties primecam sets by name (kEnumsRead):
+	 * asking every property for its entries would cost an ioctl each. */
+	std::vector<EnumEntry> enums;
+
+	/* The value of the entry called name, if there is one. */
+	std::optional<uint64_t> enumValue(std::string_view entry) const;
+	/* "ITU-R BT.601 YCbCr, ITU-R BT.709 YCbCr" */
+	std::string enumNames() const;
 };
+
+/* The enum properties whose entries KmsResources::query reads: a plane's
+ * YUV-to-RGB conversion (drm_plane_create_color_properties()). */
+inline constexpr const char *kEnumsRead[] = {"COLOR_ENCODING", "COLOR_RANGE"};
 
 /* The properties of one KMS object, looked up by name. */
 struct KmsPropertyList {
@@ -95,6 +114,9 @@ class KmsResources
 {
 public:
 	static Result<KmsResources> query(const Card &card);
+	/* A snapshot made up by a test, with no card behind it. */
+	static KmsResources fromParts(std::vector<KmsConnector> connectors,
+				      std::vector<KmsCrtc> crtcs, std::vector<KmsPlane> planes);
 
 	const std::vector<KmsConnector> &connectors() const { return connectors_; }
 	const std::vector<KmsCrtc> &crtcs() const { return crtcs_; }

@@ -140,7 +140,7 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 	}
 
 	KmsOutput::FrameFormat frame{first.format, first.planes[0].modifier, first.width,
-				     first.height};
+				     first.height, first.encoding};
 	auto output = KmsOutput::select(*resources_, config_, frame, cardName);
 	if (!output)
 		return std::move(output).error();

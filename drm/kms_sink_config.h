@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "base/yuv_encoding.h"
 #include "drm/mode_request.h"
 
 namespace primecam {
@@ -38,6 +39,12 @@ struct KmsSinkConfig {
 	/* The mode asked for, or none: for a full-screen primary plane the
 	 * mode whose size equals the frame's, else the preferred mode. */
 	std::optional<ModeRequest> mode;
+	/* YUV frames: the matrix and range the plane is told to convert with
+	 * (COLOR_ENCODING, COLOR_RANGE), over what the frames carry. */
+	YuvEncodingChoice encoding;
+	/* Show YUV frames on a plane that cannot be told their encoding,
+	 * with the plane's own conversion (drm/plane_color.h). */
+	bool acceptPlaneEncoding = false;
 };
 
 } /* namespace primecam */

@@ -84,8 +84,9 @@ Result<void> GlKmsSink::chooseSize(std::span<const FrameBuffer> buffers)
 	Result<KmsResources> res = KmsResources::query(*card);
 	if (!res)
 		return std::move(res).error();
+	/* GL draws RGB: no YUV encoding for the plane to follow. */
 	KmsOutput::FrameFormat frame{formatByName("XRGB8888"), DRM_FORMAT_MOD_LINEAR, width_,
-				     height_};
+				     height_, YuvEncoding{}};
 	Result<KmsOutput> output = KmsOutput::select(*res, kmsConfig_, frame, card->describe());
 	if (!output)
 		return std::move(output).error();

@@ -114,6 +114,11 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 		rules.push_back(matrixRule(path, gl->encoding));
 		rules.push_back(rangeRule(path, gl->encoding));
 		rules.push_back(importRule(path, *gl));
+	} else {
+		/* YUV frames on the plane: what it converts them with. */
+		rules.push_back(matrixRule(path, kms.encoding));
+		rules.push_back(rangeRule(path, kms.encoding));
+		rules.push_back(boolRule("accept_plane_encoding", path, kms.acceptPlaneEncoding));
 	}
 	if (!readTable(table, path, gl ? "a gl-kms [[sink]]" : "a kms [[sink]]", rules) ||
 	    !require(table, path, "card", "a path such as \"/dev/dri/card0\" or a driver name"))

@@ -105,6 +105,7 @@ private:
 	void nullSink(const std::string &name);
 	void glSink(size_t index, const std::string &name);
 	void kmsSink(size_t index, const std::string &name);
+	void planeColor(size_t index, const std::string &name);
 	/* Refuses buffers of pool that the sink's driver is known not to
 	 * scan out (pipeline/import_quirks), naming where they come from. */
 	bool poolScansOut(PoolKind pool, const SinkFacts &sink, const std::string &name,
@@ -358,6 +359,35 @@ bool Diagnosis::poolScansOut(PoolKind pool, const SinkFacts &sink, const std::st
 	return !why;
 }
 
+/* YUV on a plane: which conversion the plane is told to apply, or why
+ * the colours would come out wrong (drm/plane_color.h; run refuses alike). */
+void Diagnosis::planeColor(size_t index, const std::string &name)
+{
+	const SinkFacts &sink = facts_.sinks[index];
+	const KmsSinkConfig &kms = config_.sinks[index].kms;
+	const PixelFormatInfo &format = *format_;
+	auto plane = std::find_if(sink.planes.begin(), sink.planes.end(), [&](const KmsPlane &p) {
+		return std::find(p.formats.begin(), p.formats.end(), format.drm) != p.formats.end();
+	});
+	if (plane == sink.planes.end())
+		return;
+	const YuvEncoding encoding = kms.encoding.applyTo(encoding_);
+	Result<std::optional<PlaneColor>> color =
+		planeColorFor(*plane, format, encoding, kms.acceptPlaneEncoding, name);
+	if (!color) {
+		impossible(color.error().message);
+		return;
+	}
+	if (*color && ((*color)->encodingProperty || (*color)->rangeProperty))
+		note(name + ": sets " + plane->describe() +
+		     "'s COLOR_ENCODING and COLOR_RANGE to " + describe(encoding) +
+		     ", as the frames are encoded");
+	else
+		note(name + ": " + plane->describe() + " converts " + describe(encoding) +
+		     " frames with its own fixed encoding" +
+		     (kms.acceptPlaneEncoding ? " (accept_plane_encoding)" : ""));
+}
+
 void Diagnosis::kmsSink(size_t index, const std::string &name)
 {
 	const SinkFacts &sink = facts_.sinks[index];
@@ -376,6 +406,8 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 			return;
 		note(name + ": scans out " + std::string(format.name) +
 		     " directly, importing the buffers (PRIME): no copy");
+		if (format.yuv)
+			planeColor(index, name);
 		return;
 	}
 	std::string line = name + ": cannot scan out " + std::string(format.name) + "; it takes " +

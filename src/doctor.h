@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/pixel_format.h"
+#include "drm/kms_resources.h"
 #include "src/pipeline_config.h"
 
 namespace primecam {
@@ -47,6 +48,8 @@ struct SinkFacts {
 	bool takesAnything = false;	  /* null sink */
 	std::optional<std::string> error; /* the card or plane could not be asked */
 	std::vector<uint32_t> drmFormats; /* what the plane(s) scan out */
+	/* kms: the planes it may use, for their YUV colour properties. */
+	std::vector<KmsPlane> planes;
 	/* GL sinks */
 	bool gl = false;
 	bool glImport = false;	 /* EGL_EXT_image_dma_buf_import offered */

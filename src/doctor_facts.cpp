@@ -182,6 +182,7 @@ SinkFacts kmsFacts(const KmsSinkConfig &kms)
 		if (!wanted)
 			continue;
 		any = true;
+		sink.planes.push_back(plane);
 		for (uint32_t f : plane.formats)
 			if (std::find(sink.drmFormats.begin(), sink.drmFormats.end(), f) ==
 			    sink.drmFormats.end())

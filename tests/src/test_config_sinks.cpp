@@ -39,6 +39,23 @@ TEST(ConfigParser, KmsSinkKeys)
 	EXPECT_EQ(config->sinks[0].kms.connector, "42");
 }
 
+TEST(ConfigParser, KmsSinkYuvEncodingKeys)
+{
+	Result<PipelineConfig> config = parseConfig(
+		withKmsSink("matrix = \"bt709\"\nrange = \"full\"\naccept_plane_encoding = true\n"),
+		"x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	const KmsSinkConfig &kms = config->sinks[0].kms;
+	EXPECT_EQ(kms.encoding.matrix, YuvMatrix::Bt709);
+	EXPECT_EQ(kms.encoding.range, YuvRange::Full);
+	EXPECT_TRUE(kms.acceptPlaneEncoding);
+
+	config = parseConfig(withKmsSink(""), "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_TRUE(config->sinks[0].kms.encoding.empty());
+	EXPECT_FALSE(config->sinks[0].kms.acceptPlaneEncoding);
+}
+
 TEST(ConfigParser, KmsSinkErrors)
 {
 	struct Case {

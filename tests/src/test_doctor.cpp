@@ -57,6 +57,45 @@ TEST(Doctor, DirectScanoutIsZeroCopy)
 	EXPECT_TRUE(mentions(report, "verdict: zero-copy")) << report.text();
 }
 
+/* A YUV plane, as a board's display has (vkms has none): the doctor says
+ * which conversion the plane is told to apply, or why the colours would be
+ * wrong, as run does (drm/plane_color.h). */
+TEST(Doctor, YuvOnAPlaneSaysHowThePlaneConvertsIt)
+{
+	DoctorFacts facts = vividAndVkms();
+	facts.source.encoding = YuvEncoding{YuvMatrix::Bt709, YuvRange::Limited};
+	SinkFacts &sink = facts.sinks[0];
+	sink.drmFormats.push_back(DRM_FORMAT_YUYV);
+	KmsPlane plane;
+	plane.id = 33;
+	plane.type = KmsPlane::Type::Primary;
+	plane.formats = {DRM_FORMAT_XRGB8888, DRM_FORMAT_YUYV};
+	sink.planes = {plane};
+
+	/* no COLOR_ENCODING: BT.709 frames would be shown as BT.601 */
+	DoctorReport refused = diagnose(parse(std::string(kVividYuyv) + kKmsSink), facts);
+	EXPECT_EQ(refused.verdict, DoctorVerdict::Impossible) << refused.text();
+	EXPECT_TRUE(mentions(refused, "with the wrong colours: it has no COLOR_ENCODING property"))
+		<< refused.text();
+
+	DoctorReport accepted = diagnose(
+		parse(std::string(kVividYuyv) + kKmsSink + "accept_plane_encoding = true\n"),
+		facts);
+	EXPECT_EQ(accepted.verdict, DoctorVerdict::ZeroCopy) << accepted.text();
+	EXPECT_TRUE(mentions(accepted, "plane 33 (primary) converts bt709 limited frames with its "
+				       "own fixed encoding (accept_plane_encoding)"))
+		<< accepted.text();
+
+	sink.planes[0].properties.properties = {
+		{"COLOR_ENCODING", 90, 0, {{"ITU-R BT.601 YCbCr", 0}, {"ITU-R BT.709 YCbCr", 1}}},
+		{"COLOR_RANGE", 91, 0, {{"YCbCr limited range", 0}, {"YCbCr full range", 1}}}};
+	DoctorReport told = diagnose(parse(std::string(kVividYuyv) + kKmsSink), facts);
+	EXPECT_EQ(told.verdict, DoctorVerdict::ZeroCopy) << told.text();
+	EXPECT_TRUE(mentions(told, "sets plane 33 (primary)'s COLOR_ENCODING and COLOR_RANGE to "
+				   "bt709 limited, as the frames are encoded"))
+		<< told.text();
+}
+
 /* A gl-headless sink on vkms through Mesa's software rasterizer, as the
  * VM's EGL reports it. */
 DoctorFacts vividAndGl(bool software)

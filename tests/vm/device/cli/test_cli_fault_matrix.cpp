@@ -32,12 +32,12 @@ namespace primecam {
 namespace {
 
 struct Outcome {
-	int code;		    /* the program's exit status */
-	const nlohmann::json &doc;  /* its --stats file ({} if none) */
-	const std::string &out;	    /* stdout: the summary */
-	const std::string &err;	    /* stderr: status lines and errors */
-	const std::string &node;    /* the vivid node the demo captures from */
-	uint64_t displayedAtFault;  /* displayed when a mid-run fault was pressed */
+	int code;		   /* the program's exit status */
+	const nlohmann::json &doc; /* its --stats file ({} if none) */
+	const std::string &out;	   /* stdout: the summary */
+	const std::string &err;	   /* stderr: status lines and errors */
+	const std::string &node;   /* the vivid node the demo captures from */
+	uint64_t displayedAtFault; /* displayed when a mid-run fault was pressed */
 };
 
 struct Fault {
@@ -188,7 +188,9 @@ const Fault kFaults[] = {
 	 std::nullopt,
 	 "5",
 	 {},
-	 [](const Outcome &r) { expectClearError(r, {"VIDIOC_PREPARE_BUF", "VIDIOC_QBUF"}); }},
+	 [](const Outcome &r) {
+		 expectClearError(r, {"VIDIOC_PREPARE_BUF", "VIDIOC_QBUF"});
+	 }},
 	{"streamon_refused",
 	 "inject_vidioc_streamon_error = 1\n",
 	 std::nullopt,
@@ -204,8 +206,8 @@ const Fault kFaults[] = {
 		 /* vivid's "Disconnect" is a USB camera pulled: every node of
 		  * the instance answers ENODEV. Without reconnect the run ends
 		  * naming the device, and keeps the stats of what it showed. */
-		 EXPECT_GT(r.code, 0) << "a lost camera is a failed run, not a signal ("
-				      << r.code << "): " << r.err;
+		 EXPECT_GT(r.code, 0) << "a lost camera is a failed run, not a signal (" << r.code
+				      << "): " << r.err;
 		 EXPECT_NE(r.err.find(r.node), std::string::npos) << r.err;
 		 EXPECT_NE(r.err.find("lost"), std::string::npos) << r.err;
 		 ASSERT_TRUE(r.doc.contains("error")) << r.doc.dump(2);
@@ -221,8 +223,7 @@ const Fault kFaults[] = {
 			 std::this_thread::sleep_for(100ms);
 			 back = VideoDevice::open(r.node);
 		 }
-		 EXPECT_TRUE(back.ok())
-			 << r.node << " did not come back: " << back.error().message;
+		 EXPECT_TRUE(back.ok()) << r.node << " did not come back: " << back.error().message;
 	 }},
 };
 
@@ -233,8 +234,7 @@ void PrintTo(const Fault &fault, std::ostream *os)
 }
 
 class CliFaultMatrix : public ::testing::TestWithParam<Fault>
-{
-};
+{};
 
 TEST_P(CliFaultMatrix, OutcomeAsOwed)
 {

@@ -31,6 +31,63 @@ std::optional<uint32_t> findInput(const VideoDevice &dev, const char *prefix)
 	}
 }
 
+/*
+ * vivid's single-planar node switched to its HDMI input for the test, and
+ * back to the webcam input, its own DV timings and a signal afterwards,
+ * whatever the test did: the tests after it expect vivid as it boots.
+ */
+class VividHdmiInput : public ::testing::Test
+{
+protected:
+	void SetUp() override
+	{
+		node = vividNode(Api::SinglePlanar);
+		PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+		Result<VideoDevice> opened = VideoDevice::open(node);
+		ASSERT_TRUE(opened.ok()) << opened.error().message;
+		control = std::move(*opened);
+		Result<uint32_t> current = control->currentInput();
+		ASSERT_TRUE(current.ok()) << current.error().message;
+		webcam = *current;
+		std::optional<uint32_t> found = findInput(*control, "HDMI");
+		ASSERT_TRUE(found.has_value()) << node << " has no HDMI input";
+		hdmi = *found;
+		ASSERT_TRUE(control->setInput(hdmi).ok());
+		ASSERT_EQ(control->ioctl(VIDIOC_G_DV_TIMINGS, &original), 0);
+		/* vivid's HDMI input runs at its DV timings, 1280x720p60. */
+		ASSERT_EQ(original.bt.width, 1280u);
+		switched = true;
+	}
+
+	void TearDown() override
+	{
+		if (!switched)
+			return;
+		EXPECT_TRUE(control->setControl("DV Timings Signal Mode", 0).ok());
+		EXPECT_EQ(control->ioctl(VIDIOC_S_DV_TIMINGS, &original), 0) << strerror(errno);
+		Result<void> restored = control->setInput(webcam);
+		EXPECT_TRUE(restored.ok()) << restored.error().message;
+	}
+
+	/* A source on the HDMI input at its timings. */
+	CaptureConfig hdmiConfig() const
+	{
+		CaptureConfig config = vividConfig(Api::SinglePlanar, "XRGB8888", 1280, 720);
+		config.device = node;
+		config.fps = 0;
+		config.input = hdmi;
+		return config;
+	}
+
+	std::string node;
+	/* A second open of the node, for the controls a test turns. */
+	std::optional<VideoDevice> control;
+	uint32_t webcam = 0;
+	uint32_t hdmi = 0;
+	v4l2_dv_timings original = {};
+	bool switched = false;
+};
+
 } /* namespace */
 
 /*
@@ -77,54 +134,31 @@ TEST(V4l2Events, ErrorFlaggedBufferIsCountedNotDelivered)
  * (vivid's HDMI input with "No Signal"): there is no picture to follow, and
  * the stream ends with an error naming the device and the input.
  */
-TEST(V4l2Events, SourceChangeToNoSignalIsAnErrorNamingTheDevice)
+TEST_F(VividHdmiInput, SourceChangeToNoSignalIsAnErrorNamingTheDevice)
 {
-	const std::string node = vividNode(Api::SinglePlanar);
-	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+	auto loop = EventLoop::create();
+	ASSERT_TRUE(loop.ok());
+	V4l2Source source(hdmiConfig());
+	Result<void> ret = source.configure();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
 
-	auto control = VideoDevice::open(node);
-	ASSERT_TRUE(control.ok()) << control.error().message;
-	auto webcam = control->currentInput();
-	ASSERT_TRUE(webcam.ok()) << webcam.error().message;
-	auto hdmi = findInput(*control, "HDMI");
-	ASSERT_TRUE(hdmi.has_value()) << node << " has no HDMI input";
-	ASSERT_TRUE(control->setInput(*hdmi).ok());
-
-	{
-		auto loop = EventLoop::create();
-		ASSERT_TRUE(loop.ok());
-		/* vivid's HDMI input runs at its DV timings, 1280x720p60. */
-		CaptureConfig config = vividConfig(Api::SinglePlanar, "XRGB8888", 1280, 720);
-		config.device = node;
-		config.fps = 0;
-		V4l2Source source(config);
-		Result<void> ret = source.configure();
-		ASSERT_TRUE(ret.ok()) << ret.error().message;
-
-		SourceRun run;
-		runSource(**loop, source, 100, run, [&](uint64_t n) {
-			if (n != 2)
-				return;
-			Result<void> set = control->setControl("DV Timings Signal Mode", 1);
-			EXPECT_TRUE(set.ok()) << set.error().message; /* "No Signal" */
-		});
-		EXPECT_EQ(run.code, 1);
-		ASSERT_TRUE(run.error.has_value()) << "no error after the source change";
-		EXPECT_EQ(run.error->code, ENOLINK) << run.error->message;
-		EXPECT_NE(run.error->message.find(node + " (vivid): input " +
-						  std::to_string(*hdmi) +
-						  " changed and has no usable signal"),
-			  std::string::npos)
-			<< run.error->message;
-		EXPECT_LT(run.frames, 100u);
-		source.stop();
-		run.held.reset();
-	}
-
-	/* Leave vivid as the other tests expect it. */
-	EXPECT_TRUE(control->setControl("DV Timings Signal Mode", 0).ok());
-	Result<void> restored = control->setInput(*webcam);
-	EXPECT_TRUE(restored.ok()) << restored.error().message;
+	SourceRun run;
+	runSource(**loop, source, 100, run, [&](uint64_t n) {
+		if (n != 2)
+			return;
+		Result<void> set = control->setControl("DV Timings Signal Mode", 1);
+		EXPECT_TRUE(set.ok()) << set.error().message; /* "No Signal" */
+	});
+	EXPECT_EQ(run.code, 1);
+	ASSERT_TRUE(run.error.has_value()) << "no error after the source change";
+	EXPECT_EQ(run.error->code, ENOLINK) << run.error->message;
+	EXPECT_NE(run.error->message.find(node + " (vivid): input " + std::to_string(hdmi) +
+					  " changed and has no usable signal"),
+		  std::string::npos)
+		<< run.error->message;
+	EXPECT_LT(run.frames, 100u);
+	source.stop();
+	run.held.reset();
 }
 
 /*
@@ -132,68 +166,41 @@ TEST(V4l2Events, SourceChangeToNoSignalIsAnErrorNamingTheDevice)
  * the source ends its stream saying the new size, and the next configure()
  * sets the new timings and captures at that size.
  */
-TEST(V4l2Events, SourceChangeOfResolutionIsFollowedByTheNextConfigure)
+TEST_F(VividHdmiInput, SourceChangeOfResolutionIsFollowedByTheNextConfigure)
 {
-	const std::string node = vividNode(Api::SinglePlanar);
-	PRIMECAM_NEED_DEVICE(!node.empty(), "vivid single-planar capture");
+	auto loop = EventLoop::create();
+	ASSERT_TRUE(loop.ok());
+	V4l2Source source(hdmiConfig());
+	Result<void> ret = source.configure();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
 
-	auto control = VideoDevice::open(node);
-	ASSERT_TRUE(control.ok()) << control.error().message;
-	auto webcam = control->currentInput();
-	ASSERT_TRUE(webcam.ok()) << webcam.error().message;
-	auto hdmi = findInput(*control, "HDMI");
-	ASSERT_TRUE(hdmi.has_value()) << node << " has no HDMI input";
-	ASSERT_TRUE(control->setInput(*hdmi).ok());
-	v4l2_dv_timings original = {};
-	ASSERT_EQ(control->ioctl(VIDIOC_G_DV_TIMINGS, &original), 0);
-	ASSERT_EQ(original.bt.width, 1280u);
+	SourceRun run;
+	runSource(**loop, source, 100, run, [&](uint64_t n) {
+		if (n != 2)
+			return;
+		/* The first preset, CEA-861 640x480p59.94. */
+		EXPECT_TRUE(control->setControl("DV Timings", 0).ok());
+		Result<void> set = control->setControl("DV Timings Signal Mode", 4);
+		EXPECT_TRUE(set.ok()) << set.error().message; /* "Selected DV Timings" */
+	});
+	ASSERT_TRUE(run.error.has_value()) << "no source change in 100 frames";
+	EXPECT_EQ(run.error->code, Source::kSourceChanged) << run.error->message;
+	EXPECT_NE(run.error->message.find(node + " (vivid): the input changed to 640x480"),
+		  std::string::npos)
+		<< run.error->message;
+	source.stop();
+	run.held.reset();
 
-	{
-		auto loop = EventLoop::create();
-		ASSERT_TRUE(loop.ok());
-		CaptureConfig config = vividConfig(Api::SinglePlanar, "XRGB8888", 1280, 720);
-		config.device = node;
-		config.fps = 0;
-		config.input = *hdmi;
-		V4l2Source source(config);
-		Result<void> ret = source.configure();
-		ASSERT_TRUE(ret.ok()) << ret.error().message;
-
-		SourceRun run;
-		runSource(**loop, source, 100, run, [&](uint64_t n) {
-			if (n != 2)
-				return;
-			/* The first preset, CEA-861 640x480p59.94. */
-			EXPECT_TRUE(control->setControl("DV Timings", 0).ok());
-			Result<void> set = control->setControl("DV Timings Signal Mode", 4);
-			EXPECT_TRUE(set.ok()) << set.error().message; /* "Selected DV Timings" */
-		});
-		ASSERT_TRUE(run.error.has_value()) << "no source change in 100 frames";
-		EXPECT_EQ(run.error->code, Source::kSourceChanged) << run.error->message;
-		EXPECT_NE(run.error->message.find(node + " (vivid): the input changed to 640x480"),
-			  std::string::npos)
-			<< run.error->message;
-		source.stop();
-		run.held.reset();
-
-		/* Configured again: the new timings, buffers of the new size. */
-		ret = source.configure();
-		ASSERT_TRUE(ret.ok()) << ret.error().message;
-		EXPECT_EQ(source.layout().width, 640u);
-		EXPECT_EQ(source.layout().height, 480u);
-		ASSERT_FALSE(source.buffers().empty());
-		EXPECT_EQ(source.buffers()[0].width, 640u);
-		SourceRun again;
-		runSource(**loop, source, 5, again);
-		EXPECT_EQ(again.code, 0) << (again.error ? again.error->message : "timeout");
-		source.stop();
-		again.held.reset();
-	}
-
-	/* Leave vivid as the other tests expect it: its own timings, the
-	 * webcam input. */
-	EXPECT_TRUE(control->setControl("DV Timings Signal Mode", 0).ok());
-	EXPECT_EQ(control->ioctl(VIDIOC_S_DV_TIMINGS, &original), 0) << strerror(errno);
-	Result<void> restored = control->setInput(*webcam);
-	EXPECT_TRUE(restored.ok()) << restored.error().message;
+	/* Configured again: the new timings, buffers of the new size. */
+	ret = source.configure();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	EXPECT_EQ(source.layout().width, 640u);
+	EXPECT_EQ(source.layout().height, 480u);
+	ASSERT_FALSE(source.buffers().empty());
+	EXPECT_EQ(source.buffers()[0].width, 640u);
+	SourceRun again;
+	runSource(**loop, source, 5, again);
+	EXPECT_EQ(again.code, 0) << (again.error ? again.error->message : "timeout");
+	source.stop();
+	again.held.reset();
 }
