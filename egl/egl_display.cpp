@@ -2,6 +2,7 @@
 #include "egl/egl_display.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -53,6 +54,13 @@ const char *eglPlatformName(EglDisplay::Platform platform)
 		return "window";
 	}
 	return "?";
+}
+
+std::string glErrorText(unsigned error)
+{
+	char text[32];
+	snprintf(text, sizeof(text), "GL error 0x%04x", error);
+	return text;
 }
 
 const char *eglErrorName(EGLint error)
