@@ -201,17 +201,7 @@ Result<void> GlWindowSink::configure(std::span<const FrameBuffer> buffers)
 	Result<void> ret = renderer_->configure(buffers, config_);
 	if (!ret)
 		return Error{ret.error().code, describe() + ": " + ret.error().message};
-	ret = renderer_->warmUp(buffers.front());
-	if (!ret)
-		return Error{ret.error().code, describe() + ": " + ret.error().message};
-
-	/* Never silent: the copy is said once here and counted per frame. */
-	if (renderer_->uploading() && !announced_) {
-		fprintf(stderr, "primecam: %s: %s\n", describe().c_str(),
-			renderer_->pathNote().c_str());
-		announced_ = true;
-	}
-	return {};
+	return warmUp_.run(*renderer_, buffers.front(), describe());
 }
 
 Result<void> GlWindowSink::start(EventLoop &loop, SinkStats &stats)
