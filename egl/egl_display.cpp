@@ -196,6 +196,9 @@ void EglDisplay::queryDisplayCaps(const char *exts)
 		EGLAttrib device = 0;
 		if (queryDisplay && queryDevice &&
 		    queryDisplay(display_, EGL_DEVICE_EXT, &device) && device) {
+			/* EGL_EXT_device_query hands the device back as an
+			 * EGLAttrib (an intptr_t) holding its handle. */
+			/* NOLINTNEXTLINE(performance-no-int-to-ptr) */
 			auto dev = reinterpret_cast<EGLDeviceEXT>(device);
 			if (hasExtension(queryDevice(dev, EGL_EXTENSIONS), "EGL_EXT_device_drm")) {
 				const char *file = queryDevice(dev, EGL_DRM_DEVICE_FILE_EXT);

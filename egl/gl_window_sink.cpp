@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include <GLES3/gl3.h>
@@ -22,9 +23,11 @@
  * file; Xlib declares Display the same way. XConnectionNumber is the
  * function form of ConnectionNumber (a macro with C casts).
  */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier): Xlib's own name for it */
 typedef struct _XDisplay Display;
 extern "C" {
 Display *glfwGetX11Display(void);
+/* NOLINTNEXTLINE(readability-identifier-naming): Xlib's function */
 int XConnectionNumber(Display *display);
 }
 #endif
@@ -313,8 +316,8 @@ Result<bool> GlWindowSink::draw(const FrameBuffer &buffer)
 	 * fits, centred; the rest stays black. */
 	double scale = std::min(static_cast<double>(width) / frameWidth_,
 				static_cast<double>(height) / frameHeight_);
-	int w = std::max(1, static_cast<int>(frameWidth_ * scale + 0.5));
-	int h = std::max(1, static_cast<int>(frameHeight_ * scale + 0.5));
+	int w = std::max(1, static_cast<int>(std::lround(frameWidth_ * scale)));
+	int h = std::max(1, static_cast<int>(std::lround(frameHeight_ * scale)));
 	glViewport((width - w) / 2, (height - h) / 2, w, h);
 
 	Result<bool> drawn = renderer_->draw(buffer);

@@ -456,11 +456,10 @@ void Libv4l2Source::deliver(const BufferState &buf)
 	int32_t poolIndex = -1;
 	PipelineStats &stats = life_.stats();
 
-	if (buf.flags & V4L2_BUF_FLAG_ERROR) {
-		/* The driver says the contents are garbage: never shown. */
-		++stats.captureErrors;
-	} else if (buf.bytesused[0] < size) {
-		/* A short frame would show the rest of an older picture. */
+	if ((buf.flags & V4L2_BUF_FLAG_ERROR) || buf.bytesused[0] < size) {
+		/* The driver says the contents are garbage, or the frame is
+		 * short and would show the rest of an older picture: never
+		 * shown. */
 		++stats.captureErrors;
 	} else if (free_.empty()) {
 		/* Every pool buffer is with the sinks (on screen, queued):
