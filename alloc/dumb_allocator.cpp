@@ -24,9 +24,9 @@ Result<BufferAllocator> makeDumbAllocator(const std::string &cardName)
 		 * 8 bits, enough of them to hold size bytes. The row length is
 		 * irrelevant to importers, which get offsets and strides from the
 		 * producer. */
-		constexpr uint32_t row = 4096;
-		uint32_t rows = static_cast<uint32_t>((size + row - 1) / row);
-		Result<DumbBuffer> dumb = DumbBuffer::create(*shared, row, rows, 8);
+		constexpr uint32_t kRow = 4096;
+		uint32_t rows = static_cast<uint32_t>((size + kRow - 1) / kRow);
+		Result<DumbBuffer> dumb = DumbBuffer::create(*shared, kRow, rows, 8);
 		if (!dumb)
 			return std::move(dumb).error();
 		return dumb->exportDmaBuf();

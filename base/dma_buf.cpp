@@ -18,12 +18,12 @@ std::string dmaBufExporter(int fd)
 {
 	std::string info = readSmallFile("/proc/self/fdinfo/" + std::to_string(fd));
 	std::string_view text = info;
-	constexpr std::string_view key = "\nexp_name:";
+	constexpr std::string_view kKey = "\nexp_name:";
 	/* fdinfo starts with "pos:", so every key of interest follows a newline. */
-	size_t at = text.find(key);
+	size_t at = text.find(kKey);
 	if (at == std::string_view::npos)
 		return {};
-	text.remove_prefix(at + key.size());
+	text.remove_prefix(at + kKey.size());
 	text = text.substr(0, text.find('\n'));
 	size_t start = text.find_first_not_of(" \t");
 	return start == std::string_view::npos ? std::string() : std::string(text.substr(start));

@@ -2,6 +2,7 @@
 #include "egl/egl_display.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -53,6 +54,13 @@ const char *eglPlatformName(EglDisplay::Platform platform)
 		return "window";
 	}
 	return "?";
+}
+
+std::string glErrorText(unsigned error)
+{
+	char text[32];
+	snprintf(text, sizeof(text), "GL error 0x%04x", error);
+	return text;
 }
 
 const char *eglErrorName(EGLint error)
@@ -188,6 +196,9 @@ void EglDisplay::queryDisplayCaps(const char *exts)
 		EGLAttrib device = 0;
 		if (queryDisplay && queryDevice &&
 		    queryDisplay(display_, EGL_DEVICE_EXT, &device) && device) {
+			/* EGL_EXT_device_query hands the device back as an
+			 * EGLAttrib (an intptr_t) holding its handle. */
+			/* NOLINTNEXTLINE(performance-no-int-to-ptr) */
 			auto dev = reinterpret_cast<EGLDeviceEXT>(device);
 			if (hasExtension(queryDevice(dev, EGL_EXTENSIONS), "EGL_EXT_device_drm")) {
 				const char *file = queryDevice(dev, EGL_DRM_DEVICE_FILE_EXT);

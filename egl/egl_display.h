@@ -114,5 +114,7 @@ private:
 const char *eglPlatformName(EglDisplay::Platform platform);
 /* "EGL_BAD_MATCH" */
 const char *eglErrorName(EGLint error);
+/* "GL error 0x0502": glGetError()'s code, for a message. */
+std::string glErrorText(unsigned error);
 
 } /* namespace primecam */

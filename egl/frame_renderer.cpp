@@ -10,7 +10,6 @@
 #include <GLES2/gl2ext.h>
 #include <drm_fourcc.h>
 
-#include "base/cpu_access.h"
 #include "egl/egl_display.h"
 #include "egl/import_probe.h"
 
@@ -198,13 +197,6 @@ constexpr PlaneAttributes kPlaneAttributes[3] = {
 	 EGL_DMA_BUF_PLANE2_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE2_MODIFIER_HI_EXT},
 };
 
-std::string glErrorText(GLenum error)
-{
-	char text[32];
-	snprintf(text, sizeof(text), "GL error 0x%04x", error);
-	return text;
-}
-
 } /* namespace */
 
 bool FrameRenderer::canDraw(const PixelFormatInfo &format)
@@ -228,8 +220,7 @@ void FrameRenderer::clear()
 		for (GlTexture &texture : textures.textures)
 			texture.reset();
 	imported_.clear();
-	uploaded_ = {};
-	maps_.clear();
+	upload_.clear();
 	uploading_ = false;
 }
 
@@ -309,7 +300,7 @@ void FrameRenderer::setUniforms()
  * texel, a chroma plane is the luma size divided by its subsampling
  * (rounding up: an odd-width 4:2:0 image has chroma for its last column).
  */
-std::vector<FrameRenderer::PlaneImage> FrameRenderer::planeImages() const
+std::vector<PlaneImage> FrameRenderer::planeImages() const
 {
 	auto sub = [](uint32_t n, uint32_t by) { return (n + by - 1) / std::max<uint32_t>(by, 1); };
 	const uint32_t cw = sub(width_, format_->planes[1].hSub);
@@ -444,7 +435,7 @@ Result<void> FrameRenderer::configure(std::span<const FrameBuffer> buffers,
 		if (target_ == GL_TEXTURE_EXTERNAL_OES)
 			return Error{ENOTSUP,
 				     "texture = \"external\" needs dma-buf import, and " + refusal};
-		ret = prepareUpload(buffers);
+		ret = upload_.prepare(buffers, images_);
 		if (!ret)
 			return ret;
 		uploading_ = true;
@@ -530,70 +521,6 @@ Result<FrameRenderer::Textures> FrameRenderer::import(const FrameBuffer &buffer)
 	return textures;
 }
 
-Result<void> FrameRenderer::prepareUpload(std::span<const FrameBuffer> buffers)
-{
-	/* Mapped once here, not per frame. */
-	Result<void> mapped = maps_.map(buffers, Mapping::Read);
-	if (!mapped)
-		return mapped;
-	const std::vector<PlaneImage> &images = images_;
-	for (size_t i = 0; i < images.size(); ++i) {
-		uploaded_.textures[i] = GlTexture::create();
-		glBindTexture(GL_TEXTURE_2D, uploaded_.textures[i].get());
-		glTexStorage2D(GL_TEXTURE_2D, 1, images[i].glInternal,
-			       static_cast<GLsizei>(images[i].width),
-			       static_cast<GLsizei>(images[i].height));
-		glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-		glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-	}
-	if (GLenum error = glGetError(); error != GL_NO_ERROR)
-		return Error{ENOMEM, "allocating upload textures: " + glErrorText(error)};
-	return {};
-}
-
-Result<void> FrameRenderer::upload(const FrameBuffer &buffer)
-{
-	ImageView view = maps_.view(buffer);
-	/* Every dma-buf behind the frame, bracketed for the CPU read. */
-	std::array<CpuAccess, 3> access;
-	for (uint32_t m = 0; m < buffer.numMemoryPlanes; ++m) {
-		Result<CpuAccess> begun =
-			CpuAccess::begin(buffer.memory[m]->fd(), CpuAccess::Mode::Read, sync_);
-		if (!begun)
-			return std::move(begun).error();
-		access[m] = std::move(*begun);
-	}
-	glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-	Result<void> ret;
-	/* Per frame: no allocation, the images were listed at configure. */
-	const std::vector<PlaneImage> &images = images_;
-	for (size_t i = 0; i < images.size() && ret; ++i) {
-		const PlaneImage &image = images[i];
-		const PlaneView &pv = view.planes[image.plane];
-		if (!pv.data) {
-			ret = Error{EINVAL, "buffer " + std::to_string(buffer.index) + " plane " +
-						    std::to_string(image.plane) + " not mapped"};
-			break;
-		}
-		/* The kernel's stride, in texels: GL skips the padding. */
-		glPixelStorei(GL_UNPACK_ROW_LENGTH,
-			      static_cast<GLint>(pv.stride / image.bytesPerTexel));
-		glBindTexture(GL_TEXTURE_2D, uploaded_.textures[i].get());
-		glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, static_cast<GLsizei>(image.width),
-				static_cast<GLsizei>(image.height), image.glFormat,
-				GL_UNSIGNED_BYTE, pv.data);
-	}
-	glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-	/* glTexSubImage2D has copied the pixels when it returns: the CPU
-	 * access ends here, and the buffer is free for the camera again. */
-	for (CpuAccess &a : access) {
-		int end = a.end();
-		if (ret && end < 0)
-			ret = Error::fromErrno(-end, "DMA_BUF_IOCTL_SYNC END");
-	}
-	return ret;
-}
-
 Result<bool> FrameRenderer::draw(const FrameBuffer &buffer)
 {
 	return drawTextures(buffer, true);
@@ -610,9 +537,9 @@ Result<void> FrameRenderer::warmUp(const FrameBuffer &buffer)
 
 Result<bool> FrameRenderer::drawTextures(const FrameBuffer &buffer, bool fresh)
 {
-	const Textures *textures = &uploaded_;
+	const std::array<GlTexture, 3> *textures = &upload_.textures();
 	if (uploading_) {
-		Result<void> ret = fresh ? upload(buffer) : Result<void>();
+		Result<void> ret = fresh ? upload_.upload(buffer) : Result<void>();
 		if (!ret)
 			return std::move(ret).error();
 	} else {
@@ -620,16 +547,16 @@ Result<bool> FrameRenderer::drawTextures(const FrameBuffer &buffer, bool fresh)
 		if (it == imported_.end())
 			return Error{EINVAL, "buffer " + std::to_string(buffer.index) +
 						     " was not seen at configure"};
-		textures = &it->second;
+		textures = &it->second.textures;
 	}
 
 	glUseProgram(program_.get());
 	GLenum target = uploading_ ? GL_TEXTURE_2D : target_;
-	for (unsigned i = 0; i < textures->textures.size(); ++i) {
-		if (!textures->textures[i])
+	for (unsigned i = 0; i < textures->size(); ++i) {
+		if (!(*textures)[i])
 			continue;
 		glActiveTexture(GL_TEXTURE0 + i);
-		glBindTexture(target, textures->textures[i].get());
+		glBindTexture(target, (*textures)[i].get());
 	}
 	glActiveTexture(GL_TEXTURE0);
 	glUniform1i(locFlipY_, flipY_ ? 1 : 0);

@@ -12,9 +12,10 @@
 #include "base/result.h"
 #include "egl/gl_objects.h"
 #include "egl/gl_sink_config.h"
+#include "egl/plane_image.h"
+#include "egl/uploaded_textures.h"
 #include "pipeline/buffer_key.h"
 #include "pipeline/frame.h"
-#include "pipeline/stages/mapped_buffers.h"
 
 namespace primecam {
 
@@ -42,8 +43,8 @@ class EglDisplay;
  *
  * Where import is not offered, refused, or known to crash (see
  * EglCaps::softwareRenderer), every frame is uploaded from a CPU mapping
- * made once at configure, bracketed by DMA_BUF_IOCTL_SYNC: a copy, which
- * the caller counts and announces.
+ * made once at configure, bracketed by DMA_BUF_IOCTL_SYNC (UploadedTextures):
+ * a copy, which the caller counts and announces.
  */
 class FrameRenderer
 {
@@ -69,7 +70,7 @@ public:
 	void setFlipY(bool flip) { flipY_ = flip; }
 
 	/* Tests: memfd buffers have no DMA_BUF_IOCTL_SYNC; count it instead. */
-	void setSyncFunction(CpuAccess::SyncFn sync) { sync_ = sync; }
+	void setSyncFunction(CpuAccess::SyncFn sync) { upload_.setSyncFunction(sync); }
 
 	bool uploading() const { return uploading_; }
 	/* Why frames are uploaded, or how they are imported; for YUV, the
@@ -93,14 +94,7 @@ private:
 		Planar,	    /* Y, Cb and Cr planes */
 		External    /* sampled through samplerExternalOES: the driver converts */
 	};
-	/* One texture of a buffer: which plane, read as what. */
-	struct PlaneImage {
-		uint32_t fourcc; /* for import */
-		unsigned plane;	 /* the frame's colour plane */
-		uint32_t width, height;
-		unsigned glInternal, glFormat, bytesPerTexel; /* for upload */
-	};
-	/* The textures of one buffer (imported), or of the upload. */
+	/* The EGLImages of one imported buffer, and their textures. */
 	struct Textures {
 		std::array<EglImage, 3> images;
 		std::array<GlTexture, 3> textures;
@@ -110,8 +104,6 @@ private:
 	Result<void> buildProgram();
 	void setUniforms();
 	Result<Textures> import(const FrameBuffer &buffer);
-	Result<void> prepareUpload(std::span<const FrameBuffer> buffers);
-	Result<void> upload(const FrameBuffer &buffer);
 	Result<bool> drawTextures(const FrameBuffer &buffer, bool fresh);
 	/* Why this pool must be uploaded; empty when it can be imported. */
 	std::string importRefusal(std::span<const FrameBuffer> buffers) const;
@@ -129,14 +121,12 @@ private:
 	GlProgram program_;
 	GlVertexArray vao_;
 	int locFlipY_ = -1;
-	CpuAccess::SyncFn sync_ = &CpuAccess::syncIoctl;
 	bool flipY_ = false;
 
 	bool uploading_ = false;
 	std::string pathNote_;
 	std::map<BufferKey, Textures> imported_;
-	Textures uploaded_;
-	MappedBuffers maps_;
+	UploadedTextures upload_;
 	uint64_t imagesCreated_ = 0;
 };
 

@@ -2,7 +2,6 @@
 #include "egl/gl_headless_sink.h"
 
 #include <cerrno>
-#include <cstdio>
 
 #include <sys/epoll.h>
 
@@ -74,18 +73,7 @@ Result<void> GlHeadlessSink::configure(std::span<const FrameBuffer> buffers)
 					  std::to_string(status) + ")"};
 
 	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
-	ret = renderer_->warmUp(buffers.front());
-	if (!ret)
-		return Error{ret.error().code, describe() + ": " + ret.error().message};
-
-	/* Never silent: a copy instead of zero-copy is said once, here, and
-	 * counted per frame in the stats. */
-	if (renderer_->uploading() && !announced_) {
-		fprintf(stderr, "primecam: %s: %s\n", describe().c_str(),
-			renderer_->pathNote().c_str());
-		announced_ = true;
-	}
-	return {};
+	return warmUp_.run(*renderer_, buffers.front(), describe());
 }
 
 Result<void> GlHeadlessSink::start(EventLoop &loop, SinkStats &stats)

@@ -11,6 +11,7 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
+#include "egl/gl_sink_warm_up.h"
 #include "egl/gpu_frame_queue.h"
 #include "pipeline/sink.h"
 
@@ -60,7 +61,7 @@ private:
 	GlFramebuffer fbo_;
 	uint32_t width_ = 0;
 	uint32_t height_ = 0;
-	bool announced_ = false;
+	GlSinkWarmUp warmUp_;
 	GpuFrameQueue frames_{[this](const FrameBuffer &b) { return draw(b); }, true};
 };
 

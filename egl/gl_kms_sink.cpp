@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 
 #include <drm_fourcc.h>
 #include <sys/epoll.h>
@@ -200,18 +199,7 @@ Result<void> GlKmsSink::configure(std::span<const FrameBuffer> buffers)
 
 	glBindFramebuffer(GL_FRAMEBUFFER, targets_.front().fbo.get());
 	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
-	ret = renderer_->warmUp(buffers.front());
-	if (!ret)
-		return Error{ret.error().code, describe() + ": " + ret.error().message};
-
-	/* Never silent: a copy instead of zero-copy is said once, here, and
-	 * counted per frame in the stats. */
-	if (renderer_->uploading() && !announced_) {
-		fprintf(stderr, "primecam: %s: %s\n", describe().c_str(),
-			renderer_->pathNote().c_str());
-		announced_ = true;
-	}
-	return {};
+	return warmUp_.run(*renderer_, buffers.front(), describe());
 }
 
 Result<void> GlKmsSink::start(EventLoop &loop, SinkStats &stats)

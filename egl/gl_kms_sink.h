@@ -14,6 +14,7 @@
 #include "egl/frame_renderer.h"
 #include "egl/gl_objects.h"
 #include "egl/gl_sink_config.h"
+#include "egl/gl_sink_warm_up.h"
 #include "egl/gpu_fence.h"
 #include "pipeline/buffer_pool.h"
 #include "pipeline/sink.h"
@@ -99,7 +100,7 @@ private:
 	std::unique_ptr<KmsSink> kms_;
 	uint32_t width_ = 0;
 	uint32_t height_ = 0;
-	bool announced_ = false;
+	GlSinkWarmUp warmUp_;
 
 	EventLoop *loop_ = nullptr;
 	SinkStats *stats_ = nullptr;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include <GLES3/gl3.h>
@@ -22,9 +23,11 @@
  * file; Xlib declares Display the same way. XConnectionNumber is the
  * function form of ConnectionNumber (a macro with C casts).
  */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier): Xlib's own name for it */
 typedef struct _XDisplay Display;
 extern "C" {
 Display *glfwGetX11Display(void);
+/* NOLINTNEXTLINE(readability-identifier-naming): Xlib's function */
 int XConnectionNumber(Display *display);
 }
 #endif
@@ -201,17 +204,7 @@ Result<void> GlWindowSink::configure(std::span<const FrameBuffer> buffers)
 	Result<void> ret = renderer_->configure(buffers, config_);
 	if (!ret)
 		return Error{ret.error().code, describe() + ": " + ret.error().message};
-	ret = renderer_->warmUp(buffers.front());
-	if (!ret)
-		return Error{ret.error().code, describe() + ": " + ret.error().message};
-
-	/* Never silent: the copy is said once here and counted per frame. */
-	if (renderer_->uploading() && !announced_) {
-		fprintf(stderr, "primecam: %s: %s\n", describe().c_str(),
-			renderer_->pathNote().c_str());
-		announced_ = true;
-	}
-	return {};
+	return warmUp_.run(*renderer_, buffers.front(), describe());
 }
 
 Result<void> GlWindowSink::start(EventLoop &loop, SinkStats &stats)
@@ -323,8 +316,8 @@ Result<bool> GlWindowSink::draw(const FrameBuffer &buffer)
 	 * fits, centred; the rest stays black. */
 	double scale = std::min(static_cast<double>(width) / frameWidth_,
 				static_cast<double>(height) / frameHeight_);
-	int w = std::max(1, static_cast<int>(frameWidth_ * scale + 0.5));
-	int h = std::max(1, static_cast<int>(frameHeight_ * scale + 0.5));
+	int w = std::max(1, static_cast<int>(std::lround(frameWidth_ * scale)));
+	int h = std::max(1, static_cast<int>(std::lround(frameHeight_ * scale)));
 	glViewport((width - w) / 2, (height - h) / 2, w, h);
 
 	Result<bool> drawn = renderer_->draw(buffer);

@@ -11,6 +11,7 @@
 #include "egl/egl_display.h"
 #include "egl/frame_renderer.h"
 #include "egl/gl_sink_config.h"
+#include "egl/gl_sink_warm_up.h"
 #include "egl/gpu_frame_queue.h"
 #include "pipeline/sink.h"
 
@@ -86,7 +87,7 @@ private:
 	std::unique_ptr<FrameRenderer> renderer_;
 	uint32_t frameWidth_ = 0;
 	uint32_t frameHeight_ = 0;
-	bool announced_ = false;
+	GlSinkWarmUp warmUp_;
 	bool fullscreen_ = false;
 	/* The windowed position and size to return to from fullscreen. */
 	int windowedX_ = 0, windowedY_ = 0, windowedWidth_ = 0, windowedHeight_ = 0;

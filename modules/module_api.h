@@ -114,6 +114,8 @@ struct ModuleEntry {
 
 } /* namespace primecam */
 
-/* The one symbol the program looks up in a module. */
+/* The one symbol the program looks up in a module: a C symbol, named as
+ * one (the name is the dlsym() key, PRIMECAM_MODULE_ENTRY). */
+/* NOLINTNEXTLINE(readability-identifier-naming) */
 extern "C" const primecam::ModuleEntry *primecam_module_entry();
 #define PRIMECAM_MODULE_ENTRY "primecam_module_entry"

@@ -173,6 +173,9 @@ void Engine::onFrame(FrameRef frame)
 	}
 }
 
+/* By value: the engine's own hold on the frame ends when the fan-out does,
+ * not when the caller's scope ends. */
+/* NOLINTNEXTLINE(performance-unnecessary-value-param) */
 void Engine::deliver(FrameRef frame)
 {
 	/* After a fatal error nothing more is shown; after the frame limit a

@@ -18,6 +18,8 @@ FrameRef::FrameRef(const FrameRef &other) : slot_(other.slot_)
 		++slot_->holders;
 }
 
+/* Self-assignment is the case of the same slot, which changes nothing. */
+/* NOLINTNEXTLINE(bugprone-unhandled-self-assignment) */
 FrameRef &FrameRef::operator=(const FrameRef &other)
 {
 	if (slot_ != other.slot_) {

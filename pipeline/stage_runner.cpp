@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <ctime>
+#include <utility>
 
 #include <pthread.h>
 #include <sys/epoll.h>
@@ -203,9 +204,9 @@ void StageRunner::onWorkerDone()
 
 	FrameRef result = std::move(input_);
 	for (FrameRef &out : outputs_) {
-		if (out)
-			result = std::move(out);
-		out.reset();
+		FrameRef taken = std::exchange(out, FrameRef());
+		if (taken)
+			result = std::move(taken);
 	}
 	busy_ = false;
 

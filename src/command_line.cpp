@@ -127,7 +127,7 @@ const Command commands[] = {
  * that already holds `used` columns (at least two spaces after them). */
 void printWrapped(std::string &out, std::string_view text, size_t indent, size_t used)
 {
-	constexpr size_t width = 79;
+	constexpr size_t kWidth = 79;
 	if (used > 0 && used + 2 > indent) {
 		out += '\n';
 		used = 0;
@@ -137,7 +137,7 @@ void printWrapped(std::string &out, std::string_view text, size_t indent, size_t
 	while (!text.empty()) {
 		size_t space = text.find(' ');
 		std::string_view word = text.substr(0, space);
-		if (column > indent && column + 1 + word.size() > width) {
+		if (column > indent && column + 1 + word.size() > kWidth) {
 			out += '\n';
 			out.append(indent, ' ');
 			column = indent;

@@ -85,7 +85,8 @@ Result<std::vector<uint8_t>> toRgb(const Image &image)
 				*out++ = px[order.g];
 				*out++ = px[order.b];
 			} else if (kind == 565) {
-				unsigned v = p[2 * x] | (p[2 * x + 1] << 8);
+				const uint8_t *px = p + static_cast<size_t>(x) * 2;
+				unsigned v = px[0] | (px[1] << 8);
 				unsigned r = (v >> 11) & 0x1f, g = (v >> 5) & 0x3f, b = v & 0x1f;
 				/* Replicate the top bits so that full scale maps to 255. */
 				*out++ = static_cast<uint8_t>((r << 3) | (r >> 2));

@@ -171,7 +171,7 @@ void RunSession::printSummary() const
 		printf("  stage %s: %llu processed, %llu dropped, %llu conversions, sync %llu/%llu "
 		       "start/end, CPU p50 %.2f ms\n",
 		       stage.name.c_str(), static_cast<unsigned long long>(stage.processed),
-		       static_cast<unsigned long long>(stage.droppedBehind + stage.droppedNoBuffer),
+		       static_cast<unsigned long long>(stage.droppedBehind) + stage.droppedNoBuffer,
 		       static_cast<unsigned long long>(stage.conversions),
 		       static_cast<unsigned long long>(stage.syncStarts),
 		       static_cast<unsigned long long>(stage.syncEnds),

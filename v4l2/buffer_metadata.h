@@ -40,6 +40,10 @@ public:
 			       const timeval &timestamp);
 	/* Some frame since reset() carried its dequeue time. */
 	bool usesDequeueTime() const { return dequeueTime_; }
+	/* What a source's description says then. */
+	static constexpr const char *kDequeueTimeNote =
+		"the driver's timestamps are not CLOCK_MONOTONIC: frames carry their dequeue "
+		"time and are left out of latency";
 	/* At configure: a new format may come with another clock. */
 	void reset() { dequeueTime_ = false; }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string>
 
 namespace primecam {
 
@@ -70,6 +71,12 @@ int BufferQueue::dequeue(BufferState &state)
 		return -EPROTO;
 	queued_[state.index] = false;
 	return 0;
+}
+
+Error BufferQueue::notGivenError(uint32_t index) const
+{
+	return Error::fromErrno(EPROTO, device_->describe() + " returned buffer " +
+						std::to_string(index) + ", which it was not given");
 }
 
 int BufferQueue::streamOn() const

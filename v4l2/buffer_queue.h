@@ -56,6 +56,8 @@ public:
 	/* VIDIOC_DQBUF; -EAGAIN when none is done, -EPROTO (with state.index
 	 * set) for a buffer the queue did not hold. */
 	int dequeue(BufferState &state);
+	/* The failure dequeue()'s -EPROTO means, naming the node and buffer. */
+	Error notGivenError(uint32_t index) const;
 	/* VIDIOC_STREAMON. */
 	int streamOn() const;
 	/* VIDIOC_STREAMOFF: every queued buffer comes back (vb2 cancels it). */

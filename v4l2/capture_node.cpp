@@ -117,4 +117,19 @@ Result<VideoDevice> openCaptureNode(const std::string &name, CaptureConfig::Api 
 				"\"; capture nodes present: " + (seen.empty() ? "none" : seen));
 }
 
+Result<Fraction> applyFrameRate(VideoDevice &device, double fps, const std::string &who)
+{
+	if (fps > 0) {
+		Fraction wanted = intervalForFps(fps);
+		if (!wanted.denominator)
+			return Error::fromErrno(EINVAL, who + ": frame rate " +
+								std::to_string(fps) +
+								" is out of range");
+		return device.setFrameInterval(wanted);
+	}
+	/* Left alone: report the driver's rate when it has one to say. */
+	Result<Fraction> current = device.frameInterval();
+	return current ? *current : Fraction{};
+}
+
 } /* namespace primecam */

@@ -18,4 +18,14 @@ namespace primecam {
  */
 Result<VideoDevice> openCaptureNode(const std::string &name, CaptureConfig::Api api);
 
+/*
+ * The frame interval a capture node runs at, from a config's fps: with fps >
+ * 0, S_PARM to the interval nearest 1/fps and what the driver granted (its
+ * nearest rate, not necessarily the one asked for); without, the driver's
+ * current interval when G_PARM says one, else 0/0 (the rate is the driver's
+ * to choose, and nothing to report). who names the source in the message for
+ * an fps no V4L2 fraction holds. Shared by the V4L2 and libv4l2 sources.
+ */
+Result<Fraction> applyFrameRate(VideoDevice &device, double fps, const std::string &who);
+
 } /* namespace primecam */

@@ -80,8 +80,7 @@ std::string Libv4l2Source::describe() const
 		std::to_string(pool_.size()) + " buffers from " +
 		(allocator_ ? allocator_->name : "?");
 	if (frames_.usesDequeueTime())
-		text += "; the driver's timestamps are not CLOCK_MONOTONIC: frames carry their "
-			"dequeue time and are left out of latency";
+		text += std::string("; ") + DequeuedFrames::kDequeueTimeNote;
 	return text + "; " + std::string(kCopyNote);
 }
 
@@ -223,24 +222,12 @@ Result<void> Libv4l2Source::applyFormat()
 
 Result<void> Libv4l2Source::applyFrameRate()
 {
-	interval_ = {};
 	/* Through libv4l2, which also tells libv4lconvert the rate. */
-	if (config_.fps > 0) {
-		Fraction wanted = intervalForFps(config_.fps);
-		if (!wanted.denominator)
-			return Error::fromErrno(
-				EINVAL, "libv4l2 source " + deviceName() + ": frame rate " +
-						std::to_string(config_.fps) + " is out of range");
-		Result<Fraction> granted = device_->setFrameInterval(wanted);
-		if (!granted)
-			return std::move(granted).error();
-		interval_ = *granted;
-		return {};
-	}
-	/* Left alone: report the driver's rate when it has one to say. */
-	Result<Fraction> current = device_->frameInterval();
-	if (current)
-		interval_ = *current;
+	Result<Fraction> interval =
+		primecam::applyFrameRate(*device_, config_.fps, "libv4l2 source " + deviceName());
+	if (!interval)
+		return std::move(interval).error();
+	interval_ = *interval;
 	return {};
 }
 
@@ -348,6 +335,7 @@ void Libv4l2Source::release()
 	queue_.release();
 	device_.reset();
 	layout_ = {};
+	interval_ = {};
 	emulatedFourcc_ = 0;
 	deviceFourcc_ = 0;
 }
@@ -443,9 +431,7 @@ void Libv4l2Source::drainBuffers(bool pollError)
 		return;
 	}
 	if (ret == -EPROTO) {
-		life_.fail(Error::fromErrno(EPROTO, deviceName() + " returned buffer " +
-							    std::to_string(buf.index) +
-							    ", which it was not given"));
+		life_.fail(queue_.notGivenError(buf.index));
 		return;
 	}
 	if (ret < 0) {
@@ -470,11 +456,10 @@ void Libv4l2Source::deliver(const BufferState &buf)
 	int32_t poolIndex = -1;
 	PipelineStats &stats = life_.stats();
 
-	if (buf.flags & V4L2_BUF_FLAG_ERROR) {
-		/* The driver says the contents are garbage: never shown. */
-		++stats.captureErrors;
-	} else if (buf.bytesused[0] < size) {
-		/* A short frame would show the rest of an older picture. */
+	if ((buf.flags & V4L2_BUF_FLAG_ERROR) || buf.bytesused[0] < size) {
+		/* The driver says the contents are garbage, or the frame is
+		 * short and would show the rest of an older picture: never
+		 * shown. */
 		++stats.captureErrors;
 	} else if (free_.empty()) {
 		/* Every pool buffer is with the sinks (on screen, queued):

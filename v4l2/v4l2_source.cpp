@@ -65,8 +65,7 @@ std::string V4l2Source::describe() const
 	else
 		text += " MMAP buffers exported with VIDIOC_EXPBUF";
 	if (frames_.usesDequeueTime())
-		text += "; the driver's timestamps are not CLOCK_MONOTONIC: frames carry their "
-			"dequeue time and are left out of latency";
+		text += std::string("; ") + DequeuedFrames::kDequeueTimeNote;
 	return text;
 }
 
@@ -132,9 +131,11 @@ Result<void> V4l2Source::configure()
 	Result<v4l2_format> fmt = applyFormat(*fourcc);
 	if (!fmt)
 		return std::move(fmt).error();
-	ok = applyFrameRate();
-	if (!ok)
-		return ok;
+	Result<Fraction> interval =
+		applyFrameRate(*device_, config_.fps, "v4l2 source " + device_->describe());
+	if (!interval)
+		return std::move(interval).error();
+	interval_ = *interval;
 	for (const auto &[name, value] : config_.controls) {
 		ok = device_->setControl(name, value);
 		if (!ok)
@@ -330,28 +331,6 @@ Error V4l2Source::explainRefusedFormat(uint32_t fourcc, const KernelFormat &got,
 						fourccToString(fourcc) + ": " + sizes->describe());
 }
 
-Result<void> V4l2Source::applyFrameRate()
-{
-	interval_ = {};
-	if (config_.fps > 0) {
-		Fraction wanted = intervalForFps(config_.fps);
-		if (!wanted.denominator)
-			return Error::fromErrno(
-				EINVAL, "v4l2 source " + device_->describe() + ": frame rate " +
-						std::to_string(config_.fps) + " is out of range");
-		Result<Fraction> granted = device_->setFrameInterval(wanted);
-		if (!granted)
-			return std::move(granted).error();
-		interval_ = *granted;
-		return {};
-	}
-	/* Left alone: report the driver's rate when it has one to say. */
-	Result<Fraction> current = device_->frameInterval();
-	if (current)
-		interval_ = *current;
-	return {};
-}
-
 Result<void> V4l2Source::allocate()
 {
 	const bool dmabuf = config_.memory == CaptureConfig::Memory::Dmabuf;
@@ -471,6 +450,7 @@ void V4l2Source::release()
 	memory_.clear();
 	device_.reset();
 	layout_ = {};
+	interval_ = {};
 }
 
 Result<void> V4l2Source::start(EventLoop &loop, PipelineStats &stats, FrameHandler onFrame,
@@ -690,10 +670,7 @@ void V4l2Source::drainBuffers(bool pollError)
 			return;
 		}
 		if (ret == -EPROTO) {
-			life_.fail(Error::fromErrno(EPROTO, device_->describe() +
-								    " returned buffer " +
-								    std::to_string(state.index) +
-								    ", which it was not given"));
+			life_.fail(queue_.notGivenError(state.index));
 			return;
 		}
 		if (ret < 0) {

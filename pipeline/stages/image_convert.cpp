@@ -345,8 +345,8 @@ int bgraToAbgr(const ImageView &src, const ImageView &dst, const Context &)
  * pixel through a 256-entry table per channel, and this table is the
  * identity for the colour bytes and 0xff for the fourth.
  */
-constexpr std::array<uint8_t, 256 * 4> kOpaqueTable = [] {
-	std::array<uint8_t, 256 * 4> table = {};
+constexpr std::array<uint8_t, size_t{256} * 4> kOpaqueTable = [] {
+	std::array<uint8_t, size_t{256} * 4> table = {};
 	for (unsigned i = 0; i < 256; i++) {
 		table[i * 4 + 0] = static_cast<uint8_t>(i);
 		table[i * 4 + 1] = static_cast<uint8_t>(i);

@@ -87,7 +87,7 @@ void LumaStage::measure(const ImageView &view, StageWork &work)
 			view.planes[0].data + static_cast<size_t>(y) * view.planes[0].stride;
 		if (layout.rgb) {
 			for (uint32_t x = 0; x < view.width; ++x) {
-				const uint8_t *px = line + x * layout.step;
+				const uint8_t *px = line + static_cast<size_t>(x) * layout.step;
 				/* BT.601 full range, 8-bit fixed point */
 				unsigned luma = (77u * px[layout.r] + 150u * px[layout.g] +
 						 29u * px[layout.b] + 128u) >>

@@ -122,7 +122,8 @@ void OverlayStage::draw(const ImageView &view, std::string_view text, uint32_t x
 	PixelWriter w;
 	if (!writerFor(*view.format, w) || !view.planes[0].data)
 		return;
-	uint32_t boxW = static_cast<uint32_t>((text.size() * kAdvance + 2 * kMargin) * scale);
+	uint32_t boxW =
+		static_cast<uint32_t>((text.size() * kAdvance + size_t{2} * kMargin) * scale);
 	uint32_t boxH = (kGlyphHeight + 2 * kMargin) * scale;
 	for (uint32_t by = 0; by < boxH && y0 + by < view.height; ++by) {
 		uint32_t fy = by / scale; /* font row incl. margin */
