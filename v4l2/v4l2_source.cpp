@@ -10,6 +10,7 @@
 #include "base/pixel_format.h"
 #include "pipeline/stats.h"
 #include "v4l2/capture_node.h"
+#include "v4l2/format_refusal.h"
 #include "v4l2/frame_buffers.h"
 
 namespace primecam {
@@ -267,12 +268,12 @@ Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 	/* Some drivers answer EINVAL rather than substituting; the lists
 	 * then say why, as for a substitution. */
 	if (!fmt && fmt.error().code == EINVAL)
-		return explainRefusedFormat(fourcc, {}, std::move(fmt).error());
+		return explainRefusedFormat(*device_, config_, fourcc, {}, std::move(fmt).error());
 	if (!fmt)
 		return fmt;
 	KernelFormat got = kernelFormatFrom(*fmt);
 	if (got.fourcc != fourcc || got.width != config_.width || got.height != config_.height)
-		return explainRefusedFormat(fourcc, got, {});
+		return explainRefusedFormat(*device_, config_, fourcc, got, {});
 
 	uint32_t field = device_->isMultiplanar() ? fmt->fmt.pix_mp.field : fmt->fmt.pix.field;
 	/* Interlaced fields would need a deinterlacer: a copy, and not ours. */
@@ -284,51 +285,6 @@ Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 					std::to_string(field) +
 					"); primecam shows progressive frames only");
 	return fmt;
-}
-
-/* S_FMT never fails for an unsupported format or size: the driver
- * substitutes the nearest it has, which would look like a working pipeline
- * showing the wrong picture. Say what the device offers instead. */
-Error V4l2Source::explainRefusedFormat(uint32_t fourcc, const KernelFormat &got,
-				       std::optional<Error> refusal) const
-{
-	const std::string where = device_->describe();
-	const std::string asked =
-		fourccToString(fourcc) + " " + sizeText(config_.width, config_.height);
-
-	Result<std::vector<FormatDescription>> formats = device_->enumFormats();
-	if (!formats)
-		return std::move(formats).error();
-	bool listed = false;
-	for (const FormatDescription &desc : *formats)
-		listed |= desc.fourcc == fourcc;
-	if (!listed) {
-		std::string code = fourccToString(fourcc);
-		std::string name(config_.format->name);
-		return Error::fromErrno(EINVAL,
-					where + " does not offer " + code +
-						(name == code ? "" : " (" + name + ")") +
-						"; it offers: " + describeFormats(*formats));
-	}
-
-	Result<FrameSizes> sizes = device_->enumFrameSizes(fourcc);
-	if (!sizes)
-		return std::move(sizes).error();
-	if (!sizes->contains(config_.width, config_.height))
-		return Error::fromErrno(EINVAL, where + " does not offer " + asked +
-							"; sizes for " + fourccToString(fourcc) +
-							": " + sizes->describe());
-	/* Listed in both lists, yet refused: the device's own error stands. */
-	if (refusal)
-		return std::move(*refusal);
-	if (got.fourcc != fourcc)
-		return Error::fromErrno(EINVAL,
-					where + " replaced " + asked + " with " +
-						fourccToString(got.fourcc) +
-						"; it offers: " + describeFormats(*formats));
-	return Error::fromErrno(EINVAL, where + " replaced " + asked + " with " +
-						sizeText(got.width, got.height) + "; sizes for " +
-						fourccToString(fourcc) + ": " + sizes->describe());
 }
 
 Result<void> V4l2Source::allocate()

@@ -108,8 +108,6 @@ private:
 	void sourceChanged();
 	Result<uint32_t> chooseFourcc() const;
 	Result<v4l2_format> applyFormat(uint32_t fourcc);
-	Error explainRefusedFormat(uint32_t fourcc, const KernelFormat &got,
-				   std::optional<Error> refusal) const;
 	Result<void> allocate();
 	Result<void> prepare(uint32_t index);
 	Result<void> subscribeEvents();
