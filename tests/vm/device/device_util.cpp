@@ -27,8 +27,15 @@ int mappingCount()
 	std::ifstream maps("/proc/self/maps");
 	std::string line;
 	int count = 0;
-	while (std::getline(maps, line))
-		++count;
+	while (std::getline(maps, line)) {
+		/* address perms offset dev inode [path] */
+		size_t path = line.find('/');
+		if (path == std::string::npos)
+			continue;
+		std::string_view name = std::string_view(line).substr(path);
+		count += name.starts_with("/dev/") || name.starts_with("/dmabuf") ||
+			 name.starts_with("/memfd:");
+	}
 	return count;
 }
 

@@ -17,7 +17,12 @@ namespace primecam::test {
 
 /* Open fds of this process (/proc/self/fd, less the directory's own). */
 int openFdCount();
-/* Mappings of this process (lines of /proc/self/maps). */
+/*
+ * Buffer mappings of this process: the lines of /proc/self/maps backed by a
+ * device node (V4L2 MMAP, DRM dumb buffers), a dma-buf or a memfd, which is
+ * what primecam maps. Anonymous memory is left out: the heap, and under
+ * AddressSanitizer its allocator, maps more as a run goes on.
+ */
 int mappingCount();
 /* Framebuffers on a DRM card, all clients (debugfs dri/MINOR/framebuffer). */
 int framebufferCount(unsigned minor);

@@ -87,9 +87,11 @@ struct Libv4l2Run {
 void runLibv4l2(EventLoop &loop, Libv4l2Source &source, Libv4l2Run &run, size_t depth,
 		std::function<bool(const Libv4l2Run &)> done, int timeoutS = 60)
 {
+	/* The handlers stay with the source after this returns (a test may
+	 * dispatch the loop itself): what they use outlives it or is theirs. */
 	Result<void> ret = source.start(
 		loop, run.stats,
-		[&](FrameRef frame) {
+		[&run, &loop, depth, done = std::move(done)](FrameRef frame) {
 			++run.frames;
 			for (const FrameRef &h : run.held)
 				run.redelivered += h.buffer().index == frame.buffer().index;
@@ -99,7 +101,7 @@ void runLibv4l2(EventLoop &loop, Libv4l2Source &source, Libv4l2Run &run, size_t 
 			if (done(run))
 				loop.exit(0);
 		},
-		[&](const Error &error) {
+		[&run, &loop](const Error &error) {
 			if (!run.error)
 				run.error = error;
 			loop.exit(1);
