@@ -23,6 +23,35 @@ const char *colorRangeEntry(YuvRange range)
 	return range == YuvRange::Full ? "YCbCr full range" : "YCbCr limited range";
 }
 
+namespace {
+
+/*
+ * One of the two properties: its value for entry into *property and *value
+ * when the plane has both, else, when wanted differs from the plane's fixed
+ * conversion, why the plane cannot be told (fixedText: what it does
+ * instead); empty when nothing is wrong.
+ */
+std::string chooseEntry(const KmsPlane &plane, const char *name, const char *entry,
+			bool differsFromFixed, const char *fixedText, uint32_t *property,
+			uint64_t *value)
+{
+	const KmsProperty *prop = plane.properties.find(name);
+	if (!prop)
+		return differsFromFixed
+			       ? std::string("it has no ") + name + " property (" + fixedText + ")"
+			       : std::string();
+	if (std::optional<uint64_t> found = prop->enumValue(entry)) {
+		*property = prop->id;
+		*value = *found;
+		return {};
+	}
+	return differsFromFixed ? std::string("its ") + name + " has no \"" + entry +
+					  "\" (it offers: " + prop->enumNames() + ")"
+				: std::string();
+}
+
+} /* namespace */
+
 Result<std::optional<PlaneColor>> planeColorFor(const KmsPlane &plane,
 						const PixelFormatInfo &format, YuvEncoding encoding,
 						bool acceptPlaneEncoding, const std::string &where)
@@ -33,35 +62,17 @@ Result<std::optional<PlaneColor>> planeColorFor(const KmsPlane &plane,
 	PlaneColor color;
 	/* What the plane does with each half when it cannot be told: the
 	 * fixed conversion is taken to be BT.601 limited (see the header). */
-	std::string missing;
 	const YuvEncoding fixed;
-	if (const KmsProperty *prop = plane.properties.find("COLOR_ENCODING")) {
-		if (std::optional<uint64_t> value =
-			    prop->enumValue(colorEncodingEntry(encoding.matrix))) {
-			color.encodingProperty = prop->id;
-			color.encoding = *value;
-		} else if (encoding.matrix != fixed.matrix) {
-			missing = std::string("its COLOR_ENCODING has no \"") +
-				  colorEncodingEntry(encoding.matrix) +
-				  "\" (it offers: " + prop->enumNames() + ")";
-		}
-	} else if (encoding.matrix != fixed.matrix) {
-		missing = "it has no COLOR_ENCODING property (a fixed BT.601 conversion)";
-	}
-	if (const KmsProperty *prop = plane.properties.find("COLOR_RANGE")) {
-		if (std::optional<uint64_t> value =
-			    prop->enumValue(colorRangeEntry(encoding.range))) {
-			color.rangeProperty = prop->id;
-			color.range = *value;
-		} else if (encoding.range != fixed.range) {
-			missing += std::string(missing.empty() ? "" : "; ") +
-				   "its COLOR_RANGE has no \"" + colorRangeEntry(encoding.range) +
-				   "\" (it offers: " + prop->enumNames() + ")";
-		}
-	} else if (encoding.range != fixed.range) {
-		missing += std::string(missing.empty() ? "" : "; ") +
-			   "it has no COLOR_RANGE property (a fixed limited-range conversion)";
-	}
+	std::string missing =
+		chooseEntry(plane, "COLOR_ENCODING", colorEncodingEntry(encoding.matrix),
+			    encoding.matrix != fixed.matrix, "a fixed BT.601 conversion",
+			    &color.encodingProperty, &color.encoding);
+	std::string range =
+		chooseEntry(plane, "COLOR_RANGE", colorRangeEntry(encoding.range),
+			    encoding.range != fixed.range, "a fixed limited-range conversion",
+			    &color.rangeProperty, &color.range);
+	if (!range.empty())
+		missing += (missing.empty() ? "" : "; ") + range;
 	if (!missing.empty() && !acceptPlaneEncoding)
 		return Error{EINVAL,
 			     where + " would show " + std::string(format.name) +
