@@ -9,6 +9,7 @@
 
 #include <GLES3/gl3.h>
 
+#include "base/leak_check.h"
 #include "egl/mesa_driver_override.h"
 
 namespace primecam {
@@ -143,6 +144,9 @@ Result<void> EglDisplay::initialize()
 	EGLint major = 0, minor = 0;
 	if (!eglInitialize(display_, &major, &minor))
 		return eglFailure("eglInitialize");
+	/* Sanitized builds only: Mesa's driver stays loaded for the leak
+	 * check (base/leak_check.h). */
+	keepLibrariesLoaded();
 
 	/* Extensions are asked once, here; everything later reads caps_. */
 	const char *exts = eglQueryString(display_, EGL_EXTENSIONS);

@@ -2,22 +2,17 @@
 #include <string>
 #include <vector>
 
+#include "base/leak_check.h"
 #include "modules/library_environment.h"
 #include "src/command_line.h"
 #include "src/doctor.h"
 #include "src/list_command.h"
 #include "src/run_command.h"
 
-int main(int argc, char **argv)
-{
-	primecam::CommandLine line;
-	int status =
-		primecam::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc), line);
-	if (status != 0)
-		return status;
-	/* Before any module loads: the libraries read it at load time. */
-	primecam::setLibraryLogsVerbose(line.verbose);
+namespace {
 
+int runCommandLine(const primecam::CommandLine &line)
+{
 	switch (line.command) {
 	case primecam::CommandLine::Command::Run:
 		return primecam::runCommand(line.run);
@@ -29,4 +24,22 @@ int main(int argc, char **argv)
 		break;
 	}
 	return 0;
+}
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+	primecam::CommandLine line;
+	int status =
+		primecam::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc), line);
+	if (status != 0)
+		return status;
+	/* Before any module loads: the libraries read it at load time. */
+	primecam::setLibraryLogsVerbose(line.verbose);
+
+	status = runCommandLine(line);
+	/* Everything the command made is gone, and Mesa is still loaded. */
+	primecam::checkLeaksNow();
+	return status;
 }

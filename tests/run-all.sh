@@ -196,13 +196,12 @@ elif [ ! -x "$asan_device_tests" ] || [ "$asan_build_status" -ne 0 ]; then
 	vm_asan_status=1
 else
 	stage "device tests under ASan + UBSan inside the VM"
-	# Memory errors and undefined behaviour fail the run here; leaks are
-	# checked by the host part only. In the VM, Mesa's exit-time leaks
-	# (tests/sanitizer/lsan.supp) can only be told from primecam's with
-	# whole allocation stacks (fast_unwind_on_malloc=0), and with those
-	# llvmpipe's LLVM compiles under TCG outlast a test's time limit.
+	# Memory errors, undefined behaviour and leaks fail the run here, as on
+	# the host: the device tests and the program check for leaks at the end
+	# of main(), while Mesa is still loaded (base/leak_check.h says why).
 	tests/vm/run-vm.sh --out "$results/vm-asan" -- \
-		env UBSAN_OPTIONS="$UBSAN_OPTIONS" ASAN_OPTIONS=detect_leaks=0 \
+		env UBSAN_OPTIONS="$UBSAN_OPTIONS" ASAN_OPTIONS="$ASAN_OPTIONS" \
+		LSAN_OPTIONS="$LSAN_OPTIONS" \
 		"$asan_device_tests" --gtest_output="xml:$vm_asan_xml" || vm_asan_status=$?
 fi
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "base/leak_check.h"
 #include "device_test.h"
 
 namespace primecam::test {
@@ -96,5 +97,7 @@ int main(int argc, char **argv)
 			unit.skipped_test_count());
 		return 1;
 	}
+	/* Every test's objects are gone; the libraries they loaded are not. */
+	primecam::checkLeaksNow();
 	return ret;
 }
