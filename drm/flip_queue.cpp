@@ -69,6 +69,16 @@ int FlipQueue::retry()
 	return commit(std::move(pending_));
 }
 
+void FlipQueue::queuedFailed()
+{
+	for (FrameRef *frame : {&queued_, &pending_}) {
+		if (*frame && stats_)
+			stats_->drop(DropReason::SinkError);
+		frame->reset();
+	}
+	retryDue_ = false;
+}
+
 void FlipQueue::dropPending()
 {
 	if (pending_ && stats_)

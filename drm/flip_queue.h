@@ -64,6 +64,12 @@ public:
 	 */
 	int flipped(int64_t timestampNs);
 
+	/* The commit that took the queued frame failed after it was accepted
+	 * (a display shared by several sinks commits later, for them all):
+	 * the queued frame and the one waiting are released, counted as
+	 * DropReason::SinkError. */
+	void queuedFailed();
+
 	/*
 	 * The display is off (or going): releases pending, queued and active,
 	 * in that order. For a queued frame, only once its flip is known to

@@ -90,9 +90,37 @@ Result<void> checkPlaneProperties(const KmsPlane &plane, const std::string &card
 }
 
 /* The plane of the kind the config asks for on crtc, or why there is none. */
+bool taken(const KmsOutput::Sharing *sharing, const KmsPlane &plane)
+{
+	return sharing && std::find(sharing->takenPlanes.begin(), sharing->takenPlanes.end(),
+				    plane.id) != sharing->takenPlanes.end();
+}
+
+/* A display with too few planes of a kind for its sinks: the counts, and
+ * what would work. */
+Error tooFewPlanes(const KmsResources &res, const KmsCrtc &crtc, KmsPlane::Type type,
+		   const KmsOutput::Sharing &sharing, const std::string &cardName)
+{
+	size_t ofType = 0, overlays = 0;
+	for (const KmsPlane &plane : res.planes()) {
+		if (!onCrtc(plane.possibleCrtcs, crtc))
+			continue;
+		ofType += plane.type == type;
+		overlays += plane.type == KmsPlane::Type::Overlay;
+	}
+	return Error{ENOSPC,
+		     cardName + ": " + std::to_string(sharing.sinks) + " kms sinks share CRTC " +
+			     std::to_string(crtc.id) + ", which has " + std::to_string(ofType) +
+			     " " + planeTypeName(type) + " plane" + (ofType == 1 ? "" : "s") +
+			     ", all taken by the other sinks (" + std::to_string(overlays) +
+			     " overlay planes in all, and one primary): " +
+			     "use at most that many sinks of this plane kind, or one gl-kms sink " +
+			     "that composes several sources into one buffer"};
+}
+
 Result<const KmsPlane *> choosePlane(const KmsResources &res, const KmsSinkConfig &config,
 				     const KmsCrtc &crtc, const KmsOutput::FrameFormat &frame,
-				     const std::string &cardName)
+				     const std::string &cardName, const KmsOutput::Sharing *sharing)
 {
 	const uint32_t fourcc = frame.format->drm;
 	std::string crtcName = "CRTC " + std::to_string(crtc.id);
@@ -115,6 +143,9 @@ Result<const KmsPlane *> choosePlane(const KmsResources &res, const KmsSinkConfi
 		if (!onCrtc(plane->possibleCrtcs, crtc))
 			return Error{EINVAL, cardName + ": " + plane->describe() +
 						     " cannot be used on " + crtcName};
+		if (taken(sharing, *plane))
+			return Error{EBUSY, cardName + ": " + plane->describe() +
+						    " is already shown by another kms sink"};
 		if (!plane->supports(fourcc, frame.modifier))
 			return refuse(*plane);
 		return plane;
@@ -124,9 +155,14 @@ Result<const KmsPlane *> choosePlane(const KmsResources &res, const KmsSinkConfi
 					    ? KmsPlane::Type::Primary
 					    : KmsPlane::Type::Overlay;
 	const KmsPlane *candidate = nullptr;
+	bool anyTaken = false;
 	for (const KmsPlane &plane : res.planes()) {
 		if (plane.type != type || !onCrtc(plane.possibleCrtcs, crtc))
 			continue;
+		if (taken(sharing, plane)) {
+			anyTaken = true;
+			continue;
+		}
 		if (plane.supports(fourcc, frame.modifier))
 			return &plane;
 		if (!candidate)
@@ -134,6 +170,8 @@ Result<const KmsPlane *> choosePlane(const KmsResources &res, const KmsSinkConfi
 	}
 	if (candidate)
 		return refuse(*candidate);
+	if (anyTaken)
+		return tooFewPlanes(res, crtc, type, *sharing, cardName);
 	return Error{ENODEV,
 		     cardName + " has no " + planeTypeName(type) + " plane for " + crtcName};
 }
@@ -209,7 +247,8 @@ Result<size_t> KmsOutput::selectMode(std::span<const drmModeModeInfo> modes,
 }
 
 Result<KmsOutput> KmsOutput::select(const KmsResources &res, const KmsSinkConfig &config,
-				    const FrameFormat &frame, const std::string &cardName)
+				    const FrameFormat &frame, const std::string &cardName,
+				    const Sharing *sharing)
 {
 	if (!frame.format || !frame.format->drm)
 		return Error{EINVAL,
@@ -220,13 +259,15 @@ Result<KmsOutput> KmsOutput::select(const KmsResources &res, const KmsSinkConfig
 	KmsOutput out;
 	out.cardName_ = cardName;
 	out.frame_ = frame;
-	Result<void> step = out.chooseConnector(res, config);
+	Result<void> step = out.chooseConnector(res, config, sharing);
 	if (step)
-		step = out.chooseCrtcAndPlane(res, config);
+		step = out.chooseCrtcAndPlane(res, config, sharing);
 	if (step)
-		step = out.chooseMode(config);
+		step = out.chooseMode(config, sharing);
 	if (step)
 		step = out.chooseColor(config);
+	if (step)
+		step = out.chooseZpos(config);
 	if (!step)
 		return std::move(step).error();
 	out.collectStrayState(res);
@@ -244,8 +285,41 @@ Result<void> KmsOutput::chooseColor(const KmsSinkConfig &config)
 	return {};
 }
 
-Result<void> KmsOutput::chooseConnector(const KmsResources &res, const KmsSinkConfig &config)
+Result<void> KmsOutput::chooseZpos(const KmsSinkConfig &config)
 {
+	if (!config.zpos)
+		return {};
+	const KmsProperty *zpos = plane_.properties.find("zpos");
+	if (!zpos)
+		return Error{ENOTSUP, cardName_ + ": " + plane_.describe() +
+					      " has no zpos property: its order among the planes "
+					      "is fixed by the driver; leave zpos out"};
+	zposProperty_ = zpos->id;
+	zpos_ = *config.zpos;
+	return {};
+}
+
+Result<void> KmsOutput::chooseConnector(const KmsResources &res, const KmsSinkConfig &config,
+					const Sharing *sharing)
+{
+	if (sharing) {
+		/* The display's other sinks chose it: this one must agree. */
+		for (const KmsConnector &c : res.connectors()) {
+			if (c.id != sharing->connectorId)
+				continue;
+			if (!config.connector.empty() && config.connector != c.name &&
+			    config.connector != std::to_string(c.id))
+				return Error{EINVAL,
+					     cardName_ + ": connector '" + config.connector +
+						     "': the other kms sinks on this card "
+						     "show on connector " +
+						     c.name + ", and one card's sinks share one"};
+			connector_ = c;
+			return {};
+		}
+		return Error{ENODEV, cardName_ + ": the shared connector " +
+					     std::to_string(sharing->connectorId) + " is gone"};
+	}
 	const KmsConnector *connector = nullptr;
 	std::string names;
 	for (const KmsConnector &c : res.connectors()) {
@@ -281,7 +355,8 @@ uint32_t KmsOutput::connectorCrtcId() const
 	return static_cast<uint32_t>(connector_.properties.value("CRTC_ID"));
 }
 
-Result<void> KmsOutput::chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config)
+Result<void> KmsOutput::chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config,
+					   const Sharing *sharing)
 {
 	const std::string &cardName = cardName_;
 	/* The CRTC the connector is on now first (switching CRTCs would need
@@ -290,7 +365,8 @@ Result<void> KmsOutput::chooseCrtcAndPlane(const KmsResources &res, const KmsSin
 	for (bool current : {true, false})
 		for (const KmsCrtc &crtc : res.crtcs())
 			if (onCrtc(connector_.possibleCrtcs, crtc) &&
-			    (crtc.id == connectorCrtcId()) == current)
+			    (crtc.id == connectorCrtcId()) == current &&
+			    (!sharing || crtc.id == sharing->crtcId))
 				crtcs.push_back(&crtc);
 	if (crtcs.empty())
 		return Error{ENODEV, cardName + ": no CRTC can drive connector " + connector_.name};
@@ -299,7 +375,7 @@ Result<void> KmsOutput::chooseCrtcAndPlane(const KmsResources &res, const KmsSin
 	const KmsCrtc *crtc = nullptr;
 	const KmsPlane *plane = nullptr;
 	for (const KmsCrtc *candidate : crtcs) {
-		auto chosen = choosePlane(res, config, *candidate, frame_, cardName);
+		auto chosen = choosePlane(res, config, *candidate, frame_, cardName, sharing);
 		if (chosen) {
 			crtc = candidate;
 			plane = *chosen;
@@ -343,16 +419,28 @@ Result<void> KmsOutput::chooseCrtcAndPlane(const KmsResources &res, const KmsSin
 	return {};
 }
 
-Result<void> KmsOutput::chooseMode(const KmsSinkConfig &config)
+Result<void> KmsOutput::chooseMode(const KmsSinkConfig &config, const Sharing *sharing)
 {
-	const bool fullscreenPrimary = plane_.type == KmsPlane::Type::Primary &&
-				       config.placement == KmsSinkConfig::Placement::Fullscreen;
-	auto mode = selectMode(connector_.modes, config.mode, fullscreenPrimary, frame_.width,
-			       frame_.height);
-	if (!mode)
-		return Error{mode.error().code, cardName_ + ": connector " + connector_.name +
-							": " + mode.error().message};
-	mode_ = connector_.modes[*mode];
+	if (sharing) {
+		mode_ = sharing->mode;
+		if (config.mode &&
+		    (config.mode->width != mode_.hdisplay || config.mode->height != mode_.vdisplay))
+			return Error{EINVAL,
+				     cardName_ + ": mode " + config.mode->text +
+					     ": the other kms sinks on this card show mode " +
+					     modeName(mode_) + ", and one CRTC scans out one mode"};
+	} else {
+		const bool fullscreenPrimary =
+			plane_.type == KmsPlane::Type::Primary &&
+			config.placement == KmsSinkConfig::Placement::Fullscreen;
+		auto mode = selectMode(connector_.modes, config.mode, fullscreenPrimary,
+				       frame_.width, frame_.height);
+		if (!mode)
+			return Error{mode.error().code, cardName_ + ": connector " +
+								connector_.name + ": " +
+								mode.error().message};
+		mode_ = connector_.modes[*mode];
+	}
 
 	auto rect =
 		placeOnScreen(config, mode_.hdisplay, mode_.vdisplay, frame_.width, frame_.height);
@@ -418,6 +506,17 @@ int KmsOutput::addPlane(AtomicRequest &req, const KmsPlane &plane, uint32_t fb,
 int KmsOutput::addModeset(AtomicRequest &req, uint32_t modeBlob, uint32_t fb,
 			  uint32_t backgroundFb) const
 {
+	const uint32_t own[] = {plane_.id};
+	int ret = addCrtc(req, modeBlob, own);
+	if (ret == 0)
+		ret = addBackground(req, backgroundFb);
+	if (ret == 0)
+		ret = addPlaneState(req, fb);
+	return ret;
+}
+
+int KmsOutput::addCrtc(AtomicRequest &req, uint32_t modeBlob, std::span<const uint32_t> keep) const
+{
 	int ret = 0;
 	auto add = [&](uint32_t object, uint32_t prop, uint64_t value) {
 		if (ret == 0)
@@ -431,6 +530,8 @@ int KmsOutput::addModeset(AtomicRequest &req, uint32_t modeBlob, uint32_t fb,
 	for (const KmsConnector &c : strayConnectors_)
 		add(c.id, c.properties.id("CRTC_ID"), 0);
 	for (const KmsPlane &p : strayPlanes_) {
+		if (std::find(keep.begin(), keep.end(), p.id) != keep.end())
+			continue;
 		add(p.id, p.properties.id("FB_ID"), 0);
 		add(p.id, p.properties.id("CRTC_ID"), 0);
 	}
@@ -442,24 +543,38 @@ int KmsOutput::addModeset(AtomicRequest &req, uint32_t modeBlob, uint32_t fb,
 	for (const char *name : {"DEGAMMA_LUT", "CTM", "GAMMA_LUT"})
 		if (const KmsProperty *lut = crtc_.properties.find(name))
 			add(crtc_.id, lut->id, 0);
-	if (ret < 0)
-		return ret;
+	return ret;
+}
 
-	if (background_) {
-		ScreenRect screen{0, 0, mode_.hdisplay, mode_.vdisplay};
-		ret = addPlane(req, *background_, backgroundFb, screen, mode_.hdisplay,
-			       mode_.vdisplay);
-		if (ret < 0)
-			return ret;
-	}
-	ret = addPlane(req, plane_, fb, rect_, frame_.width, frame_.height);
+int KmsOutput::addBackground(AtomicRequest &req, uint32_t backgroundFb) const
+{
+	if (!background_)
+		return 0;
+	ScreenRect screen{0, 0, mode_.hdisplay, mode_.vdisplay};
+	return addPlane(req, *background_, backgroundFb, screen, mode_.hdisplay, mode_.vdisplay);
+}
+
+int KmsOutput::addPlaneState(AtomicRequest &req, uint32_t fb) const
+{
+	int ret = addPlane(req, plane_, fb, rect_, frame_.width, frame_.height);
+	/* Set with the plane's first frame, they hold for every flip after
+	 * it. */
+	if (ret == 0 && zposProperty_)
+		ret = req.add(plane_.id, zposProperty_, zpos_);
 	if (ret < 0 || !planeColor_)
 		return ret;
-	/* Set with the modeset, they hold for every flip after it. */
 	if (planeColor_->encodingProperty)
 		ret = req.add(plane_.id, planeColor_->encodingProperty, planeColor_->encoding);
 	if (ret == 0 && planeColor_->rangeProperty)
 		ret = req.add(plane_.id, planeColor_->rangeProperty, planeColor_->range);
+	return ret;
+}
+
+int KmsOutput::addPlaneOff(AtomicRequest &req) const
+{
+	int ret = req.add(plane_.id, plane_.properties.id("FB_ID"), 0);
+	if (ret == 0)
+		ret = req.add(plane_.id, plane_.properties.id("CRTC_ID"), 0);
 	return ret;
 }
 

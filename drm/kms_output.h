@@ -42,15 +42,31 @@ public:
 	};
 
 	/*
+	 * What the other sinks on the same display (drm/kms_display.h) already
+	 * chose: one CRTC scans out one mode to one connector, so a later sink
+	 * takes theirs, and a plane none of them shows.
+	 */
+	struct Sharing {
+		uint32_t connectorId = 0;
+		uint32_t crtcId = 0;
+		drmModeModeInfo mode = {};
+		std::vector<uint32_t> takenPlanes;
+		/* How many kms sinks the display has in all, for messages. */
+		size_t sinks = 1;
+	};
+
+	/*
 	 * Connector (config.connector by name or id, else the first connected
 	 * one), a CRTC it can use (the one it is on now first), a plane of the
 	 * kind asked for on that CRTC whose format list has the frame's format
 	 * and modifier, a mode (config.mode, else for a full-screen primary
 	 * plane the mode of the frame's size, else the preferred mode) and the
-	 * placement. cardName prefixes the messages.
+	 * placement. With sharing: its connector, CRTC and mode, and a plane
+	 * not taken. cardName prefixes the messages.
 	 */
 	static Result<KmsOutput> select(const KmsResources &resources, const KmsSinkConfig &config,
-					const FrameFormat &frame, const std::string &cardName);
+					const FrameFormat &frame, const std::string &cardName,
+					const Sharing *sharing = nullptr);
 
 	/*
 	 * The mode wanted names, else for a full-screen primary plane the one
@@ -88,6 +104,18 @@ public:
 	 */
 	int addModeset(AtomicRequest &request, uint32_t modeBlob, uint32_t fb,
 		       uint32_t backgroundFb) const;
+	/* The parts of addModeset(), for a display shared by several sinks:
+	 * the connector, CRTC and mode, switching off what earlier clients
+	 * left except the planes in keep (the display's sinks' own)... */
+	int addCrtc(AtomicRequest &request, uint32_t modeBlob,
+		    std::span<const uint32_t> keep) const;
+	/* ...the black primary under overlays (nothing without one)... */
+	int addBackground(AtomicRequest &request, uint32_t backgroundFb) const;
+	/* ...and the frame plane's whole state: where, the framebuffer, and
+	 * its colour encoding and zpos. Needs no modeset on an active CRTC. */
+	int addPlaneState(AtomicRequest &request, uint32_t fb) const;
+	/* The frame plane off, the rest of the display as it is. */
+	int addPlaneOff(AtomicRequest &request) const;
 	/* The per-frame change: the frame plane's FB_ID, nothing else. */
 	int addFlip(AtomicRequest &request, uint32_t fb) const;
 	/* Planes off, connector off the CRTC, CRTC inactive (ALLOW_MODESET). */
@@ -103,12 +131,16 @@ private:
 	/* select(), step by step; each fills its part of the output or says
 	 * why it cannot. The connector: config.connector, else the first
 	 * connected one. */
-	Result<void> chooseConnector(const KmsResources &res, const KmsSinkConfig &config);
+	Result<void> chooseConnector(const KmsResources &res, const KmsSinkConfig &config,
+				     const Sharing *sharing);
 	/* A CRTC the connector can use and a plane on it that takes the
 	 * frames, and the primary plane under an overlay. */
-	Result<void> chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config);
+	Result<void> chooseCrtcAndPlane(const KmsResources &res, const KmsSinkConfig &config,
+					const Sharing *sharing);
 	/* The mode and where on it the frames go. */
-	Result<void> chooseMode(const KmsSinkConfig &config);
+	Result<void> chooseMode(const KmsSinkConfig &config, const Sharing *sharing);
+	/* config.zpos: the plane must have the property. */
+	Result<void> chooseZpos(const KmsSinkConfig &config);
 	/* YUV frames: how the plane must convert them, or why it cannot. */
 	Result<void> chooseColor(const KmsSinkConfig &config);
 	/* What earlier clients left on this CRTC, for the modeset to switch
@@ -130,6 +162,9 @@ private:
 	FrameFormat frame_;
 	/* YUV frames: the frame plane's COLOR_ENCODING and COLOR_RANGE. */
 	std::optional<PlaneColor> planeColor_;
+	/* config.zpos: the plane's zpos property and the value. */
+	uint32_t zposProperty_ = 0;
+	uint64_t zpos_ = 0;
 
 	/* Left on by earlier clients, switched off by the modeset. */
 	std::vector<KmsPlane> strayPlanes_;

@@ -1,29 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-#include <array>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "base/dma_buf.h"
-#include "base/fd_watch.h"
 #include "base/image.h"
 #include "base/result.h"
-#include "drm/atomic_request.h"
 #include "drm/card.h"
-#include "drm/dumb_buffer.h"
 #include "drm/flip_queue.h"
 #include "drm/framebuffer.h"
-#include "drm/gem_handle_table.h"
+#include "drm/kms_display.h"
 #include "drm/kms_output.h"
-#include "drm/kms_resources.h"
 #include "drm/kms_sink_config.h"
-#include "drm/property_blob.h"
-#include "drm/writeback.h"
 #include "pipeline/buffer_key.h"
 #include "pipeline/sink.h"
 
@@ -32,25 +23,30 @@ namespace primecam {
 /*
  * Frames on a KMS plane, without a copy: every buffer of the source is
  * imported once at configure time (PRIME + ADDFB2, cached by buffer
- * identity), the whole display state is checked with a TEST_ONLY commit,
- * the first frame's commit does the modeset, and every later frame is one
- * non-blocking atomic commit that changes only the plane's FB_ID, completed
- * by a page-flip event on the event loop. A buffer goes back to the source
- * only after the flip that took it off the screen.
+ * identity), the whole display state is checked with TEST_ONLY commits, and
+ * each frame is staged on the card's KmsDisplay, which commits it (with the
+ * frames of the other sinks on that display) in one non-blocking atomic
+ * commit per vblank: the first does the modeset, the later ones change only
+ * FB_IDs. A buffer goes back to the source only after the flip that took it
+ * off the screen.
  */
-class KmsSink : public Sink
+class KmsSink : public Sink, private KmsDisplay::Client
 {
 public:
-	explicit KmsSink(KmsSinkConfig config);
+	/* display: shared with the other kms sinks on the card (the pipeline
+	 * builder makes one per card); none: the sink makes its own. */
+	explicit KmsSink(KmsSinkConfig config, std::shared_ptr<KmsDisplay> display = nullptr);
 	~KmsSink() override;
 	KmsSink(const KmsSink &) = delete;
 	KmsSink &operator=(const KmsSink &) = delete;
 
 	/* "kms vkms/Virtual-1 plane 31 (primary)" once configured. */
 	std::string describe() const override;
-	/* Opens the card (config.card) as DRM master, picks connector, CRTC,
-	 * plane and mode, imports every buffer and TEST_ONLY-commits the
-	 * whole state. Tears down an earlier configuration first. */
+	/* Opens the card (config.card) as DRM master, unless another sink on
+	 * the display did; picks connector, CRTC, plane and mode (those of the
+	 * display's other sinks, and a plane none of them shows), imports
+	 * every buffer and TEST_ONLY-commits the whole composition. Tears down
+	 * an earlier configuration first. */
 	Result<void> configure(std::span<const FrameBuffer> buffers) override;
 	Result<void> start(EventLoop &loop, SinkStats &stats) override;
 	/* 0; a failed commit is counted (SinkError) and the frame released,
@@ -58,8 +54,9 @@ public:
 	 * took DRM master: EACCES/EPERM; the card vanished: ENODEV). */
 	int consume(FrameRef frame) override;
 	/* Waits (at most 1 s, dispatching the card's events itself) for a flip
-	 * in flight, switches the output off with a blocking commit (so no
-	 * buffer is scanned out any more), then releases every frame. */
+	 * in flight, switches its plane off with a blocking commit (the whole
+	 * output when it is the display's last sink), so no buffer of its
+	 * source is scanned out any more, then releases every frame. */
 	void stop() override;
 
 	/*
@@ -73,62 +70,42 @@ public:
 	const FrameRef &activeFrame() const { return flips_.active(); }
 
 	/* Configured state, for tests, the doctor and `primecam list`. */
-	const Card &card() const { return card_; }
+	const Card &card() const { return display_->card(); }
 	const std::optional<KmsOutput> &output() const { return output_; }
+	const KmsDisplay &display() const { return *display_; }
 	/* Framebuffers made for the source's buffers (not the background). */
 	size_t framebufferCount() const { return framebuffers_.size(); }
-	/* GEM handles the card file holds for the imported dma-bufs. */
-	size_t gemHandleCount() const { return handles_ ? handles_->size() : 0; }
+	/* GEM handles the card file holds for the imported dma-bufs (of every
+	 * sink on the display). */
+	size_t gemHandleCount() const
+	{
+		return display_->isOpen() ? display_->handles().size() : 0;
+	}
 	/* The last streaming error (a failed commit, a lost flip), if any. */
 	const std::optional<Error> &lastError() const override { return lastError_; }
 
 private:
-	/* A buffer's identity: the dma-bufs and offsets of its planes. */
+	/* KmsDisplay::Client */
+	const KmsOutput &kmsOutput() const override { return *output_; }
+	void flipped(int64_t timestampNs) override;
+	void commitFailed(int err, const std::string &what) override;
 
 	Result<void> configureCard(std::span<const FrameBuffer> buffers);
 	void teardown();
 	int commitFrame(const FrameRef &frame);
-	void onCardEvent(uint32_t events);
-	void onFlip(unsigned int sec, unsigned int usec);
-	static void pageFlipHandler(int fd, unsigned int sequence, unsigned int sec,
-				    unsigned int usec, unsigned int crtcId, void *data);
-	void retryAtNextVblank();
-	static void vblankHandler(int fd, unsigned int sequence, unsigned int sec,
-				  unsigned int usec, void *data);
-	/* Dispatches the card's events until no flip is in flight, at most
-	 * timeout; false on timeout. */
-	bool waitIdle(std::chrono::milliseconds timeout);
 	int noteError(int ret, const std::string &what);
 
 	KmsSinkConfig config_;
-
-	/* Declared in teardown order, reversed: everything below the card
-	 * uses its fd, the framebuffers use the handle table. */
-	Card card_;
+	/* Outlives the framebuffers, which use its card and GEM handles. */
+	std::shared_ptr<KmsDisplay> display_;
 	bool configured_ = false;
-	bool modifiers_ = false;
-	bool monotonic_ = true;
-	std::optional<KmsResources> resources_;
 	std::optional<KmsOutput> output_;
-	std::unique_ptr<GemHandleTable> handles_;
-	PropertyBlob modeBlob_;
-	DumbBuffer background_;
-	Framebuffer backgroundFb_;
 	std::map<BufferKey, Framebuffer> framebuffers_;
 	std::map<BufferKey, std::string> exporters_;
-	std::optional<Writeback> writeback_;
-	AtomicRequest request_;
 
 	FlipQueue flips_;
-	/* The card's page-flip events, while started; after card_, so the
-	 * watch ends before the card closes. */
-	FdWatch cardWatch_;
 	bool started_ = false;
-	bool modesetDone_ = false;
-	int64_t lastCommitNs_ = 0; /* CLOCK_MONOTONIC */
 	int fatal_ = 0;
-	/* Vblanks waited in a row for a CRTC that answered EBUSY. */
-	unsigned busyVblanks_ = 0;
 	std::optional<Error> lastError_;
 };
 

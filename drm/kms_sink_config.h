@@ -42,6 +42,9 @@ struct KmsSinkConfig {
 	/* YUV frames: the matrix and range the plane is told to convert with
 	 * (COLOR_ENCODING, COLOR_RANGE), over what the frames carry. */
 	YuvEncodingChoice encoding;
+	/* The plane's place in the stack (its zpos property), if the config
+	 * says; else the driver's order. */
+	std::optional<uint64_t> zpos;
 	/* Show YUV frames on a plane that cannot be told their encoding,
 	 * with the plane's own conversion (drm/plane_color.h). */
 	bool acceptPlaneEncoding = false;

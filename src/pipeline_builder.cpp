@@ -2,6 +2,8 @@
 #include "src/pipeline_builder.h"
 
 #include <cerrno>
+#include <map>
+#include <memory>
 
 #include "alloc/pool_allocator.h"
 #include "drm/card.h"
@@ -216,10 +218,17 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 		parts.stages.push_back(std::move(*stage));
 	}
 
+	/* The kms sinks on one card share its display: one DRM master, one
+	 * CRTC, one commit per vblank for all their planes. */
+	std::map<std::string, std::shared_ptr<KmsDisplay>> displays;
 	for (const SinkConfig &sinkConfig : config.sinks) {
 		switch (sinkConfig.type) {
 		case SinkConfig::Type::Kms: {
-			auto kms = std::make_unique<KmsSink>(sinkConfig.kms);
+			std::shared_ptr<KmsDisplay> &display = displays[sinkConfig.kms.card];
+			if (!display)
+				display = std::make_shared<KmsDisplay>(sinkConfig.kms.card);
+			display->attach();
+			auto kms = std::make_unique<KmsSink>(sinkConfig.kms, display);
 			if (!parts.firstKms)
 				parts.firstKms = kms.get();
 			parts.sinks.push_back(std::move(kms));

@@ -145,9 +145,14 @@ cwd=$(pwd -P)
 } >"$vm/cmd"
 
 # Module parameters of the built-in drivers (there are no modules):
-# two vivid instances, the first single-planar, the second multi-planar;
-# vkms with an overlay plane and its writeback connector.
-params="vivid.n_devs=2 vivid.multiplanar=1,2 vkms.enable_overlay=1 vkms.enable_writeback=1"
+# ten vivid instances: the first single-planar, the second multi-planar,
+# both with every node type; eight more with a single-planar capture node
+# only (node_types bit 0), the cameras of the several-camera tests (nine
+# single-planar cameras in all: one more than vkms has overlay planes);
+# vkms with its overlay planes and its writeback connector.
+params="vivid.n_devs=10 vivid.multiplanar=1,2"
+params="$params vivid.node_types=0xe1d3d,0xe1d3d,0x1,0x1,0x1,0x1,0x1,0x1,0x1,0x1"
+params="$params vkms.enable_overlay=1 vkms.enable_writeback=1"
 # Time keeping. Without ACPI the guest has no HPET or PM timer, so the TSC is
 # its only good clock source; it is the host's TSC (TCG reads the host
 # counter), but the kernel would not trust it:
