@@ -39,16 +39,17 @@ Result<ScreenRect> placeInMosaic(const KmsSinkConfig &config, uint32_t screenWid
 	const uint32_t cellWidth = screenWidth / cols;
 	const uint32_t cellHeight = screenHeight / rows;
 	if (frameWidth > cellWidth || frameHeight > cellHeight)
-		return Error{EINVAL,
-			     "a " + sizeText(frameWidth, frameHeight) +
-				     " frame does not fit its mosaic cell: " + std::to_string(cells) +
-				     " cells on the " + sizeText(screenWidth, screenHeight) +
-				     " screen are a " + std::to_string(cols) + "x" +
-				     std::to_string(rows) + " grid of " +
-				     sizeText(cellWidth, cellHeight) + " cells; frames of at most " +
-				     sizeText(cellWidth, cellHeight) + " fit, or a mode of at least " +
-				     sizeText(int64_t{cols} * frameWidth, int64_t{rows} * frameHeight) +
-				     " (the plane does not scale)"};
+		return Error{
+			EINVAL,
+			"a " + sizeText(frameWidth, frameHeight) +
+				" frame does not fit its mosaic cell: " + std::to_string(cells) +
+				" cells on the " + sizeText(screenWidth, screenHeight) +
+				" screen are a " + std::to_string(cols) + "x" +
+				std::to_string(rows) + " grid of " +
+				sizeText(cellWidth, cellHeight) + " cells; frames of at most " +
+				sizeText(cellWidth, cellHeight) + " fit, or a mode of at least " +
+				sizeText(int64_t{cols} * frameWidth, int64_t{rows} * frameHeight) +
+				" (the plane does not scale)"};
 	const uint32_t col = config.cell % cols;
 	const uint32_t row = config.cell / cols;
 	return ScreenRect{static_cast<int32_t>(col * cellWidth + (cellWidth - frameWidth) / 2),
@@ -74,11 +75,12 @@ Result<ScreenRect> placeInPip(const KmsSinkConfig &config, uint32_t screenWidth,
 	const std::string frame = sizeText(frameWidth, frameHeight);
 	if (config.cell == 0) {
 		if (frameWidth != screenWidth || frameHeight != screenHeight)
-			return Error{EINVAL, "the main picture of a pip layout covers the whole " +
-						     screen + " screen, and its frame is " + frame +
-						     ": the plane does not scale; give the camera " +
-						     screen + " frames or the sink mode = \"" + frame +
-						     "\""};
+			return Error{EINVAL,
+				     "the main picture of a pip layout covers the whole " + screen +
+					     " screen, and its frame is " + frame +
+					     ": the plane does not scale; give the camera " +
+					     screen + " frames or the sink mode = \"" + frame +
+					     "\""};
 		return ScreenRect{0, 0, screenWidth, screenHeight};
 	}
 	const int64_t slot = int64_t{frameWidth} + kPipMargin;
@@ -95,8 +97,8 @@ Result<ScreenRect> placeInPip(const KmsSinkConfig &config, uint32_t screenWidth,
 					     "-pixel margins need a screen of at least " +
 					     sizeText(kPipMargin + slot * config.cell,
 						      frameHeight + 2 * int64_t{kPipMargin}) +
-					     "; on the " + screen + " screen " + std::to_string(fit) +
-					     " fit"};
+					     "; on the " + screen + " screen " +
+					     std::to_string(fit) + " fit"};
 	}
 	return ScreenRect{static_cast<int32_t>(x), static_cast<int32_t>(y), frameWidth,
 			  frameHeight};

@@ -133,8 +133,8 @@ bool SchemaReader::readSources(const toml::key &key, const toml::node &node,
 	return true;
 }
 
-bool SchemaReader::readSource(const toml::table &tableRef, const std::string &path,
-			      bool inArray, SourceConfig &source)
+bool SchemaReader::readSource(const toml::table &tableRef, const std::string &path, bool inArray,
+			      SourceConfig &source)
 {
 	const toml::table *table = &tableRef;
 

@@ -55,13 +55,13 @@ public:
 private:
 	/* Where a source's table is, for the messages about it. */
 	struct SourceTable {
-		std::string path; /* "source", or "source[i]" for [[source]] */
+		std::string path;		    /* "source", or "source[i]" for [[source]] */
 		const toml::table *table = nullptr; /* in the root being read */
 	};
 	/* A [[stage]]'s or [[sink]]'s `source`, resolved to an index once
 	 * every source is read (a source may come after its sinks). */
 	struct SourceRef {
-		std::string path; /* "sink[2]" */
+		std::string path;		    /* "sink[2]" */
 		const toml::table *table = nullptr; /* in the root being read */
 		std::optional<std::string> name;
 		toml::source_region key; /* the `source` key's, when given */
@@ -79,8 +79,7 @@ private:
 	/* Each stage and sink to its source's index; every source feeds a
 	 * sink. */
 	bool resolveSources(PipelineConfig &config);
-	bool resolve(const SourceRef &ref, const std::vector<SourceConfig> &sources,
-		     size_t &index);
+	bool resolve(const SourceRef &ref, const std::vector<SourceConfig> &sources, size_t &index);
 	/* Two kms sinks cannot scan out on one plane. */
 	bool checkPlanes(const PipelineConfig &config);
 	/* The `source` key of a stage or sink table. */

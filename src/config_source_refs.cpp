@@ -142,8 +142,8 @@ bool SchemaReader::checkPlanes(const PipelineConfig &config)
 			const SourceRef &ref = sinkRefs_[j];
 			const toml::key *key = keyOf(*ref.table, "plane");
 			return fail(key ? key->source() : ref.table->source(), ref.path + ".plane",
-				    *plane + " of card " + quote(later.kms.card) +
-					    " is already " + sinkRefs_[i].path +
+				    *plane + " of card " + quote(later.kms.card) + " is already " +
+					    sinkRefs_[i].path +
 					    "'s; give each sink a plane of its own (plane = "
 					    "\"overlay\" or a plane id from `primecam list`)");
 		}

@@ -17,7 +17,8 @@ PipelineConfig PipelineConfig::forSource(size_t index) const
 
 std::string PipelineConfig::sourcePath(size_t index) const
 {
-	return sources.size() == 1 ? std::string("source") : "source[" + std::to_string(index) + "]";
+	return sources.size() == 1 ? std::string("source")
+				   : "source[" + std::to_string(index) + "]";
 }
 
 std::vector<size_t> PipelineConfig::stagesOf(size_t index) const

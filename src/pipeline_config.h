@@ -115,7 +115,7 @@ struct SinkConfig {
 /* A whole config file, checked: every value is in range, every key known,
  * every source taken by a sink and every stage and sink fed by a source. */
 struct PipelineConfig {
-	std::string file; /* the path it was read from, for messages and stats */
+	std::string file;		   /* the path it was read from, for messages and stats */
 	std::vector<SourceConfig> sources; /* at least one, in config order */
 	std::vector<StageConfig> stages;   /* may be empty */
 	std::vector<SinkConfig> sinks;	   /* at least one per source */

@@ -122,9 +122,9 @@ Result<void> RunSession::setUp()
 	/* All engines exist before any is configured: stopping them at the end
 	 * covers every source whatever failed. */
 	for (SourceParts &source : parts->sources) {
-		auto engine = std::make_unique<Engine>(*loop_, std::move(source.source),
-						       std::move(source.stages),
-						       std::move(source.sinks));
+		auto engine =
+			std::make_unique<Engine>(*loop_, std::move(source.source),
+						 std::move(source.stages), std::move(source.sinks));
 		engine->setOnFinished([this](int) { onEngineFinished(); });
 		pipelines_.push_back({source.name, std::move(engine)});
 	}

@@ -77,8 +77,8 @@ StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats);
  * from the config); "startup_ms" (StartupMs); "error"/"errno" and
  * "interrupted_by" when they apply; "sources", one object per source:
  * name, device, the same counters as the top level for its own pipeline,
- * its adjustments, and "error"/"errno" when it failed. Never throws: text that is not UTF-8 (a driver's card name)
- * is replaced, not refused.
+ * its adjustments, and "error"/"errno" when it failed. Never throws: text that is not UTF-8 (a
+ * driver's card name) is replaced, not refused.
  */
 std::string statsJson(const RunReport &report);
 

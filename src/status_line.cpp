@@ -66,7 +66,8 @@ std::string StatusLine::update(int64_t nowNs)
 			for (const SinkStats &sink : stats.sinks)
 				dropped += sink.droppedTotal();
 			line += (i ? "  | " : "") + sources_[i].name + " " +
-				fixed(fpsOf(i, nowNs), 1) + " fps  dropped " + std::to_string(dropped);
+				fixed(fpsOf(i, nowNs), 1) + " fps  dropped " +
+				std::to_string(dropped);
 		}
 		lastNs_ = nowNs;
 		return line;

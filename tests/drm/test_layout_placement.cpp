@@ -20,9 +20,8 @@ KmsSinkConfig cell(KmsSinkConfig::Placement layout, uint32_t index, uint32_t cel
 	return config;
 }
 
-Result<ScreenRect> mosaic(uint32_t index, uint32_t cells, uint32_t frameWidth,
-			  uint32_t frameHeight, uint32_t screenWidth = 1280,
-			  uint32_t screenHeight = 960)
+Result<ScreenRect> mosaic(uint32_t index, uint32_t cells, uint32_t frameWidth, uint32_t frameHeight,
+			  uint32_t screenWidth = 1280, uint32_t screenHeight = 960)
 {
 	return placeOnScreen(cell(KmsSinkConfig::Placement::Mosaic, index, cells), screenWidth,
 			     screenHeight, frameWidth, frameHeight);
@@ -104,7 +103,8 @@ TEST(LayoutPlacement, PipMainPictureIsTheWholeScreen)
 TEST(LayoutPlacement, PipInsetsRunLeftFromTheBottomRightCorner)
 {
 	/* 320x240 insets, 16 pixels from the edges and from each other. */
-	EXPECT_EQ(placed(pip(1, 320, 240)), (ScreenRect{1280 - 16 - 320, 960 - 16 - 240, 320, 240}));
+	EXPECT_EQ(placed(pip(1, 320, 240)),
+		  (ScreenRect{1280 - 16 - 320, 960 - 16 - 240, 320, 240}));
 	EXPECT_EQ(placed(pip(2, 320, 240)),
 		  (ScreenRect{1280 - 2 * (16 + 320), 960 - 16 - 240, 320, 240}));
 	EXPECT_EQ(placed(pip(3, 320, 240)),

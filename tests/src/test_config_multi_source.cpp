@@ -30,15 +30,14 @@ std::string kmsSink(const std::string &source, const std::string &keys)
 }
 
 const std::string kThree = namedSource("front", "/dev/video0") +
-			   namedSource("back", "/dev/video1") +
-			   namedSource("cabin", "/dev/video2");
+			   namedSource("back", "/dev/video1") + namedSource("cabin", "/dev/video2");
 
 TEST(ConfigMultiSource, SourcesKeepConfigOrderAndSinksTheirSource)
 {
-	Result<PipelineConfig> config = parseConfig(
-		kThree + nullSink("cabin") + nullSink("front") + nullSink("back") +
-			"[[stage]]\ntype = \"invert\"\nsource = \"back\"\n",
-		"x.toml");
+	Result<PipelineConfig> config =
+		parseConfig(kThree + nullSink("cabin") + nullSink("front") + nullSink("back") +
+				    "[[stage]]\ntype = \"invert\"\nsource = \"back\"\n",
+			    "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
 	ASSERT_EQ(config->sources.size(), 3u);
 	EXPECT_EQ(config->sources[0].name, "front");
@@ -60,10 +59,10 @@ TEST(ConfigMultiSource, SourcesKeepConfigOrderAndSinksTheirSource)
 
 TEST(ConfigMultiSource, ForSourceIsThatSourceAlone)
 {
-	Result<PipelineConfig> config = parseConfig(
-		kThree + nullSink("cabin") + nullSink("front") + nullSink("back") +
-			"[[stage]]\ntype = \"invert\"\nsource = \"back\"\n",
-		"x.toml");
+	Result<PipelineConfig> config =
+		parseConfig(kThree + nullSink("cabin") + nullSink("front") + nullSink("back") +
+				    "[[stage]]\ntype = \"invert\"\nsource = \"back\"\n",
+			    "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
 	PipelineConfig back = config->forSource(1);
 	EXPECT_EQ(back.file, "x.toml");
@@ -169,18 +168,19 @@ TEST(ConfigMultiSource, SourceTablesSayWhatTheyTake)
 
 TEST(ConfigMultiSource, TwoSinksCannotClaimOnePlane)
 {
-	EXPECT_EQ(errorOf(namedSource("a") + namedSource("b") + kmsSink("a", "") +
-			  kmsSink("b", "")),
-		  "x.toml:21:1: sink[1].plane: the primary plane of card \"vkms\" is already "
-		  "sink[0]'s; give each sink a plane of its own (plane = \"overlay\" or a plane "
-		  "id from `primecam list`)");
+	EXPECT_EQ(
+		errorOf(namedSource("a") + namedSource("b") + kmsSink("a", "") + kmsSink("b", "")),
+		"x.toml:21:1: sink[1].plane: the primary plane of card \"vkms\" is already "
+		"sink[0]'s; give each sink a plane of its own (plane = \"overlay\" or a plane "
+		"id from `primecam list`)");
 	EXPECT_EQ(errorOf(namedSource("a") + namedSource("b") + kmsSink("a", "plane = 40\n") +
 			  kmsSink("b", "plane = 40\n")),
 		  "x.toml:26:1: sink[1].plane: plane 40 of card \"vkms\" is already sink[0]'s; "
 		  "give each sink a plane of its own (plane = \"overlay\" or a plane id from "
 		  "`primecam list`)");
 	EXPECT_NE(errorOf(namedSource("a") + namedSource("b") +
-			  kmsSink("a", "plane = \"primary\"\n") + kmsSink("b", "plane = \"primary\"\n"))
+			  kmsSink("a", "plane = \"primary\"\n") +
+			  kmsSink("b", "plane = \"primary\"\n"))
 			  .find("the primary plane of card \"vkms\" is already sink[0]'s"),
 		  std::string::npos);
 	/* Planes of their own, or picked at run time, or on other cards. */
