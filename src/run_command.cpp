@@ -41,6 +41,9 @@ private:
 	struct Pipeline {
 		std::string name;
 		std::unique_ptr<Engine> engine;
+		/* Its configure() or start() failed (the engine's error() is
+		 * what stopped it while streaming). */
+		std::optional<Error> setUpError;
 	};
 
 	Result<void> setUp();
@@ -51,6 +54,8 @@ private:
 	void onEngineFinished();
 	/* error, naming the source when the config has several. */
 	Error ofSource(const Pipeline &pipeline, const Error &error) const;
+	/* Notes that pipeline could not be set up: ofSource(error). */
+	Error setUpFailed(Pipeline &pipeline, const Error &error) const;
 	/* The errors that stopped engines, as one (each naming its source). */
 	Result<void> enginesError() const;
 	void printSummary() const;
@@ -77,6 +82,12 @@ Error RunSession::ofSource(const Pipeline &pipeline, const Error &error) const
 	if (pipelines_.size() < 2)
 		return error;
 	return Error{error.code, "source " + pipeline.name + ": " + error.message};
+}
+
+Error RunSession::setUpFailed(Pipeline &pipeline, const Error &error) const
+{
+	pipeline.setUpError = error;
+	return ofSource(pipeline, error);
 }
 
 Result<void> RunSession::setUp()
@@ -126,12 +137,12 @@ Result<void> RunSession::setUp()
 			std::make_unique<Engine>(*loop_, std::move(source.source),
 						 std::move(source.stages), std::move(source.sinks));
 		engine->setOnFinished([this](int) { onEngineFinished(); });
-		pipelines_.push_back({source.name, std::move(engine)});
+		pipelines_.push_back({source.name, std::move(engine), std::nullopt});
 	}
-	for (const Pipeline &pipeline : pipelines_) {
+	for (Pipeline &pipeline : pipelines_) {
 		Result<void> configured = pipeline.engine->configure();
 		if (!configured)
-			return ofSource(pipeline, configured.error());
+			return setUpFailed(pipeline, configured.error());
 	}
 	startup_.configuredNs = monotonicNowNs();
 	for (const Pipeline &pipeline : pipelines_) {
@@ -182,10 +193,10 @@ Result<void> RunSession::stream()
 	if (options_.frames)
 		for (const Pipeline &pipeline : pipelines_)
 			pipeline.engine->setFrameLimit(options_.frames);
-	for (const Pipeline &pipeline : pipelines_) {
+	for (Pipeline &pipeline : pipelines_) {
 		Result<void> ret = pipeline.engine->start();
 		if (!ret)
-			return ofSource(pipeline, ret.error());
+			return setUpFailed(pipeline, ret.error());
 	}
 
 	if (options_.durationS > 0) {
@@ -318,7 +329,8 @@ RunReport RunSession::report(const Result<void> &ret) const
 		source.device = pipeline.engine->source().describe();
 		source.stats = &pipeline.engine->stats();
 		source.adjustments = pipeline.engine->source().adjustments();
-		source.error = pipeline.engine->error();
+		source.error =
+			pipeline.engine->error() ? pipeline.engine->error() : pipeline.setUpError;
 	}
 	if (!report.sources.empty()) {
 		/* The top level: the first source, as before there were several. */
