@@ -57,6 +57,8 @@ double StatusLine::fpsOf(size_t i, int64_t nowNs)
 std::string StatusLine::update(int64_t nowNs)
 {
 	std::string line;
+	if (sources_.empty())
+		return line;
 	if (sources_.size() > 1) {
 		/* One camera each: the rate, and the frames its sinks did not
 		 * show; the details are in the summary at the end. */

@@ -2,10 +2,12 @@
 /* Several cameras in one config: [[source]] tables, names, and the rules
  * that span tables (which source each stage and sink takes, planes claimed
  * twice, the cells of a layout). */
+#include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "src/build_config.h"
 #include "src/config_parser.h"
 #include "tests/src/config_test_text.h"
 
@@ -271,6 +273,29 @@ TEST(ConfigMultiSource, SourceIsNeitherATableNorTables)
 {
 	EXPECT_EQ(errorOf("source = [1]\n[[sink]]\ntype = \"null\"\n"),
 		  "x.toml:1:11: source[0]: expected a table, got 1");
+}
+
+/* Every shipped config has one [source]: still valid, still one source
+ * named "source" that every stage and sink takes. */
+TEST(ConfigMultiSource, EveryShippedConfigIsOneSource)
+{
+	namespace fs = std::filesystem;
+	size_t seen = 0;
+	for (const fs::directory_entry &entry :
+	     fs::directory_iterator(fs::path(PRIMECAM_SOURCE_DIR) / "configs")) {
+		if (entry.path().extension() != ".toml")
+			continue;
+		++seen;
+		Result<PipelineConfig> config = loadConfigFile(entry.path().string());
+		ASSERT_TRUE(config) << config.error().message;
+		ASSERT_EQ(config->sources.size(), 1u) << entry.path();
+		EXPECT_EQ(config->source().name, "source");
+		for (const SinkConfig &sink : config->sinks)
+			EXPECT_EQ(sink.source, 0u);
+		for (const StageConfig &stage : config->stages)
+			EXPECT_EQ(stage.source, 0u);
+	}
+	EXPECT_GE(seen, 14u);
 }
 
 } /* namespace */
