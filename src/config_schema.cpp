@@ -133,13 +133,11 @@ bool SchemaReader::readSources(const toml::key &key, const toml::node &node,
 	return true;
 }
 
-bool SchemaReader::readSource(const toml::table &tableRef, const std::string &path, bool inArray,
+bool SchemaReader::readSource(const toml::table &table, const std::string &path, bool inArray,
 			      SourceConfig &source)
 {
-	const toml::table *table = &tableRef;
-
 	/* The type decides which keys the table takes. */
-	if (!require(*table, path, "type", "type = \"v4l2\" or \"libcamera\""))
+	if (!require(table, path, "type", "type = \"v4l2\" or \"libcamera\""))
 		return false;
 
 	/* Every key is read first, whatever the type, so that the first
@@ -225,14 +223,14 @@ bool SchemaReader::readSource(const toml::table &tableRef, const std::string &pa
 	/* name: every source table takes it; checked for uniqueness once all
 	 * are read. Not in the list of what the type takes. */
 	const KeyRule common[] = {stringRule("name", path, source.name)};
-	if (!readTable(*table, path, inArray ? "a [[source]]" : "[source]", rules, common))
+	if (!readTable(table, path, inArray ? "a [[source]]" : "[source]", rules, common))
 		return false;
 	if (reconnect)
 		c.reconnect = onLoss;
 
 	if (type == SourceConfig::Type::Libcamera)
-		return readLibcameraSource(*table, path, camera, c, source);
-	if (!checkV4l2Source(*table, path, c))
+		return readLibcameraSource(table, path, camera, c, source);
+	if (!checkV4l2Source(table, path, c))
 		return false;
 	source.kind = std::move(c);
 	return true;
