@@ -20,7 +20,11 @@ struct KmsSinkConfig {
 	enum class Placement {
 		Fullscreen,
 		Center,
-		Rect
+		Rect,
+		/* layout = "mosaic": one cell of a grid over the screen */
+		Mosaic,
+		/* layout = "pip": cell 0 full screen, the others insets */
+		Pip
 	};
 
 	/* A path ("/dev/dri/card0") or a driver name ("vkms"). */
@@ -36,15 +40,19 @@ struct KmsSinkConfig {
 	int32_t y = 0;
 	uint32_t width = 0;
 	uint32_t height = 0;
+	/* Mosaic and Pip: this sink's index among the kms sinks on the same
+	 * card with the same layout, in config order, and how many there are
+	 * (filled by the config rules). For Pip, cell 0 is the main picture. */
+	uint32_t cell = 0;
+	uint32_t cells = 1;
+	/* The plane's z-order (its "zpos" property), or the plane's own. */
+	std::optional<uint64_t> zpos;
 	/* The mode asked for, or none: for a full-screen primary plane the
 	 * mode whose size equals the frame's, else the preferred mode. */
 	std::optional<ModeRequest> mode;
 	/* YUV frames: the matrix and range the plane is told to convert with
 	 * (COLOR_ENCODING, COLOR_RANGE), over what the frames carry. */
 	YuvEncodingChoice encoding;
-	/* The plane's place in the stack (its zpos property), if the config
-	 * says; else the driver's order. */
-	std::optional<uint64_t> zpos;
 	/* Show YUV frames on a plane that cannot be told their encoding,
 	 * with the plane's own conversion (drm/plane_color.h). */
 	bool acceptPlaneEncoding = false;

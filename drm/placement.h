@@ -21,10 +21,18 @@ struct ScreenRect {
 	std::string describe() const;
 };
 
+/* Pip insets keep this far from the screen's edges and from each other. */
+constexpr uint32_t kPipMargin = 16;
+
 /*
  * Where a frameWidth x frameHeight frame goes on a screenWidth x
  * screenHeight mode, as the config asks: the whole screen, centred at its
- * own size, or the config's rectangle (width/height 0: the frame's size).
+ * own size, the config's rectangle (width/height 0: the frame's size), or
+ * its cell of a layout (config.cell of config.cells): centred in its cell
+ * of a mosaic grid, or for pip the whole screen (cell 0) or an inset at its
+ * own size along the bottom edge from the right. A layout never scales: a
+ * frame that does not fit its place is refused with the sizes and what
+ * would fit (the planes of many cards, vkms's among them, cannot scale).
  * A centred frame larger than the screen and a rectangle not wholly on the
  * screen are refused (EINVAL, the message gives the numbers): a plane
  * clipped by the screen edge is one the user did not ask for, and many

@@ -169,7 +169,7 @@ void Engine::onFrame(FrameRef frame)
 
 	if (frameLimit_ && stats_.captured >= frameLimit_) {
 		finished_ = true;
-		loop_.exit(0);
+		finish(0);
 	}
 }
 
@@ -267,7 +267,20 @@ void Engine::fail(const Error &error)
 	if (!error_)
 		error_ = error;
 	finished_ = true;
-	loop_.exit(1);
+	finish(1);
+}
+
+void Engine::setOnFinished(std::function<void(int code)> onFinished)
+{
+	onFinished_ = std::move(onFinished);
+}
+
+void Engine::finish(int code)
+{
+	if (onFinished_)
+		onFinished_(code);
+	else
+		loop_.exit(code);
 }
 
 /*

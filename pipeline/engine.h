@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -46,6 +47,19 @@ public:
 	 * Raising the limit after the loop ended lets a later run() go on,
 	 * which is how the benchmark separates warm-up from measurement. */
 	void setFrameLimit(uint64_t frames);
+	/*
+	 * Who hears that this engine is done: the frame limit reached (code 0)
+	 * or a fatal error (code 1; error() says which). Without it the engine
+	 * ends the loop itself (EventLoop::exit(code)), as an engine alone on
+	 * its loop wants; with several engines on one loop, the owner decides
+	 * when the run is over, so that one camera ending does not end the
+	 * others. Called from the loop, inside the engine's own handlers: it
+	 * must not destroy the engine. It may come more than once (an error
+	 * after the frame limit): ask finished() rather than count calls.
+	 */
+	void setOnFinished(std::function<void(int code)> onFinished);
+	/* The frame limit was reached or a fatal error stopped streaming. */
+	bool finished() const { return finished_; }
 
 	PipelineStats &stats() { return stats_; }
 	const Source &source() const { return *source_; }
@@ -64,6 +78,8 @@ private:
 	void awaitDevice(const Error &lost, Source::OnLoss onLoss);
 	void reconnect();
 	void fail(const Error &error);
+	/* Tells the owner, or ends the loop (setOnFinished). */
+	void finish(int code);
 	void deliver(FrameRef frame);
 
 	EventLoop &loop_;
@@ -80,6 +96,7 @@ private:
 	std::vector<std::unique_ptr<Sink>> sinks_;
 	PipelineStats stats_;
 	std::optional<Error> error_;
+	std::function<void(int code)> onFinished_;
 	std::optional<uint64_t> lastSequence_;
 	uint64_t frameLimit_ = 0;
 	bool started_ = false;

@@ -80,7 +80,7 @@ const Option globalOptions[] = {
 };
 
 const Option runOptions[] = {
-	{nullptr, "--frames", "N", "Stop after N captured frames", frames},
+	{nullptr, "--frames", "N", "Stop after N captured frames (from each source)", frames},
 	{nullptr, "--duration", "S", "Stop after S seconds", duration},
 	{nullptr, "--stats", "FILE.json", "Write the run's statistics as JSON (also when it fails)",
 	 [](CommandLine &line, std::string_view value) {

@@ -145,15 +145,21 @@ const toml::key *RuleReader::keyOf(const toml::table &table, std::string_view ke
 }
 
 bool RuleReader::readTable(const toml::table &table, const std::string &path,
-			   std::string_view takes, std::span<const KeyRule> rules)
+			   std::string_view takes, std::span<const KeyRule> rules,
+			   std::span<const KeyRule> unlisted)
 {
 	/* Not a structured binding: clang 14 cannot capture one in a lambda. */
 	for (const auto &entry : inFileOrder(table)) {
 		const toml::key *key = entry.first;
 		const toml::node *value = entry.second;
-		auto rule = std::find_if(rules.begin(), rules.end(),
-					 [&](const KeyRule &r) { return r.name == key->str(); });
-		if (rule != rules.end()) {
+		auto named = [&](const KeyRule &r) { return r.name == key->str(); };
+		const KeyRule *rule = nullptr;
+		if (auto it = std::find_if(rules.begin(), rules.end(), named); it != rules.end())
+			rule = &*it;
+		else if (auto other = std::find_if(unlisted.begin(), unlisted.end(), named);
+			 other != unlisted.end())
+			rule = &*other;
+		if (rule) {
 			if (!rule->read(*key, *value))
 				return false;
 			continue;
@@ -169,6 +175,13 @@ bool RuleReader::readTable(const toml::table &table, const std::string &path,
 			if (d < best) {
 				best = d;
 				closest = rules[i].name;
+			}
+		}
+		for (const KeyRule &r : unlisted) {
+			size_t d = editDistance(key->str(), r.name);
+			if (d < best) {
+				best = d;
+				closest = r.name;
 			}
 		}
 		if (!closest.empty())

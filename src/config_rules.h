@@ -66,9 +66,12 @@ public:
 	Error takeError();
 
 	/* Runs each entry of table through its rule, in file order; a key
-	 * without a rule is an error that lists what `takes` takes. */
+	 * without a rule is an error that lists what `takes` takes. unlisted:
+	 * keys every table of its kind takes whatever its type (a [[sink]]'s
+	 * `source`), read the same way but left out of that list, which
+	 * names what the type takes. */
 	bool readTable(const toml::table &table, const std::string &path, std::string_view takes,
-		       std::span<const KeyRule> rules);
+		       std::span<const KeyRule> rules, std::span<const KeyRule> unlisted = {});
 	bool require(const toml::table &table, const std::string &path, std::string_view key,
 		     std::string_view why);
 	/* key may be there only if allowed (condition says when). */

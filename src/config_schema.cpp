@@ -106,16 +106,38 @@ bool SchemaReader::readFormat(const toml::key &key, const toml::node &value,
 	return true;
 }
 
-bool SchemaReader::readSource(const toml::key &key, const toml::node &node, SourceConfig &source)
+bool SchemaReader::readSources(const toml::key &key, const toml::node &node,
+			       std::vector<SourceConfig> &sources)
 {
-	const std::string path = "source";
-	const toml::table *table = node.as_table();
-	if (!table)
-		return fail(key.source(), path,
+	if (const toml::table *table = node.as_table()) {
+		sourceTables_.push_back({"source", table});
+		return readSource(*table, "source", false, sources.emplace_back());
+	}
+	const toml::array *array = node.as_array();
+	if (!array || array->empty())
+		return fail(key.source(), "source",
 			    "expected a table ([source]), got " + describeValue(node));
+	for (size_t i = 0; i < array->size(); ++i) {
+		const toml::node &element = *array->get(i);
+		std::string path = "source[" + std::to_string(i) + "]";
+		const toml::table *table = element.as_table();
+		if (!table) {
+			const toml::source_region &where =
+				element.source().begin.line ? element.source() : key.source();
+			return fail(where, path, "expected a table, got " + describeValue(element));
+		}
+		sourceTables_.push_back({path, table});
+		if (!readSource(*table, path, true, sources.emplace_back()))
+			return false;
+	}
+	return true;
+}
 
+bool SchemaReader::readSource(const toml::table &table, const std::string &path, bool inArray,
+			      SourceConfig &source)
+{
 	/* The type decides which keys the table takes. */
-	if (!require(*table, path, "type", "type = \"v4l2\" or \"libcamera\""))
+	if (!require(table, path, "type", "type = \"v4l2\" or \"libcamera\""))
 		return false;
 
 	/* Every key is read first, whatever the type, so that the first
@@ -198,14 +220,17 @@ bool SchemaReader::readSource(const toml::key &key, const toml::node &node, Sour
 			 return camera.has_value();
 		 }},
 	};
-	if (!readTable(*table, path, "[source]", rules))
+	/* name: every source table takes it; checked for uniqueness once all
+	 * are read. Not in the list of what the type takes. */
+	const KeyRule common[] = {stringRule("name", path, source.name)};
+	if (!readTable(table, path, inArray ? "a [[source]]" : "[source]", rules, common))
 		return false;
 	if (reconnect)
 		c.reconnect = onLoss;
 
 	if (type == SourceConfig::Type::Libcamera)
-		return readLibcameraSource(*table, path, camera, c, source);
-	if (!checkV4l2Source(*table, path, c))
+		return readLibcameraSource(table, path, camera, c, source);
+	if (!checkV4l2Source(table, path, c))
 		return false;
 	source.kind = std::move(c);
 	return true;
@@ -286,7 +311,8 @@ bool SchemaReader::readLibcameraSource(const toml::table &table, const std::stri
 	return true;
 }
 
-bool SchemaReader::readStage(const toml::table &table, const std::string &path, StageConfig &stage)
+bool SchemaReader::readStage(const toml::table &table, const std::string &path, StageConfig &stage,
+			     std::span<const KeyRule> common)
 {
 	if (!require(table, path, "type",
 		     "\"invert\", \"grayscale\", \"overlay\", \"luma\", \"convert\" or \"m2m\""))
@@ -317,7 +343,7 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 		integerRule("height", path, 1, kMaxDimension, stage.m2m.height),
 		controlsRule(path, stage.m2m.controls),
 	};
-	if (!readTable(table, path, "a [[stage]]", rules))
+	if (!readTable(table, path, "a [[stage]]", rules, common))
 		return false;
 
 	bool overlay = stage.type == StageConfig::Type::Overlay;
@@ -382,21 +408,25 @@ bool SchemaReader::readStages(const toml::key &key, const toml::node &node,
 			return fail(where, path, "expected a table, got " + describeValue(element));
 		}
 		StageConfig &stage = stages.emplace_back();
-		if (!readStage(*table, path, stage))
+		SourceRef &ref = stageRefs_.emplace_back(SourceRef{path, table, {}, {}});
+		const KeyRule common[] = {sourceRefRule(ref)};
+		if (!readStage(*table, path, stage, common))
 			return false;
 	}
 	return true;
 }
 
 /* A dumb-buffer pool defaults to the display's card: buffers allocated by
- * the card that scans them out always import there. */
-bool SchemaReader::defaultPoolCard(const toml::table &root, PipelineConfig &config)
+ * the card that scans them out always import there. Each source's own
+ * sinks decide for it. */
+bool SchemaReader::defaultPoolCard(PipelineConfig &config, size_t index)
 {
-	V4l2SourceConfig *c = std::get_if<V4l2SourceConfig>(&config.source.kind);
+	V4l2SourceConfig *c = std::get_if<V4l2SourceConfig>(&config.sources[index].kind);
 	if (!c || !pooled(*c) || c->pool != PoolKind::Dumb || !c->poolCard.empty())
 		return true;
 	for (const SinkConfig &sink : config.sinks) {
-		if (sink.type == SinkConfig::Type::Kms || sink.type == SinkConfig::Type::GlKms) {
+		if (sink.source == index &&
+		    (sink.type == SinkConfig::Type::Kms || sink.type == SinkConfig::Type::GlKms)) {
 			c->poolCard = sink.kms.card;
 			return true;
 		}
@@ -404,12 +434,14 @@ bool SchemaReader::defaultPoolCard(const toml::table &root, PipelineConfig &conf
 	/* Else a GL sink's card: its own buffers are the ones GL imports for
 	 * real on every driver (see egl/egl_display.h). */
 	for (const SinkConfig &sink : config.sinks) {
-		if (sink.type == SinkConfig::Type::GlHeadless && !sink.gl.card.empty()) {
+		if (sink.source == index && sink.type == SinkConfig::Type::GlHeadless &&
+		    !sink.gl.card.empty()) {
 			c->poolCard = sink.gl.card;
 			return true;
 		}
 	}
-	return fail(root.get("source")->source(), "source.pool_card",
+	const SourceTable &table = sourceTables_[index];
+	return fail(table.table->source(), table.path + ".pool_card",
 		    "required with memory = \"" +
 			    std::string(c->memory == CaptureConfig::Memory::Libv4l2 ? "libv4l2"
 										    : "dmabuf") +
@@ -423,7 +455,7 @@ Result<PipelineConfig> SchemaReader::read(const toml::table &root)
 
 	const KeyRule rules[] = {
 		{"source", [&](const toml::key &k,
-			       const toml::node &v) { return readSource(k, v, config.source); }},
+			       const toml::node &v) { return readSources(k, v, config.sources); }},
 		{"sink", [&](const toml::key &k,
 			     const toml::node &v) { return readSinks(k, v, config.sinks); }},
 		{"stage", [&](const toml::key &k,
@@ -442,8 +474,12 @@ Result<PipelineConfig> SchemaReader::read(const toml::table &root)
 		fail(top, "sink", "no [[sink]] table: a pipeline needs at least one sink");
 		return takeError();
 	}
-	if (!defaultPoolCard(root, config))
+	if (!checkSourceNames(config.sources) || !resolveSources(config) || !checkPlanes(config))
 		return takeError();
+	for (size_t i = 0; i < config.sources.size(); ++i)
+		if (!defaultPoolCard(config, i))
+			return takeError();
+	numberLayoutCells(config);
 	return config;
 }
 

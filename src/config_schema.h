@@ -53,25 +53,64 @@ public:
 	Result<PipelineConfig> read(const toml::table &root);
 
 private:
-	bool readSource(const toml::key &key, const toml::node &node, SourceConfig &source);
+	/* Where a source's table is, for the messages about it. */
+	struct SourceTable {
+		std::string path;		    /* "source", or "source[i]" for [[source]] */
+		const toml::table *table = nullptr; /* in the root being read */
+	};
+	/* A [[stage]]'s or [[sink]]'s `source`, resolved to an index once
+	 * every source is read (a source may come after its sinks). */
+	struct SourceRef {
+		std::string path;		    /* "sink[2]" */
+		const toml::table *table = nullptr; /* in the root being read */
+		std::optional<std::string> name;
+		toml::source_region key; /* the `source` key's, when given */
+	};
+
+	/* [source] (one table) or [[source]] (any number). */
+	bool readSources(const toml::key &key, const toml::node &node,
+			 std::vector<SourceConfig> &sources);
+	/* inArray: one of [[source]] tables, for the messages. */
+	bool readSource(const toml::table &table, const std::string &path, bool inArray,
+			SourceConfig &source);
+	/* Every source has a name (the only one may go without: "source"), and
+	 * no two the same. */
+	bool checkSourceNames(std::vector<SourceConfig> &sources);
+	/* Each stage and sink to its source's index; every source feeds a
+	 * sink. */
+	bool resolveSources(PipelineConfig &config);
+	bool resolve(const SourceRef &ref, const std::vector<SourceConfig> &sources, size_t &index);
+	/* Two kms sinks cannot scan out on one plane. */
+	bool checkPlanes(const PipelineConfig &config);
+	/* The `source` key of a stage or sink table. */
+	KeyRule sourceRefRule(SourceRef &ref);
 	bool checkV4l2Source(const toml::table &table, const std::string &path,
 			     const V4l2SourceConfig &c);
 	bool readLibcameraSource(const toml::table &table, const std::string &path,
 				 const std::optional<std::string> &camera,
 				 const V4l2SourceConfig &read, SourceConfig &source);
-	bool defaultPoolCard(const toml::table &root, PipelineConfig &config);
+	bool defaultPoolCard(PipelineConfig &config, size_t index);
 	bool readStages(const toml::key &key, const toml::node &node,
 			std::vector<StageConfig> &stages);
-	bool readStage(const toml::table &table, const std::string &path, StageConfig &stage);
+	bool readStage(const toml::table &table, const std::string &path, StageConfig &stage,
+		       std::span<const KeyRule> common);
 	bool readSinks(const toml::key &key, const toml::node &node,
 		       std::vector<SinkConfig> &sinks);
-	bool readSink(const toml::table &table, const std::string &path, SinkConfig &sink);
+	/* common: the keys every [[sink]] (or [[stage]]) takes whatever its
+	 * type (`source`), read by readTable without being listed. */
+	bool readSink(const toml::table &table, const std::string &path, SinkConfig &sink,
+		      std::span<const KeyRule> common);
 	/* gl: for a gl-kms [[sink]], which also takes the GL keys and where
 	 * width/height are the rendered size. */
 	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms,
-			 GlSinkConfig *gl = nullptr);
-	bool readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
-	bool readGlWindowSink(const toml::table &table, const std::string &path, GlSinkConfig &gl);
+			 std::span<const KeyRule> common, GlSinkConfig *gl = nullptr);
+	/* The kms sinks of each card with layout = "mosaic" or "pip" get
+	 * their cell and the number of cells, in config order. */
+	static void numberLayoutCells(PipelineConfig &config);
+	bool readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl,
+			std::span<const KeyRule> common);
+	bool readGlWindowSink(const toml::table &table, const std::string &path, GlSinkConfig &gl,
+			      std::span<const KeyRule> common);
 	bool readMode(const toml::key &key, const toml::node &value, const std::string &path,
 		      std::optional<ModeRequest> &mode);
 	/* A pixel format by DRM name or fourcc; hint ends the message for an
@@ -86,6 +125,10 @@ private:
 	/* V4L2 controls by name, in file order: a source's or an m2m stage's. */
 	KeyRule controlsRule(const std::string &path,
 			     std::vector<std::pair<std::string, int64_t>> &controls);
+
+	std::vector<SourceTable> sourceTables_;
+	std::vector<SourceRef> stageRefs_;
+	std::vector<SourceRef> sinkRefs_;
 };
 
 } /* namespace primecam::config */

@@ -17,6 +17,12 @@ constexpr Choice<KmsSinkConfig::Placement> kPlacements[] = {
 	{"center", KmsSinkConfig::Placement::Center},
 	{"rect", KmsSinkConfig::Placement::Rect},
 };
+/* layout: the sink's place computed from its group of sinks on the card
+ * (drm/placement.h), as against placement, which each sink gives alone. */
+constexpr Choice<KmsSinkConfig::Placement> kLayouts[] = {
+	{"mosaic", KmsSinkConfig::Placement::Mosaic},
+	{"pip", KmsSinkConfig::Placement::Pip},
+};
 constexpr Choice<GlSinkConfig::Platform> kPlatforms[] = {
 	{"gbm", GlSinkConfig::Platform::Gbm},
 	{"surfaceless", GlSinkConfig::Platform::Surfaceless},
@@ -55,7 +61,8 @@ bool SchemaReader::readMode(const toml::key &key, const toml::node &value, const
 }
 
 bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path,
-			       KmsSinkConfig &kms, GlSinkConfig *gl)
+			       KmsSinkConfig &kms, std::span<const KeyRule> common,
+			       GlSinkConfig *gl)
 {
 	std::vector<KeyRule> rules = {
 		alreadyRead("type"),
@@ -119,8 +126,20 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 		rules.push_back(matrixRule(path, kms.encoding));
 		rules.push_back(rangeRule(path, kms.encoding));
 		rules.push_back(boolRule("accept_plane_encoding", path, kms.acceptPlaneEncoding));
+		/* Composition of several sinks on one card's planes: a gl-kms
+		 * sink draws one picture on one plane of its own. */
+		rules.push_back(choiceRule("layout", path, kLayouts, kms.placement));
+		rules.push_back({"zpos", [&](const toml::key &k, const toml::node &v) {
+					 /* The plane's own range is the card's to say (at
+					  * configure); here only a negative or absurd
+					  * value is a typo. */
+					 auto n = integer(k, v, path + ".zpos", 0, UINT32_MAX);
+					 if (n)
+						 kms.zpos = static_cast<uint64_t>(*n);
+					 return n.has_value();
+				 }});
 	}
-	if (!readTable(table, path, gl ? "a gl-kms [[sink]]" : "a kms [[sink]]", rules) ||
+	if (!readTable(table, path, gl ? "a gl-kms [[sink]]" : "a kms [[sink]]", rules, common) ||
 	    !require(table, path, "card", "a path such as \"/dev/dri/card0\" or a driver name"))
 		return false;
 
@@ -144,6 +163,11 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 			kms.width = kms.height = 0;
 		return true;
 	}
+	/* One way to say where the picture goes: a layout computes the
+	 * sink's place from its group, placement gives it alone. */
+	if (table.contains("layout") &&
+	    !onlyWith(table, path, "placement", false, "no layout (layout places the sink)"))
+		return false;
 	for (std::string_view key : {"x", "y", "width", "height"}) {
 		if (!onlyWith(table, path, key, rect, "placement = \"rect\""))
 			return false;
@@ -156,7 +180,8 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 	return true;
 }
 
-bool SchemaReader::readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl)
+bool SchemaReader::readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl,
+			      std::span<const KeyRule> common)
 {
 	const KeyRule rules[] = {
 		alreadyRead("type"),
@@ -169,7 +194,7 @@ bool SchemaReader::readGlSink(const toml::table &table, const std::string &path,
 		choiceRule("texture", path, kTextures, gl.texture),
 		importRule(path, gl),
 	};
-	if (!readTable(table, path, "a gl-headless [[sink]]", rules))
+	if (!readTable(table, path, "a gl-headless [[sink]]", rules, common))
 		return false;
 	bool gbm = gl.platform == GlSinkConfig::Platform::Gbm;
 	if (gbm && !require(table, path, "card",
@@ -183,7 +208,7 @@ bool SchemaReader::readGlSink(const toml::table &table, const std::string &path,
 /* gl-window: the window's title, first size and mode, and the YUV encoding.
  * No platform or card: the window system's EGL display is the one used. */
 bool SchemaReader::readGlWindowSink(const toml::table &table, const std::string &path,
-				    GlSinkConfig &gl)
+				    GlSinkConfig &gl, std::span<const KeyRule> common)
 {
 	const KeyRule rules[] = {
 		alreadyRead("type"),
@@ -194,11 +219,12 @@ bool SchemaReader::readGlWindowSink(const toml::table &table, const std::string 
 		matrixRule(path, gl.encoding),
 		rangeRule(path, gl.encoding),
 	};
-	return readTable(table, path, "a gl-window [[sink]]", rules) &&
+	return readTable(table, path, "a gl-window [[sink]]", rules, common) &&
 	       bothOrNeither(table, path, "width", "height");
 }
 
-bool SchemaReader::readSink(const toml::table &table, const std::string &path, SinkConfig &sink)
+bool SchemaReader::readSink(const toml::table &table, const std::string &path, SinkConfig &sink,
+			    std::span<const KeyRule> common)
 {
 	if (!require(table, path, "type",
 		     "\"kms\", \"gl-headless\", \"gl-kms\", \"gl-window\" or \"null\""))
@@ -210,18 +236,18 @@ bool SchemaReader::readSink(const toml::table &table, const std::string &path, S
 
 	switch (sink.type) {
 	case SinkConfig::Type::Kms:
-		return readKmsSink(table, path, sink.kms);
+		return readKmsSink(table, path, sink.kms, common);
 	case SinkConfig::Type::GlHeadless:
-		return readGlSink(table, path, sink.gl);
+		return readGlSink(table, path, sink.gl, common);
 	case SinkConfig::Type::GlKms:
-		return readKmsSink(table, path, sink.kms, &sink.gl);
+		return readKmsSink(table, path, sink.kms, common, &sink.gl);
 	case SinkConfig::Type::GlWindow:
-		return readGlWindowSink(table, path, sink.gl);
+		return readGlWindowSink(table, path, sink.gl, common);
 	case SinkConfig::Type::Null:
 		break;
 	}
 	const KeyRule rules[] = {alreadyRead("type")};
-	return readTable(table, path, "a null [[sink]]", rules);
+	return readTable(table, path, "a null [[sink]]", rules, common);
 }
 
 bool SchemaReader::readSinks(const toml::key &key, const toml::node &node,
@@ -241,7 +267,9 @@ bool SchemaReader::readSinks(const toml::key &key, const toml::node &node,
 			return fail(where, path, "expected a table, got " + describeValue(element));
 		}
 		SinkConfig &sink = sinks.emplace_back();
-		if (!readSink(*table, path, sink))
+		SourceRef &ref = sinkRefs_.emplace_back(SourceRef{path, table, {}, {}});
+		const KeyRule common[] = {sourceRefRule(ref)};
+		if (!readSink(*table, path, sink, common))
 			return false;
 	}
 	return true;

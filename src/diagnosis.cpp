@@ -85,7 +85,7 @@ class Diagnosis
 {
 public:
 	Diagnosis(const PipelineConfig &config, const DoctorFacts &facts)
-		: config_(config), facts_(facts), format_(sourceFormat(config.source))
+		: config_(config), facts_(facts), format_(sourceFormat(config.source()))
 	{}
 
 	DoctorReport run();
@@ -178,8 +178,8 @@ bool Diagnosis::source()
 	note("source: " + source.name + " offers " + formatList(source.formats));
 	bool offered = std::find(source.formats.begin(), source.formats.end(), format_) !=
 		       source.formats.end();
-	const bool v4l2 = config_.source.type() == SourceConfig::Type::V4l2;
-	libv4l2_ = v4l2 && config_.source.v4l2().memory == CaptureConfig::Memory::Libv4l2;
+	const bool v4l2 = config_.source().type() == SourceConfig::Type::V4l2;
+	libv4l2_ = v4l2 && config_.source().v4l2().memory == CaptureConfig::Memory::Libv4l2;
 	/* What libv4lconvert can make from Bayer, MJPEG and YUV a device gives:
 	 * its destination formats. */
 	bool emulated = false;
@@ -194,17 +194,17 @@ bool Diagnosis::source()
 		impossible(line + "; set format to one it offers");
 		return false;
 	}
-	if (v4l2 && config_.source.v4l2().memory == CaptureConfig::Memory::Dmabuf) {
-		if (auto why = poolRefusal(config_.source.v4l2().pool, PoolConsumer::V4l2Capture,
+	if (v4l2 && config_.source().v4l2().memory == CaptureConfig::Memory::Dmabuf) {
+		if (auto why = poolRefusal(config_.source().v4l2().pool, PoolConsumer::V4l2Capture,
 					   source.driver)) {
 			impossible("source: " + *why);
 			return false;
 		}
 	}
 	std::string captures = "source: captures " + std::string(format_->name) + " " +
-			       std::to_string(sourceWidth(config_.source)) + "x" +
-			       std::to_string(sourceHeight(config_.source)) + " into " +
-			       (v4l2 ? v4l2Memory(config_.source.v4l2())
+			       std::to_string(sourceWidth(config_.source())) + "x" +
+			       std::to_string(sourceHeight(config_.source())) + " into " +
+			       (v4l2 ? v4l2Memory(config_.source().v4l2())
 				     : "libcamera's FrameBuffers (dma-bufs from its "
 				       "FrameBufferAllocator, imported as they are)");
 	if (!libv4l2Source(offered, captures))
@@ -315,10 +315,10 @@ void Diagnosis::glSink(size_t index, const std::string &name)
 		}
 	}
 	/* The card's own dumb buffers, captured into directly. */
-	const bool v4l2 = config_.source.type() == SourceConfig::Type::V4l2;
+	const bool v4l2 = config_.source().type() == SourceConfig::Type::V4l2;
 	bool ownBuffers = !converted_ && v4l2 &&
-			  config_.source.v4l2().memory == CaptureConfig::Memory::Dmabuf &&
-			  config_.source.v4l2().pool == PoolKind::Dumb && !sink.glCard.empty() &&
+			  config_.source().v4l2().memory == CaptureConfig::Memory::Dmabuf &&
+			  config_.source().v4l2().pool == PoolKind::Dumb && !sink.glCard.empty() &&
 			  facts_.source.poolCard == sink.glCard;
 	std::string upload = ": uploads every frame from a CPU mapping "
 			     "(SYNC-bracketed, counted as copies): ";
@@ -400,9 +400,9 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 		if (stagePool_ &&
 		    !poolScansOut(*stagePool_, sink, name, "the convert stage's pool"))
 			return;
-		if (!converted_ && config_.source.type() == SourceConfig::Type::V4l2 &&
-		    config_.source.v4l2().memory != CaptureConfig::Memory::Mmap &&
-		    !poolScansOut(config_.source.v4l2().pool, sink, name, "the source's pool"))
+		if (!converted_ && config_.source().type() == SourceConfig::Type::V4l2 &&
+		    config_.source().v4l2().memory != CaptureConfig::Memory::Mmap &&
+		    !poolScansOut(config_.source().v4l2().pool, sink, name, "the source's pool"))
 			return;
 		note(name + ": scans out " + std::string(format.name) +
 		     " directly, importing the buffers (PRIME): no copy");

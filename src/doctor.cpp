@@ -38,10 +38,21 @@ int doctorCommand(const std::string &configPath)
 		fprintf(stderr, "primecam: %s\n", config.error().message.c_str());
 		return 1;
 	}
-	DoctorReport report = diagnose(*config, gatherDoctorFacts(*config));
-	printf("%s: %s", configPath.c_str(), report.text().c_str());
+	/* Each source is its own pipeline (its stages, its sinks): one report
+	 * each, headed by the source's name when there are several. */
+	bool impossible = false;
+	for (size_t i = 0; i < config->sources.size(); ++i) {
+		PipelineConfig one = config->forSource(i);
+		DoctorReport report = diagnose(one, gatherDoctorFacts(one));
+		if (config->sources.size() == 1)
+			printf("%s: %s", configPath.c_str(), report.text().c_str());
+		else
+			printf("%s: source %s:\n%s", configPath.c_str(),
+			       config->sources[i].name.c_str(), report.text().c_str());
+		impossible = impossible || report.verdict == DoctorVerdict::Impossible;
+	}
 	fflush(stdout);
-	return report.verdict == DoctorVerdict::Impossible ? 1 : 0;
+	return impossible ? 1 : 0;
 }
 
 } /* namespace primecam */

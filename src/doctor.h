@@ -79,6 +79,8 @@ struct DoctorReport {
 	std::string text() const;
 };
 
+/* Both take one source's pipeline (PipelineConfig::forSource): the
+ * command asks them once per source. */
 DoctorReport diagnose(const PipelineConfig &config, const DoctorFacts &facts);
 DoctorFacts gatherDoctorFacts(const PipelineConfig &config);
 

@@ -220,10 +220,10 @@ DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
 {
 	DoctorFacts facts;
 
-	if (config.source.type() == SourceConfig::Type::Libcamera)
-		gatherCameraFacts(config.source.libcamera(), facts.source);
+	if (config.source().type() == SourceConfig::Type::Libcamera)
+		gatherCameraFacts(config.source().libcamera(), facts.source);
 	else
-		gatherV4l2Facts(config.source.v4l2(), facts.source);
+		gatherV4l2Facts(config.source().v4l2(), facts.source);
 	for (const SinkConfig &sink : config.sinks)
 		facts.sinks.push_back(sinkFacts(sink));
 	return facts;

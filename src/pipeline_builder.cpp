@@ -36,12 +36,17 @@ Error moduleError(const PipelineConfig &config, const std::string &path, const E
 Result<void> loadModules(const PipelineConfig &config)
 {
 	ModuleRegistry &modules = ModuleRegistry::instance();
-	if (config.source.type() == SourceConfig::Type::Libcamera) {
-		if (auto libcamera = modules.libcamera(); !libcamera)
-			return moduleError(config, "source.type", libcamera.error());
-	} else if (config.source.v4l2().memory == CaptureConfig::Memory::Libv4l2) {
-		if (auto libv4l2 = modules.libv4l2(); !libv4l2)
-			return moduleError(config, "source.memory = \"libv4l2\"", libv4l2.error());
+	for (size_t i = 0; i < config.sources.size(); ++i) {
+		const SourceConfig &source = config.sources[i];
+		std::string path = config.sourcePath(i);
+		if (source.type() == SourceConfig::Type::Libcamera) {
+			if (auto libcamera = modules.libcamera(); !libcamera)
+				return moduleError(config, path + ".type", libcamera.error());
+		} else if (source.v4l2().memory == CaptureConfig::Memory::Libv4l2) {
+			if (auto libv4l2 = modules.libv4l2(); !libv4l2)
+				return moduleError(config, path + ".memory = \"libv4l2\"",
+						   libv4l2.error());
+		}
 	}
 	for (const SinkConfig &sink : config.sinks) {
 		if (sink.type == SinkConfig::Type::GlKms ||
@@ -69,11 +74,13 @@ std::string driverOf(const std::string &card)
 	return opened ? opened->driver() : std::string();
 }
 
-/* Refuses a pool kind that a kms sink's card is known not to scan out. */
-Result<void> sinksAccept(const PipelineConfig &config, PoolKind kind, const std::string &path)
+/* Refuses a pool kind that a kms sink of source (an index) has a card known
+ * not to scan out. */
+Result<void> sinksAccept(const PipelineConfig &config, size_t source, PoolKind kind,
+			 const std::string &path)
 {
 	for (const SinkConfig &sink : config.sinks) {
-		if (sink.type != SinkConfig::Type::Kms)
+		if (sink.type != SinkConfig::Type::Kms || sink.source != source)
 			continue;
 		std::string driver = driverOf(sink.kms.card);
 		if (auto why = poolRefusal(kind, PoolConsumer::KmsScanout, driver))
@@ -82,14 +89,14 @@ Result<void> sinksAccept(const PipelineConfig &config, PoolKind kind, const std:
 	return {};
 }
 
-/* The pool of a converting stage, chosen for the sinks when the config
- * does not say. */
+/* The pool of a converting stage, chosen for its source's sinks when the
+ * config does not say. */
 Result<BufferAllocator> stagePool(const PipelineConfig &config, const StageConfig &stage,
 				  const std::string &path, std::vector<std::string> &notes)
 {
 	const SinkConfig *kms = nullptr;
 	for (const SinkConfig &sink : config.sinks)
-		if (sink.type == SinkConfig::Type::Kms && !kms)
+		if (sink.type == SinkConfig::Type::Kms && sink.source == stage.source && !kms)
 			kms = &sink;
 
 	PoolKind kind;
@@ -114,7 +121,7 @@ Result<BufferAllocator> stagePool(const PipelineConfig &config, const StageConfi
 		card = kms->kms.card;
 	}
 
-	Result<void> accepted = sinksAccept(config, kind, path);
+	Result<void> accepted = sinksAccept(config, stage.source, kind, path);
 	if (!accepted)
 		return std::move(accepted).error();
 
@@ -151,23 +158,25 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 		*stage.format, stage.encoding, std::move(*allocator), stage.buffers));
 }
 
-Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
+Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config, size_t index)
 {
-	if (config.source.type() == SourceConfig::Type::Libcamera) {
+	const SourceConfig &sourceConfig = config.sources[index];
+	const std::string path = config.sourcePath(index);
+	if (sourceConfig.type() == SourceConfig::Type::Libcamera) {
 		Result<const LibcameraBackend *> libcamera = ModuleRegistry::instance().libcamera();
 		if (!libcamera)
-			return moduleError(config, "source.type", libcamera.error());
-		return (*libcamera)->makeSource(config.source.libcamera());
+			return moduleError(config, path + ".type", libcamera.error());
+		return (*libcamera)->makeSource(sourceConfig.libcamera());
 	}
 
-	const V4l2SourceConfig &capture = config.source.v4l2();
+	const V4l2SourceConfig &capture = sourceConfig.v4l2();
 	const bool libv4l2 = capture.memory == CaptureConfig::Memory::Libv4l2;
 	/* The config is valid whatever the build; the module runs it. */
 	const Libv4l2Backend *libv4l2Backend = nullptr;
 	if (libv4l2) {
 		Result<const Libv4l2Backend *> backend = ModuleRegistry::instance().libv4l2();
 		if (!backend)
-			return moduleError(config, "source.memory = \"libv4l2\"", backend.error());
+			return moduleError(config, path + ".memory = \"libv4l2\"", backend.error());
 		libv4l2Backend = *backend;
 	}
 	/* DMABUF capture imports the pool's buffers; libv4l2 copies into them. */
@@ -177,16 +186,17 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 		 * converting stage comes first. */
 		bool direct = true;
 		for (const StageConfig &stage : config.stages)
-			direct = direct && stage.type != StageConfig::Type::Convert;
+			direct = direct && (stage.source != index ||
+					    stage.type != StageConfig::Type::Convert);
 		if (capture.pool == PoolKind::Udmabuf && direct) {
-			Result<void> accepted = sinksAccept(config, PoolKind::Udmabuf, "source");
+			Result<void> accepted = sinksAccept(config, index, PoolKind::Udmabuf, path);
 			if (!accepted)
 				return std::move(accepted).error();
 		}
 		Result<BufferAllocator> pool = makePoolAllocator(capture.pool, capture.poolCard);
 		if (!pool)
 			return Error{pool.error().code,
-				     config.file + ": source.pool: " + pool.error().message};
+				     config.file + ": " + path + ".pool: " + pool.error().message};
 		allocator = std::move(*pool);
 	}
 	if (libv4l2Backend)
@@ -196,32 +206,19 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config)
 	return std::unique_ptr<Source>(std::move(source));
 }
 
-} /* namespace */
-
-Result<PipelineParts> buildPipeline(const PipelineConfig &config)
+/*
+ * Every sink, in one pass over the config's sinks in config order whatever
+ * their source, each handed to its source's parts: the one place a sink is
+ * made, where sinks that share a device (kms sinks on one card) can be
+ * given what they share.
+ */
+Result<void> buildSinks(const PipelineConfig &config, PipelineParts &parts)
 {
-	PipelineParts parts;
-
-	Result<void> loaded = loadModules(config);
-	if (!loaded)
-		return std::move(loaded).error();
-
-	Result<std::unique_ptr<Source>> source = buildSource(config);
-	if (!source)
-		return std::move(source).error();
-	parts.source = std::move(*source);
-
-	for (size_t i = 0; i < config.stages.size(); ++i) {
-		Result<std::unique_ptr<Stage>> stage = buildStage(config, i, parts.notes);
-		if (!stage)
-			return std::move(stage).error();
-		parts.stages.push_back(std::move(*stage));
-	}
-
 	/* The kms sinks on one card share its display: one DRM master, one
 	 * CRTC, one commit per vblank for all their planes. */
 	std::map<std::string, std::shared_ptr<KmsDisplay>> displays;
 	for (const SinkConfig &sinkConfig : config.sinks) {
+		std::vector<std::unique_ptr<Sink>> &sinks = parts.sources[sinkConfig.source].sinks;
 		switch (sinkConfig.type) {
 		case SinkConfig::Type::Kms: {
 			std::shared_ptr<KmsDisplay> &display = displays[sinkConfig.kms.card];
@@ -231,11 +228,11 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 			auto kms = std::make_unique<KmsSink>(sinkConfig.kms, display);
 			if (!parts.firstKms)
 				parts.firstKms = kms.get();
-			parts.sinks.push_back(std::move(kms));
+			sinks.push_back(std::move(kms));
 			break;
 		}
 		case SinkConfig::Type::Null:
-			parts.sinks.push_back(std::make_unique<NullSink>());
+			sinks.push_back(std::make_unique<NullSink>());
 			break;
 		case SinkConfig::Type::GlKms:
 		case SinkConfig::Type::GlHeadless: {
@@ -252,7 +249,7 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 				parts.firstKms = made.kms;
 			if (!parts.glReadPixels)
 				parts.glReadPixels = std::move(made.readPixels);
-			parts.sinks.push_back(std::move(made.sink));
+			sinks.push_back(std::move(made.sink));
 			break;
 		}
 		case SinkConfig::Type::GlWindow: {
@@ -260,11 +257,43 @@ Result<PipelineParts> buildPipeline(const PipelineConfig &config)
 				ModuleRegistry::instance().glWindow();
 			if (!window)
 				return moduleError(config, "gl-window", window.error());
-			parts.sinks.push_back((*window)->makeWindow(sinkConfig.gl));
+			sinks.push_back((*window)->makeWindow(sinkConfig.gl));
 			break;
 		}
 		}
 	}
+	return {};
+}
+
+} /* namespace */
+
+Result<PipelineParts> buildPipeline(const PipelineConfig &config)
+{
+	PipelineParts parts;
+
+	Result<void> loaded = loadModules(config);
+	if (!loaded)
+		return std::move(loaded).error();
+
+	for (size_t i = 0; i < config.sources.size(); ++i) {
+		Result<std::unique_ptr<Source>> source = buildSource(config, i);
+		if (!source)
+			return std::move(source).error();
+		SourceParts &made = parts.sources.emplace_back();
+		made.name = config.sources[i].name;
+		made.source = std::move(*source);
+	}
+
+	for (size_t i = 0; i < config.stages.size(); ++i) {
+		Result<std::unique_ptr<Stage>> stage = buildStage(config, i, parts.notes);
+		if (!stage)
+			return std::move(stage).error();
+		parts.sources[config.stages[i].source].stages.push_back(std::move(*stage));
+	}
+
+	Result<void> sinks = buildSinks(config, parts);
+	if (!sinks)
+		return std::move(sinks).error();
 	return parts;
 }
 

@@ -25,14 +25,18 @@ struct V4l2SourceConfig : CaptureConfig {
 	bool nonContiguous = false;
 };
 
-/* A config file's [source] table (see configs/README.md): one of the
- * source kinds, each with only its own keys. */
+/* A config file's [source] table, or one of its [[source]] tables (see
+ * configs/README.md): one of the source kinds, each with only its own
+ * keys, and the name stages and sinks refer to it by. */
 struct SourceConfig {
 	enum class Type {
 		V4l2,
 		Libcamera
 	};
 
+	/* Unique in the config; "source" for a table that gives none (allowed
+	 * only when it is the only source). */
+	std::string name;
 	std::variant<V4l2SourceConfig, LibcameraConfig> kind;
 
 	Type type() const
@@ -59,7 +63,7 @@ inline uint32_t sourceHeight(const SourceConfig &s)
 	return std::visit([](const auto &c) { return c.height; }, s.kind);
 }
 
-/* One [[stage]] table, in chain order. */
+/* One [[stage]] table; the stages of one source chain in config order. */
 struct StageConfig {
 	enum class Type {
 		Invert,
@@ -71,6 +75,9 @@ struct StageConfig {
 	};
 
 	Type type = Type::Invert;
+	/* Index into PipelineConfig::sources of the source whose frames it
+	 * takes (its `source` key, or the only source). */
+	size_t source = 0;
 	/* convert: the format to write, and what replaces the input frames'
 	 * own YUV encoding (nothing, unless the config says) */
 	const PixelFormatInfo *format = nullptr;
@@ -99,16 +106,33 @@ struct SinkConfig {
 	};
 
 	Type type = Type::Null;
+	/* Index into PipelineConfig::sources, as for StageConfig. */
+	size_t source = 0;
 	KmsSinkConfig kms; /* for Type::Kms and Type::GlKms */
 	GlSinkConfig gl;   /* for the GL types */
 };
 
-/* A whole config file, checked: every value is in range and every key known. */
+/* A whole config file, checked: every value is in range, every key known,
+ * every source taken by a sink and every stage and sink fed by a source. */
 struct PipelineConfig {
-	std::string file; /* the path it was read from, for messages and stats */
-	SourceConfig source;
-	std::vector<StageConfig> stages; /* may be empty */
-	std::vector<SinkConfig> sinks;	 /* at least one */
+	std::string file;		   /* the path it was read from, for messages and stats */
+	std::vector<SourceConfig> sources; /* at least one, in config order */
+	std::vector<StageConfig> stages;   /* may be empty */
+	std::vector<SinkConfig> sinks;	   /* at least one per source */
+
+	/* The first source: the only one of a single-source config. Code that
+	 * handles several takes forSource() or walks sources. */
+	const SourceConfig &source() const { return sources.front(); }
+	/* The config of source index alone: that source, its stages and its
+	 * sinks (their source index becomes 0), for code that handles one
+	 * pipeline at a time (the builder, the doctor). */
+	PipelineConfig forSource(size_t index) const;
+	/* How messages name source index: "source" when it is the only one,
+	 * else "source[i]", as the config's tables are counted. */
+	std::string sourcePath(size_t index) const;
+	/* The stages, or the sinks, of source index, in config order. */
+	std::vector<size_t> stagesOf(size_t index) const;
+	std::vector<size_t> sinksOf(size_t index) const;
 };
 
 } /* namespace primecam */

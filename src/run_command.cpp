@@ -37,25 +37,58 @@ public:
 	int execute();
 
 private:
+	/* One source's engine, by the config's name for the source. */
+	struct Pipeline {
+		std::string name;
+		std::unique_ptr<Engine> engine;
+		/* Its configure() or start() failed (the engine's error() is
+		 * what stopped it while streaming). */
+		std::optional<Error> setUpError;
+	};
+
 	Result<void> setUp();
 	Result<void> stream();
 	Result<void> takeSnapshot();
+	/* An engine reached its frame limit or failed: the run is over when
+	 * every one has. */
+	void onEngineFinished();
+	/* error, naming the source when the config has several. */
+	Error ofSource(const Pipeline &pipeline, const Error &error) const;
+	/* Notes that pipeline could not be set up: ofSource(error). */
+	Error setUpFailed(Pipeline &pipeline, const Error &error) const;
+	/* The errors that stopped engines, as one (each naming its source). */
+	Result<void> enginesError() const;
 	void printSummary() const;
+	void printSourceSummary(const PipelineStats &stats) const;
+	RunReport report(const Result<void> &ret) const;
 
 	const RunOptions &options_;
-	/* Destroyed in reverse: the status line and the engine use the loop,
-	 * the status line reads the engine's stats. */
+	/* Destroyed in reverse: the status line and the engines use the loop,
+	 * the status line reads the engines' stats. */
 	std::unique_ptr<EventLoop> loop_;
 	std::optional<PipelineConfig> config_;
-	std::unique_ptr<Engine> engine_;
-	KmsSink *kms_ = nullptr; /* owned by engine_ */
-	/* Reads a gl-headless sink owned by engine_. */
+	std::vector<Pipeline> pipelines_; /* one per source, in config order */
+	KmsSink *kms_ = nullptr;	  /* owned by an engine */
+	/* Reads a gl-headless sink owned by an engine. */
 	std::function<Result<Image>()> glReadPixels_;
 	std::unique_ptr<StatusLine> status_;
 	std::optional<Image> snapshot_;
 	int signal_ = 0;
 	StartupTimes startup_;
 };
+
+Error RunSession::ofSource(const Pipeline &pipeline, const Error &error) const
+{
+	if (pipelines_.size() < 2)
+		return error;
+	return Error{error.code, "source " + pipeline.name + ": " + error.message};
+}
+
+Error RunSession::setUpFailed(Pipeline &pipeline, const Error &error) const
+{
+	pipeline.setUpError = error;
+	return ofSource(pipeline, error);
+}
 
 Result<void> RunSession::setUp()
 {
@@ -97,30 +130,74 @@ Result<void> RunSession::setUp()
 	glReadPixels_ = std::move(parts->glReadPixels);
 	for (const std::string &note : parts->notes)
 		fprintf(stderr, "primecam: %s\n", note.c_str());
-	engine_ = std::make_unique<Engine>(*loop_, std::move(parts->source),
-					   std::move(parts->stages), std::move(parts->sinks));
-	Result<void> configured = engine_->configure();
-	if (!configured)
-		return configured;
+	/* All engines exist before any is configured: stopping them at the end
+	 * covers every source whatever failed. */
+	for (SourceParts &source : parts->sources) {
+		auto engine =
+			std::make_unique<Engine>(*loop_, std::move(source.source),
+						 std::move(source.stages), std::move(source.sinks));
+		engine->setOnFinished([this](int) { onEngineFinished(); });
+		pipelines_.push_back({source.name, std::move(engine), std::nullopt});
+	}
+	for (Pipeline &pipeline : pipelines_) {
+		Result<void> configured = pipeline.engine->configure();
+		if (!configured)
+			return setUpFailed(pipeline, configured.error());
+	}
 	startup_.configuredNs = monotonicNowNs();
-	/* Once, before streaming: a path that copies says so even when
-	 * nobody reads the stats. */
-	for (const std::string &note : engine_->source().notes())
-		fprintf(stderr, "primecam: note: %s\n", note.c_str());
-	/* The device gave something else than asked (libcamera rounds sizes):
-	 * the user learns it here, not from a puzzling display. */
-	for (const std::string &line : engine_->source().adjustments())
-		fprintf(stderr, "primecam: %s: %s\n", options_.configPath.c_str(), line.c_str());
+	for (const Pipeline &pipeline : pipelines_) {
+		std::string prefix = pipelines_.size() > 1 ? "source " + pipeline.name + ": " : "";
+		const Source &source = pipeline.engine->source();
+		/* Once, before streaming: a path that copies says so even
+		 * when nobody reads the stats. */
+		for (const std::string &note : source.notes())
+			fprintf(stderr, "primecam: note: %s%s\n", prefix.c_str(), note.c_str());
+		/* The device gave something else than asked (libcamera rounds
+		 * sizes): the user learns it here, not from a puzzling display. */
+		for (const std::string &line : source.adjustments())
+			fprintf(stderr, "primecam: %s: %s%s\n", options_.configPath.c_str(),
+				prefix.c_str(), line.c_str());
+	}
+	return {};
+}
+
+void RunSession::onEngineFinished()
+{
+	for (const Pipeline &pipeline : pipelines_)
+		if (!pipeline.engine->finished())
+			return;
+	loop_->exit(0);
+}
+
+Result<void> RunSession::enginesError() const
+{
+	std::optional<Error> all;
+	for (const Pipeline &pipeline : pipelines_) {
+		const std::optional<Error> &error = pipeline.engine->error();
+		if (!error)
+			continue;
+		Error named = ofSource(pipeline, *error);
+		if (!all)
+			all = std::move(named);
+		else
+			all->message += "; " + named.message;
+	}
+	if (all)
+		return std::move(*all);
 	return {};
 }
 
 Result<void> RunSession::stream()
 {
+	/* --frames: that many from each camera. */
 	if (options_.frames)
-		engine_->setFrameLimit(options_.frames);
-	Result<void> ret = engine_->start();
-	if (!ret)
-		return ret;
+		for (const Pipeline &pipeline : pipelines_)
+			pipeline.engine->setFrameLimit(options_.frames);
+	for (Pipeline &pipeline : pipelines_) {
+		Result<void> ret = pipeline.engine->start();
+		if (!ret)
+			return setUpFailed(pipeline, ret.error());
+	}
 
 	if (options_.durationS > 0) {
 		auto duration = std::chrono::nanoseconds(
@@ -132,8 +209,11 @@ Result<void> RunSession::stream()
 				     "--duration timer: " + timer.error().message};
 	}
 
-	status_ = std::make_unique<StatusLine>(engine_->stats(), STDERR_FILENO);
-	ret = status_->start(*loop_);
+	std::vector<StatusLine::Source> shown;
+	for (const Pipeline &pipeline : pipelines_)
+		shown.push_back({pipeline.name, &pipeline.engine->stats()});
+	status_ = std::make_unique<StatusLine>(std::move(shown), STDERR_FILENO);
+	Result<void> ret = status_->start(*loop_);
 	if (!ret)
 		return ret;
 
@@ -141,9 +221,8 @@ Result<void> RunSession::stream()
 	status_->stop();
 	if (code < 0)
 		return Error::fromErrno(-code, "event loop (epoll_wait)");
-	if (engine_->error())
-		return *engine_->error();
-	return {};
+	/* One camera failing did not stop the others; the run still failed. */
+	return enginesError();
 }
 
 Result<void> RunSession::takeSnapshot()
@@ -159,11 +238,10 @@ Result<void> RunSession::takeSnapshot()
 	return {};
 }
 
-void RunSession::printSummary() const
+void RunSession::printSourceSummary(const PipelineStats &stats) const
 {
-	const PipelineStats &stats = engine_->stats();
 	double seconds = static_cast<double>(stats.endNs - stats.startNs) / 1e9;
-	printf("primecam: %llu frames captured in %.2f s (%.1f fps), %llu CPU copies\n",
+	printf("%llu frames captured in %.2f s (%.1f fps), %llu CPU copies\n",
 	       static_cast<unsigned long long>(stats.captured), seconds,
 	       seconds > 0 ? static_cast<double>(stats.captured) / seconds : 0.0,
 	       static_cast<unsigned long long>(stats.copies()));
@@ -210,7 +288,21 @@ void RunSession::printSummary() const
 	if (stats.sourceChanges)
 		printf("  the source changed its format %llu time(s); the pipeline followed\n",
 		       static_cast<unsigned long long>(stats.sourceChanges));
-	StartupMs startup = startupMs(startup_, stats);
+}
+
+void RunSession::printSummary() const
+{
+	/* One block per source, headed by its name when there are several. */
+	for (const Pipeline &pipeline : pipelines_) {
+		if (pipelines_.size() > 1)
+			printf("primecam: source %s: ", pipeline.name.c_str());
+		else
+			printf("primecam: ");
+		printSourceSummary(pipeline.engine->stats());
+	}
+	/* Start-up is the process's: measured to the first source's first
+	 * frame, as the stats JSON's top level. */
+	StartupMs startup = startupMs(startup_, pipelines_.front().engine->stats());
 	if (startup.configured) {
 		printf("  start-up (ms after the process started): config %.0f, configured %.0f",
 		       startup.configParsed.value_or(0), *startup.configured);
@@ -221,6 +313,40 @@ void RunSession::printSummary() const
 		printf("\n");
 	}
 	fflush(stdout);
+}
+
+RunReport RunSession::report(const Result<void> &ret) const
+{
+	RunReport report;
+	report.configFile = options_.configPath;
+	if (!ret)
+		report.error = ret.error();
+	report.signal = signal_;
+	report.startup = startup_;
+	for (const Pipeline &pipeline : pipelines_) {
+		SourceReport &source = report.sources.emplace_back();
+		source.name = pipeline.name;
+		source.device = pipeline.engine->source().describe();
+		source.stats = &pipeline.engine->stats();
+		source.adjustments = pipeline.engine->source().adjustments();
+		source.error =
+			pipeline.engine->error() ? pipeline.engine->error() : pipeline.setUpError;
+	}
+	if (!report.sources.empty()) {
+		/* The top level: the first source, as before there were several. */
+		report.source = report.sources.front().device;
+		report.stats = report.sources.front().stats;
+		report.adjustments = report.sources.front().adjustments;
+	} else if (config_) {
+		/* The run failed before the sources existed: what the config
+		 * asked for. */
+		const SourceConfig &first = config_->source();
+		if (first.type() == SourceConfig::Type::Libcamera)
+			report.source = "libcamera " + first.libcamera().camera;
+		else
+			report.source = first.v4l2().device;
+	}
+	return report;
 }
 
 int RunSession::execute()
@@ -237,16 +363,8 @@ int RunSession::execute()
 
 	/* Stop before reporting: it sets the end time, and the sinks count
 	 * the frames still in flight. */
-	std::string source;
-	if (engine_) {
-		engine_->stop();
-		source = engine_->source().describe();
-	} else if (config_) {
-		if (config_->source.type() == SourceConfig::Type::Libcamera)
-			source = "libcamera " + config_->source.libcamera().camera;
-		else
-			source = config_->source.v4l2().device;
-	}
+	for (const Pipeline &pipeline : pipelines_)
+		pipeline.engine->stop();
 
 	if (ret && snapshot_) {
 		Result<void> written = writePng(*snapshot_, options_.snapshotPath);
@@ -256,21 +374,11 @@ int RunSession::execute()
 
 	if (!ret)
 		fprintf(stderr, "primecam: %s\n", ret.error().message.c_str());
-	else if (engine_)
+	else if (!pipelines_.empty())
 		printSummary();
 
 	if (!options_.statsPath.empty()) {
-		RunReport report;
-		report.configFile = options_.configPath;
-		report.source = source;
-		report.stats = engine_ ? &engine_->stats() : nullptr;
-		if (!ret)
-			report.error = ret.error();
-		report.signal = signal_;
-		report.startup = startup_;
-		if (engine_)
-			report.adjustments = engine_->source().adjustments();
-		Result<void> written = writeStatsFile(options_.statsPath, report);
+		Result<void> written = writeStatsFile(options_.statsPath, report(ret));
 		if (!written) {
 			fprintf(stderr, "primecam: %s\n", written.error().message.c_str());
 			return 1;

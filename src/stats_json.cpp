@@ -112,6 +112,54 @@ nlohmann::json stageJson(const StageStats &stage)
 	return doc;
 }
 
+/* The counters of one source's pipeline: the top level of the document
+ * (the first source) and each entry of "sources" have this shape. */
+nlohmann::json pipelineJson(const PipelineStats &stats)
+{
+	/* endNs is 0 while streaming or when streaming never started. */
+	int64_t durationNs =
+		stats.startNs && stats.endNs > stats.startNs ? stats.endNs - stats.startNs : 0;
+	double duration = static_cast<double>(durationNs) / 1e9;
+	double fps = duration > 0 ? static_cast<double>(stats.captured) / duration : 0.0;
+
+	nlohmann::json sinks = nlohmann::json::array();
+	for (const SinkStats &sink : stats.sinks)
+		sinks.push_back(sinkJson(sink));
+	nlohmann::json stages = nlohmann::json::array();
+	for (const StageStats &stage : stats.stages)
+		stages.push_back(stageJson(stage));
+	uint64_t conversions = 0;
+	for (const StageStats &stage : stats.stages)
+		conversions += stage.conversions;
+
+	return {
+		{"captured", stats.captured},
+		{"capture_errors", stats.captureErrors},
+		{"restarts", restartsJson(stats)},
+		{"source_changes", stats.sourceChanges},
+		{"reconnects", stats.reconnects},
+		{"offline_s", static_cast<double>(stats.offlineNs) / 1e9},
+		{"sequence_gaps", stats.sequenceGaps},
+		{"timestamps_untrusted", untrustedJson(stats)},
+		{"source_copies", stats.sourceCopies},
+		{"source_dropped", stats.sourceDropped},
+		{"duration_s", duration},
+		{"fps", fps},
+		{"copies", stats.copies()},
+		{"conversions", conversions},
+		{"stages", stages},
+		{"sinks", sinks},
+	};
+}
+
+void errorJson(nlohmann::json &doc, const std::optional<Error> &error)
+{
+	if (error) {
+		doc["error"] = error->message;
+		doc["errno"] = error->code;
+	}
+}
+
 } /* namespace */
 
 StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats)
@@ -141,43 +189,22 @@ std::string statsJson(const RunReport &report)
 	static const PipelineStats kEmpty;
 	const PipelineStats &stats = report.stats ? *report.stats : kEmpty;
 
-	/* endNs is 0 while streaming or when streaming never started. */
-	int64_t durationNs =
-		stats.startNs && stats.endNs > stats.startNs ? stats.endNs - stats.startNs : 0;
-	double duration = static_cast<double>(durationNs) / 1e9;
-	double fps = duration > 0 ? static_cast<double>(stats.captured) / duration : 0.0;
-
-	nlohmann::json sinks = nlohmann::json::array();
-	for (const SinkStats &sink : stats.sinks)
-		sinks.push_back(sinkJson(sink));
-	nlohmann::json stages = nlohmann::json::array();
-	for (const StageStats &stage : stats.stages)
-		stages.push_back(stageJson(stage));
-	uint64_t conversions = 0;
-	for (const StageStats &stage : stats.stages)
-		conversions += stage.conversions;
-
-	nlohmann::json doc = {
-		{"config", report.configFile},
-		{"source", report.source},
-		{"captured", stats.captured},
-		{"capture_errors", stats.captureErrors},
-		{"restarts", restartsJson(stats)},
-		{"source_changes", stats.sourceChanges},
-		{"reconnects", stats.reconnects},
-		{"offline_s", static_cast<double>(stats.offlineNs) / 1e9},
-		{"sequence_gaps", stats.sequenceGaps},
-		{"timestamps_untrusted", untrustedJson(stats)},
-		{"source_copies", stats.sourceCopies},
-		{"source_dropped", stats.sourceDropped},
-		{"duration_s", duration},
-		{"fps", fps},
-		{"copies", stats.copies()},
-		{"conversions", conversions},
-		{"stages", stages},
-		{"sinks", sinks},
-		{"adjustments", report.adjustments},
-	};
+	nlohmann::json doc = pipelineJson(stats);
+	doc["config"] = report.configFile;
+	doc["source"] = report.source;
+	doc["adjustments"] = report.adjustments;
+	if (!report.sources.empty()) {
+		nlohmann::json sources = nlohmann::json::array();
+		for (const SourceReport &source : report.sources) {
+			nlohmann::json entry = pipelineJson(source.stats ? *source.stats : kEmpty);
+			entry["name"] = source.name;
+			entry["device"] = source.device;
+			entry["adjustments"] = source.adjustments;
+			errorJson(entry, source.error);
+			sources.push_back(std::move(entry));
+		}
+		doc["sources"] = std::move(sources);
+	}
 	StartupMs startup = startupMs(report.startup, stats);
 	nlohmann::json startupDoc = nlohmann::json::object();
 	for (auto [key, value] : {std::pair{"config_parsed", startup.configParsed},
@@ -192,10 +219,7 @@ std::string statsJson(const RunReport &report)
 		doc["interrupted_by"] = abbrev ? std::string("SIG") + abbrev
 					       : "signal " + std::to_string(report.signal);
 	}
-	if (report.error) {
-		doc["error"] = report.error->message;
-		doc["errno"] = report.error->code;
-	}
+	errorJson(doc, report.error);
 	/* replace: a card or driver name that is not UTF-8 must not throw
 	 * (nlohmann's default) and lose the whole report. */
 	return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

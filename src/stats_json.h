@@ -24,7 +24,20 @@ struct StartupTimes {
 	int64_t configuredNs = 0;
 };
 
-/* What `primecam run --stats FILE.json` records about one run. */
+/* One source of a run, for the JSON's "sources" array. */
+struct SourceReport {
+	std::string name;   /* the config's name for it */
+	std::string device; /* its describe(), as RunReport::source */
+	/* nullptr when the run failed before its pipeline existed. */
+	const PipelineStats *stats = nullptr;
+	std::vector<std::string> adjustments;
+	/* The error that stopped this source's pipeline, if one did. */
+	std::optional<Error> error;
+};
+
+/* What `primecam run --stats FILE.json` records about one run. The
+ * top-level source, stats and adjustments are the first source's (what
+ * they were before configs had several); sources has every one. */
 struct RunReport {
 	std::string configFile;
 	/* The source's describe(), or the configured device when the run
@@ -41,6 +54,8 @@ struct RunReport {
 	 * rounded size): the source's adjustments(). */
 	std::vector<std::string> adjustments;
 	StartupTimes startup;
+	/* Every source in config order; none: no "sources" array. */
+	std::vector<SourceReport> sources;
 };
 
 /* Start-up in ms from the process's start: config_parsed, configured,
@@ -60,8 +75,10 @@ StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats);
  * displayed, dropped {reason: count, ..., total}, copies and latency_ms
  * {p50, p95, p99, max, count}; "adjustments" (what the device changed
  * from the config); "startup_ms" (StartupMs); "error"/"errno" and
- * "interrupted_by" when they apply. Never throws: text that is not UTF-8 (a driver's card name)
- * is replaced, not refused.
+ * "interrupted_by" when they apply; "sources", one object per source:
+ * name, device, the same counters as the top level for its own pipeline,
+ * its adjustments, and "error"/"errno" when it failed. Never throws: text that is not UTF-8 (a
+ * driver's card name) is replaced, not refused.
  */
 std::string statsJson(const RunReport &report);
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 #include <unistd.h>
 
@@ -28,7 +29,11 @@ std::string sinkPart(const SinkStats &sink)
 
 } /* namespace */
 
-StatusLine::StatusLine(const PipelineStats &stats, int fd) : stats_(stats), fd_(fd)
+StatusLine::StatusLine(const PipelineStats &stats, int fd) : StatusLine({{"", &stats}}, fd)
+{}
+
+StatusLine::StatusLine(std::vector<Source> sources, int fd)
+	: sources_(std::move(sources)), lastCaptured_(sources_.size(), 0), fd_(fd)
 {}
 
 StatusLine::~StatusLine()
@@ -36,26 +41,51 @@ StatusLine::~StatusLine()
 	stop();
 }
 
-std::string StatusLine::update(int64_t nowNs)
+double StatusLine::fpsOf(size_t i, int64_t nowNs)
 {
-	int64_t since = lastNs_ ? lastNs_ : stats_.startNs;
+	const PipelineStats &stats = *sources_[i].stats;
+	int64_t since = lastNs_ ? lastNs_ : stats.startNs;
 	double fps = 0;
 	if (since && nowNs > since) {
-		fps = static_cast<double>(stats_.captured - lastCaptured_) * 1e9 /
+		fps = static_cast<double>(stats.captured - lastCaptured_[i]) * 1e9 /
 		      static_cast<double>(nowNs - since);
 	}
-	lastNs_ = nowNs;
-	lastCaptured_ = stats_.captured;
+	lastCaptured_[i] = stats.captured;
+	return fps;
+}
 
-	std::string line = fixed(fps, 1) + " fps  captured " + std::to_string(stats_.captured);
+std::string StatusLine::update(int64_t nowNs)
+{
+	std::string line;
+	if (sources_.empty())
+		return line;
+	if (sources_.size() > 1) {
+		/* One camera each: the rate, and the frames its sinks did not
+		 * show; the details are in the summary at the end. */
+		for (size_t i = 0; i < sources_.size(); ++i) {
+			const PipelineStats &stats = *sources_[i].stats;
+			uint64_t dropped = 0;
+			for (const SinkStats &sink : stats.sinks)
+				dropped += sink.droppedTotal();
+			line += (i ? "  | " : "") + sources_[i].name + " " +
+				fixed(fpsOf(i, nowNs), 1) + " fps  dropped " +
+				std::to_string(dropped);
+		}
+		lastNs_ = nowNs;
+		return line;
+	}
+
+	const PipelineStats &stats = *sources_.front().stats;
+	line = fixed(fpsOf(0, nowNs), 1) + " fps  captured " + std::to_string(stats.captured);
+	lastNs_ = nowNs;
 	/* A board's viewer rides out driver errors: say that it did. */
-	if (uint64_t restarts = stats_.restartCount())
+	if (uint64_t restarts = stats.restartCount())
 		line += "  restarts " + std::to_string(restarts);
-	if (stats_.sinks.size() == 1) {
-		line += "  " + sinkPart(stats_.sinks.front());
+	if (stats.sinks.size() == 1) {
+		line += "  " + sinkPart(stats.sinks.front());
 	} else {
-		for (size_t i = 0; i < stats_.sinks.size(); ++i)
-			line += "  | sink " + std::to_string(i) + ": " + sinkPart(stats_.sinks[i]);
+		for (size_t i = 0; i < stats.sinks.size(); ++i)
+			line += "  | sink " + std::to_string(i) + ": " + sinkPart(stats.sinks[i]);
 	}
 	return line;
 }

@@ -290,3 +290,50 @@ TEST(Engine, DeviceStagesAreLinksOfTheirOwnAndChainInOrder)
 	engine.stop();
 	EXPECT_FALSE(source->started);
 }
+
+TEST(Engine, AnOwnerHearsOfTheFrameLimitInsteadOfTheLoopEnding)
+{
+	Rig rig;
+	std::vector<int> told;
+	rig.engine->setOnFinished([&told](int code) { told.push_back(code); });
+	ASSERT_TRUE(rig.engine->configure().ok());
+	ASSERT_TRUE(rig.engine->start().ok());
+	rig.engine->setFrameLimit(2);
+	for (uint64_t seq = 0; seq < 4; ++seq)
+		rig.loop->post([&rig, seq] { rig.source->emit(seq); });
+	rig.loop->post([&rig] { rig.loop->exit(7); });
+	EXPECT_EQ(rig.loop->run(), 7) << "the engine must not end the loop itself";
+	EXPECT_EQ(told, std::vector<int>{0});
+	EXPECT_TRUE(rig.engine->finished());
+	EXPECT_EQ(rig.engine->stats().captured, 2u);
+}
+
+TEST(Engine, OneEngineFailingLeavesTheOtherOnTheLoopStreaming)
+{
+	Rig rig;
+	auto otherSource = std::make_unique<FakeSource>(4);
+	FakeSource *other = otherSource.get();
+	std::vector<std::unique_ptr<Sink>> sinks;
+	sinks.push_back(std::make_unique<HoldingSink>("other", 1));
+	Engine second(*rig.loop, std::move(otherSource), std::move(sinks));
+
+	std::vector<int> told;
+	rig.engine->setOnFinished([&told](int code) { told.push_back(code); });
+	second.setOnFinished([&rig](int) { rig.loop->exit(0); });
+	for (Engine *engine : {rig.engine.get(), &second}) {
+		ASSERT_TRUE(engine->configure().ok());
+		ASSERT_TRUE(engine->start().ok());
+	}
+	second.setFrameLimit(3);
+	rig.loop->post([&rig] { rig.source->fail(ENODEV); });
+	for (uint64_t seq = 0; seq < 5; ++seq)
+		rig.loop->post([other, seq] { other->emit(seq); });
+	EXPECT_EQ(rig.loop->run(), 0);
+	EXPECT_EQ(told, std::vector<int>{1});
+	ASSERT_TRUE(rig.engine->error().has_value());
+	EXPECT_EQ(rig.engine->error()->code, ENODEV);
+	EXPECT_FALSE(second.error().has_value());
+	EXPECT_EQ(second.stats().captured, 3u) << "the other camera went on to its limit";
+	second.stop();
+	rig.engine->stop();
+}

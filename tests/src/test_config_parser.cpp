@@ -20,8 +20,8 @@ TEST(ConfigParser, DemoConfigReadsEveryKey)
 	Result<PipelineConfig> config = loadConfigFile(path);
 	ASSERT_TRUE(config) << config.error().message;
 	EXPECT_EQ(config->file, path);
-	const CaptureConfig &c = config->source.v4l2();
-	EXPECT_EQ(config->source.type(), SourceConfig::Type::V4l2);
+	const CaptureConfig &c = config->source().v4l2();
+	EXPECT_EQ(config->source().type(), SourceConfig::Type::V4l2);
 	EXPECT_EQ(c.device, "vivid");
 	EXPECT_EQ(c.api, CaptureConfig::Api::SinglePlanar);
 	ASSERT_NE(c.format, nullptr);
@@ -64,51 +64,51 @@ TEST(ConfigParser, ShippedVariantsSayWhatTheirNamesSay)
 	EXPECT_EQ(gl->sinks.at(0).type, SinkConfig::Type::GlHeadless);
 	EXPECT_EQ(gl->sinks[0].gl.card, "vkms");
 	/* captured into the GL card's own buffers: the import that is real */
-	EXPECT_EQ(gl->source.v4l2().memory, CaptureConfig::Memory::Dmabuf);
-	EXPECT_EQ(gl->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(gl->source().v4l2().memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(gl->source().v4l2().poolCard, "vkms");
 
 	std::string dir = std::string(PRIMECAM_SOURCE_DIR) + "/configs/";
 	Result<PipelineConfig> webcam = loadConfigFile(dir + "webcam-gl-window.toml");
 	ASSERT_TRUE(webcam) << webcam.error().message;
 	EXPECT_EQ(webcam->sinks.at(0).type, SinkConfig::Type::GlWindow);
-	EXPECT_EQ(webcam->source.v4l2().device, "/dev/video0");
-	EXPECT_EQ(webcam->source.v4l2().width, 640u);
-	EXPECT_EQ(webcam->source.v4l2().height, 480u);
+	EXPECT_EQ(webcam->source().v4l2().device, "/dev/video0");
+	EXPECT_EQ(webcam->source().v4l2().width, 640u);
+	EXPECT_EQ(webcam->source().v4l2().height, 480u);
 
 	Result<PipelineConfig> glKms = loadConfigFile(dir + "vivid-gl-kms.toml");
 	ASSERT_TRUE(glKms) << glKms.error().message;
 	EXPECT_EQ(glKms->sinks.at(0).type, SinkConfig::Type::GlKms);
 	EXPECT_EQ(glKms->sinks[0].kms.card, "vkms");
 	EXPECT_EQ(glKms->sinks[0].kms.mode, "640x480");
-	EXPECT_EQ(glKms->source.v4l2().format, formatByName("YUYV"));
+	EXPECT_EQ(glKms->source().v4l2().format, formatByName("YUYV"));
 	/* the display card's own buffers, which GL imports for real */
-	EXPECT_EQ(glKms->source.v4l2().memory, CaptureConfig::Memory::Dmabuf);
-	EXPECT_EQ(glKms->source.v4l2().pool, CaptureConfig::Pool::Dumb);
-	EXPECT_EQ(glKms->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(glKms->source().v4l2().memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(glKms->source().v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(glKms->source().v4l2().poolCard, "vkms");
 
 	Result<PipelineConfig> mplane = loadConfigFile(dir + "vivid-vkms-mplane.toml");
 	ASSERT_TRUE(mplane);
-	EXPECT_EQ(mplane->source.v4l2().api, CaptureConfig::Api::MultiPlanar);
+	EXPECT_EQ(mplane->source().v4l2().api, CaptureConfig::Api::MultiPlanar);
 
 	Result<PipelineConfig> dmabuf = loadConfigFile(dir + "vivid-vkms-dmabuf.toml");
 	ASSERT_TRUE(dmabuf);
-	EXPECT_EQ(dmabuf->source.v4l2().memory, CaptureConfig::Memory::Dmabuf);
-	EXPECT_EQ(dmabuf->source.v4l2().pool, CaptureConfig::Pool::Dumb);
-	EXPECT_EQ(dmabuf->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(dmabuf->source().v4l2().memory, CaptureConfig::Memory::Dmabuf);
+	EXPECT_EQ(dmabuf->source().v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(dmabuf->source().v4l2().poolCard, "vkms");
 
 	Result<PipelineConfig> overlay = loadConfigFile(dir + "vivid-vkms-overlay.toml");
 	ASSERT_TRUE(overlay);
-	EXPECT_EQ(overlay->source.v4l2().width, 320u);
-	EXPECT_EQ(overlay->source.v4l2().height, 180u);
+	EXPECT_EQ(overlay->source().v4l2().width, 320u);
+	EXPECT_EQ(overlay->source().v4l2().height, 180u);
 	EXPECT_EQ(overlay->sinks[0].kms.plane, KmsSinkConfig::Plane::Overlay);
 	EXPECT_EQ(overlay->sinks[0].kms.placement, KmsSinkConfig::Placement::Center);
 	EXPECT_EQ(overlay->sinks[0].kms.mode, "640x480");
 
 	Result<PipelineConfig> bayer = loadConfigFile(dir + "vivid-bayer-libv4l2-null.toml");
 	ASSERT_TRUE(bayer) << bayer.error().message;
-	EXPECT_EQ(bayer->source.v4l2().memory, CaptureConfig::Memory::Libv4l2);
-	EXPECT_EQ(bayer->source.v4l2().pool, CaptureConfig::Pool::DmaHeap);
-	EXPECT_EQ(bayer->source.v4l2().format->name, "RGB888") << "V4L2 BGR24";
+	EXPECT_EQ(bayer->source().v4l2().memory, CaptureConfig::Memory::Libv4l2);
+	EXPECT_EQ(bayer->source().v4l2().pool, CaptureConfig::Pool::DmaHeap);
+	EXPECT_EQ(bayer->source().v4l2().format->name, "RGB888") << "V4L2 BGR24";
 	EXPECT_EQ(bayer->sinks[0].type, SinkConfig::Type::Null);
 
 	Result<PipelineConfig> null = loadConfigFile(dir + "vivid-null.toml");
@@ -121,7 +121,7 @@ TEST(ConfigParser, OptionalKeysDefault)
 {
 	Result<PipelineConfig> config = parseConfig(kMinimal, "min.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	const CaptureConfig &c = config->source.v4l2();
+	const CaptureConfig &c = config->source().v4l2();
 	EXPECT_EQ(c.api, CaptureConfig::Api::Auto);
 	EXPECT_EQ(c.fps, 0.0);
 	EXPECT_EQ(c.buffers, 4u);
@@ -135,12 +135,12 @@ TEST(ConfigParser, FormatAcceptsDrmNamesAndFourccs)
 	text.replace(text.find("XRGB8888"), 8, "XR24");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().format->name, "XRGB8888");
+	EXPECT_EQ(config->source().v4l2().format->name, "XRGB8888");
 
 	text.replace(text.find("XR24"), 4, "YUYV");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().format->name, "YUYV");
+	EXPECT_EQ(config->source().v4l2().format->name, "YUYV");
 
 	text.replace(text.find("YUYV"), 4, "RGBZ");
 	EXPECT_EQ(errorOf(text), "x.toml:4:1: source.format: unknown pixel format \"RGBZ\" (a DRM "
@@ -154,13 +154,13 @@ TEST(ConfigParser, NonContiguousFourccsAreNoted)
 	text.replace(text.find("XRGB8888"), 8, "NM12");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().format->name, "NV12");
-	EXPECT_TRUE(config->source.v4l2().nonContiguous);
+	EXPECT_EQ(config->source().v4l2().format->name, "NV12");
+	EXPECT_TRUE(config->source().v4l2().nonContiguous);
 
 	text.replace(text.find("NM12"), 4, "NV12");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_FALSE(config->source.v4l2().nonContiguous);
+	EXPECT_FALSE(config->source().v4l2().nonContiguous);
 
 	text.replace(text.find("NV12"), 4, "NM12");
 	text.insert(text.find("\n[[sink]]"), "api = \"single-planar\"\n");
@@ -176,7 +176,7 @@ TEST(ConfigParser, FpsTakesIntegersAndFloats)
 	text.insert(text.find("\n[[sink]]"), "fps = 29.97\n");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_DOUBLE_EQ(config->source.v4l2().fps, 29.97);
+	EXPECT_DOUBLE_EQ(config->source().v4l2().fps, 29.97);
 }
 
 TEST(ConfigParser, TheIssuesExampleErrorIsExact)

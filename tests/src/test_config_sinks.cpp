@@ -147,7 +147,7 @@ TEST(ConfigParser, GlHeadlessSinkKeys)
 				    "[[sink]]\ntype = \"gl-headless\"\ncard = \"vkms\"\n",
 			    "x.toml");
 	ASSERT_TRUE(pool) << pool.error().message;
-	EXPECT_EQ(pool->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(pool->source().v4l2().poolCard, "vkms");
 }
 
 TEST(ConfigParser, GlWindowSinkKeys)
@@ -273,7 +273,7 @@ TEST(ConfigParser, GlKmsSinkKeys)
 				    "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\n",
 			    "x.toml");
 	ASSERT_TRUE(pool) << pool.error().message;
-	EXPECT_EQ(pool->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(pool->source().v4l2().poolCard, "vkms");
 }
 
 TEST(ConfigParser, SinkTypes)

@@ -20,22 +20,22 @@ TEST(ConfigParser, DmabufPoolKeys)
 	dmabuf.insert(dmabuf.find("\n[[sink]]"), "memory = \"dmabuf\"\n");
 	Result<PipelineConfig> config = parseConfig(dmabuf, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(config->source().v4l2().pool, CaptureConfig::Pool::Dumb);
 	/* The dumb pool defaults to the display's card. */
-	EXPECT_EQ(config->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(config->source().v4l2().poolCard, "vkms");
 
 	std::string heap = dmabuf;
 	heap.insert(heap.find("\n[[sink]]"), "pool = \"dma-heap\"\n");
 	config = parseConfig(heap, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::DmaHeap);
-	EXPECT_EQ(config->source.v4l2().poolCard, "");
+	EXPECT_EQ(config->source().v4l2().pool, CaptureConfig::Pool::DmaHeap);
+	EXPECT_EQ(config->source().v4l2().poolCard, "");
 
 	std::string udmabuf = dmabuf;
 	udmabuf.insert(udmabuf.find("\n[[sink]]"), "pool = \"udmabuf\"\n");
 	config = parseConfig(udmabuf, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::Udmabuf);
+	EXPECT_EQ(config->source().v4l2().pool, CaptureConfig::Pool::Udmabuf);
 
 	std::string heapCard = heap;
 	heapCard.insert(heapCard.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
@@ -69,7 +69,7 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	heap.insert(heap.find("\n[[sink]]"), "memory = \"libv4l2\"\npool = \"dma-heap\"\n");
 	Result<PipelineConfig> config = parseConfig(heap, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	const CaptureConfig &c = config->source.v4l2();
+	const CaptureConfig &c = config->source().v4l2();
 	EXPECT_EQ(c.memory, CaptureConfig::Memory::Libv4l2);
 	EXPECT_EQ(c.pool, CaptureConfig::Pool::DmaHeap);
 	/* V4L2 BGR3 (bytes B,G,R) is DRM RGB888. */
@@ -80,8 +80,8 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	dumb.insert(dumb.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
 	config = parseConfig(dumb, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().pool, CaptureConfig::Pool::Dumb);
-	EXPECT_EQ(config->source.v4l2().poolCard, "vkms");
+	EXPECT_EQ(config->source().v4l2().pool, CaptureConfig::Pool::Dumb);
+	EXPECT_EQ(config->source().v4l2().poolCard, "vkms");
 
 	std::string noCard = kMinimal;
 	noCard.insert(noCard.find("\n[[sink]]"), "memory = \"libv4l2\"\n");
@@ -93,7 +93,7 @@ TEST(ConfigParser, Libv4l2MemoryTakesThePoolKeys)
 	card.insert(card.find("\n[[sink]]"), "pool_card = \"vgem\"\n");
 	config = parseConfig(card, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().poolCard, "vgem");
+	EXPECT_EQ(config->source().v4l2().poolCard, "vgem");
 }
 
 TEST(ConfigParser, Libv4l2MemoryRefusesWhatLibv4l2CannotDo)
@@ -131,17 +131,17 @@ TEST(ConfigParser, LibcameraSourceReadsEveryKey)
 {
 	Result<PipelineConfig> config = parseConfig(kLibcamera, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.type(), SourceConfig::Type::Libcamera);
-	const LibcameraConfig &c = config->source.libcamera();
+	EXPECT_EQ(config->source().type(), SourceConfig::Type::Libcamera);
+	const LibcameraConfig &c = config->source().libcamera();
 	EXPECT_EQ(c.camera, "platform/vimc.0 Sensor B");
 	ASSERT_NE(c.format, nullptr);
 	EXPECT_EQ(c.format->name, "BGR888");
 	EXPECT_EQ(c.width, 636u);
 	EXPECT_EQ(c.height, 480u);
 	EXPECT_EQ(c.buffers, 6u);
-	EXPECT_EQ(sourceFormat(config->source), c.format);
-	EXPECT_EQ(sourceWidth(config->source), 636u);
-	EXPECT_EQ(sourceHeight(config->source), 480u);
+	EXPECT_EQ(sourceFormat(config->source()), c.format);
+	EXPECT_EQ(sourceWidth(config->source()), 636u);
+	EXPECT_EQ(sourceHeight(config->source()), 480u);
 }
 
 TEST(ConfigParser, LibcameraCameraIsOptionalAndTakesAnIndex)
@@ -150,14 +150,14 @@ TEST(ConfigParser, LibcameraCameraIsOptionalAndTakesAnIndex)
 	text.erase(text.find("camera = "), text.find("format") - text.find("camera = "));
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.libcamera().camera, "");
-	EXPECT_EQ(config->source.libcamera().buffers, 6u);
+	EXPECT_EQ(config->source().libcamera().camera, "");
+	EXPECT_EQ(config->source().libcamera().buffers, 6u);
 
 	text = kLibcamera;
 	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "1");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.libcamera().camera, "1");
+	EXPECT_EQ(config->source().libcamera().camera, "1");
 
 	text = kLibcamera;
 	text.replace(text.find("\"platform/vimc.0 Sensor B\""), 26, "-1");
@@ -201,32 +201,32 @@ TEST(ConfigParser, InputReconnectAndRestartPolicyKeys)
 	Result<PipelineConfig> config = parseConfig(kMinimal, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
 	/* The documented defaults (configs/README.md). */
-	EXPECT_EQ(config->source.v4l2().restart.limit, 5u);
-	EXPECT_EQ(config->source.v4l2().restart.windowS, 60u);
+	EXPECT_EQ(config->source().v4l2().restart.limit, 5u);
+	EXPECT_EQ(config->source().v4l2().restart.windowS, 60u);
 
 	std::string text = kMinimal;
 	text.insert(text.find("width"), "restart_limit = 0\nrestart_window_s = 600\n");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().restart.limit, 0u);
-	EXPECT_EQ(config->source.v4l2().restart.windowS, 600u);
+	EXPECT_EQ(config->source().v4l2().restart.limit, 0u);
+	EXPECT_EQ(config->source().v4l2().restart.windowS, 600u);
 
 	text = kMinimal;
 	text.insert(text.find("width"), "input = 3\n");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().input, 3u);
-	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source.v4l2().input.has_value());
-	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source.v4l2().reconnect.has_value());
+	EXPECT_EQ(config->source().v4l2().input, 3u);
+	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source().v4l2().input.has_value());
+	EXPECT_FALSE(parseConfig(kMinimal, "x.toml")->source().v4l2().reconnect.has_value());
 	text = kMinimal;
 	text.insert(text.find("width"), "reconnect = true\n");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().reconnect, Source::OnLoss::Hold);
+	EXPECT_EQ(config->source().v4l2().reconnect, Source::OnLoss::Hold);
 	text.insert(text.find("width"), "on_loss = \"black\"\n");
 	config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().reconnect, Source::OnLoss::Black);
+	EXPECT_EQ(config->source().v4l2().reconnect, Source::OnLoss::Black);
 	text = kMinimal;
 	text.insert(text.find("width"), "on_loss = \"black\"\n");
 	EXPECT_EQ(errorOf(text), "x.toml:5:1: source.on_loss: only used with reconnect = true; "
@@ -285,8 +285,8 @@ TEST(ConfigParser, TheVimcConfigConvertsBgr888ForVkms)
 	Result<PipelineConfig> config = loadConfigFile(std::string(PRIMECAM_SOURCE_DIR) +
 						       "/configs/vimc-libcamera-vkms.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.type(), SourceConfig::Type::Libcamera);
-	EXPECT_EQ(config->source.libcamera().format->name, "BGR888");
+	EXPECT_EQ(config->source().type(), SourceConfig::Type::Libcamera);
+	EXPECT_EQ(config->source().libcamera().format->name, "BGR888");
 	ASSERT_EQ(config->stages.size(), 1u);
 	EXPECT_EQ(config->stages[0].type, StageConfig::Type::Convert);
 	EXPECT_EQ(config->stages[0].format->name, "XRGB8888");

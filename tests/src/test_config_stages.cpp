@@ -137,7 +137,7 @@ TEST(ConfigParser, CharactersTomlppMishandlesAreRefusedOutsideComments)
 	text.replace(text.find("\"vivid\""), 7, "'vi#vid' # \u00e9 \"\u00e9");
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
-	EXPECT_EQ(config->source.v4l2().device, "vi#vid");
+	EXPECT_EQ(config->source().v4l2().device, "vi#vid");
 
 	/* Elsewhere toml++ 3.3 would reach __builtin_unreachable(). */
 	EXPECT_EQ(errorOf("titl\u00e9 = 1\n"),
@@ -174,7 +174,7 @@ TEST(ConfigParser, ControlsAreKeptInFileOrder)
 	Result<PipelineConfig> config = parseConfig(text, "x.toml");
 	ASSERT_TRUE(config) << config.error().message;
 	using Control = std::pair<std::string, int64_t>;
-	EXPECT_EQ(config->source.v4l2().controls,
+	EXPECT_EQ(config->source().v4l2().controls,
 		  (std::vector<Control>{
 			  {"Timestamp Source", 1}, {"brightness", 200}, {"horizontal_flip", 1}}));
 
@@ -201,7 +201,7 @@ TEST(ConfigParser, ApiChoices)
 		text.insert(text.find("\n[[sink]]"), std::string("api = \"") + name + "\"\n");
 		Result<PipelineConfig> config = parseConfig(text, "x.toml");
 		ASSERT_TRUE(config) << config.error().message;
-		EXPECT_EQ(config->source.v4l2().api, api);
+		EXPECT_EQ(config->source().v4l2().api, api);
 	}
 	std::string text = kMinimal;
 	text.insert(text.find("\n[[sink]]"), "api = \"mplane\"\n");

@@ -264,5 +264,65 @@ TEST(StatsJson, WriteStatsFileWritesAndReportsErrors)
 	rmdir(dir);
 }
 
+TEST(StatsJson, SeveralSourcesEachHaveTheirOwnEntry)
+{
+	PipelineStats front = sampleStats();
+	PipelineStats back;
+	back.captured = 40;
+	back.startNs = 1'000'000'000;
+	back.endNs = 3'000'000'000; /* 2 s */
+	back.addSink("null").received = 40;
+	RunReport report;
+	report.configFile = "four.toml";
+	report.source = "vivid (/dev/video0)";
+	report.stats = &front;
+	report.adjustments = {"front adjusted"};
+	report.sources.push_back({"front", "vivid (/dev/video0)", &front, {"front adjusted"}, {}});
+	report.sources.push_back(
+		{"back", "vivid (/dev/video1)", &back, {}, Error{ENODEV, "the camera went away"}});
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	/* The top level is the first source's, as with one source. */
+	EXPECT_EQ(doc["captured"], 100);
+	EXPECT_EQ(doc["source"], "vivid (/dev/video0)");
+	EXPECT_FALSE(doc.contains("error")) << "the run's error, not a source's";
+
+	ASSERT_EQ(doc["sources"].size(), 2u);
+	const nlohmann::json &first = doc["sources"][0];
+	EXPECT_EQ(first["name"], "front");
+	EXPECT_EQ(first["device"], "vivid (/dev/video0)");
+	EXPECT_EQ(first["adjustments"][0], "front adjusted");
+	EXPECT_FALSE(first.contains("error"));
+	/* Each entry has the top level's counters for its own pipeline. */
+	for (const auto &[key, value] : first.items()) {
+		if (key != "name" && key != "device") {
+			EXPECT_EQ(value, doc[key]) << key;
+		}
+	}
+	for (const auto &[key, value] : doc.items()) {
+		if (key != "config" && key != "source" && key != "sources" && key != "startup_ms") {
+			EXPECT_TRUE(first.contains(key)) << key;
+		}
+	}
+
+	const nlohmann::json &second = doc["sources"][1];
+	EXPECT_EQ(second["name"], "back");
+	EXPECT_EQ(second["device"], "vivid (/dev/video1)");
+	EXPECT_EQ(second["captured"], 40);
+	EXPECT_DOUBLE_EQ(second["fps"].get<double>(), 20.0);
+	ASSERT_EQ(second["sinks"].size(), 1u);
+	EXPECT_EQ(second["sinks"][0]["name"], "null");
+	EXPECT_EQ(second["error"], "the camera went away");
+	EXPECT_EQ(second["errno"], ENODEV);
+}
+
+TEST(StatsJson, NoSourcesArrayWithoutSources)
+{
+	PipelineStats stats = sampleStats();
+	RunReport report;
+	report.stats = &stats;
+	EXPECT_FALSE(nlohmann::json::parse(statsJson(report)).contains("sources"));
+}
+
 } /* namespace */
 } /* namespace primecam */

@@ -128,5 +128,43 @@ TEST(StatusLine, OnATerminalRewritesTheLineEverySecond)
 	close(master);
 }
 
+TEST(StatusLine, SeveralSourcesShowEachOnesRateAndDrops)
+{
+	PipelineStats front;
+	front.startNs = 1'000'000'000;
+	SinkStats &kms = front.addSink("kms");
+	PipelineStats back;
+	back.startNs = 1'000'000'000;
+	SinkStats &plane = back.addSink("kms");
+	SinkStats &null = back.addSink("null");
+	StatusLine status({{"front", &front}, {"back", &back}}, -1);
+
+	front.captured = 50;
+	kms.drop(DropReason::DisplayBehind);
+	back.captured = 20;
+	plane.drop(DropReason::DisplayBehind);
+	null.drop(DropReason::StageBehind);
+	null.drop(DropReason::StageBehind);
+	EXPECT_EQ(status.update(3'000'000'000),
+		  "front 25.0 fps  dropped 1  | back 10.0 fps  dropped 3");
+
+	/* Each source's rate is over the last interval, on its own count. */
+	front.captured = 60;
+	back.captured = 40;
+	EXPECT_EQ(status.update(4'000'000'000),
+		  "front 10.0 fps  dropped 1  | back 20.0 fps  dropped 3");
+}
+
+TEST(StatusLine, OneNamedSourceIsTheSingleSourceLine)
+{
+	PipelineStats stats;
+	stats.startNs = 1;
+	stats.captured = 10;
+	stats.addSink("kms").displayed = 7;
+	StatusLine named({{"front", &stats}}, -1);
+	StatusLine plain(stats, -1);
+	EXPECT_EQ(named.update(1'000'000'001), plain.update(1'000'000'001));
+}
+
 } /* namespace */
 } /* namespace primecam */
