@@ -86,6 +86,9 @@ Result<VideoDevice> openCaptureNode(const std::string &name, CaptureConfig::Api 
 
 	/*
 	 * A driver name: its first capture node that speaks the API asked for.
+	 * Or a bus (VIDIOC_QUERYCAP's bus_info: "usb-0000:00:14.0-1",
+	 * "platform:vivid-002"), which tells apart two cameras of one driver
+	 * and, unlike /dev/videoN, stays the same from boot to boot.
 	 * vivid's instances show why the API matters: with multiplanar=1,2 the
 	 * first instance's capture node is single-planar and the second's
 	 * multi-planar, both "vivid".
@@ -101,19 +104,20 @@ Result<VideoDevice> openCaptureNode(const std::string &name, CaptureConfig::Api 
 		Result<VideoDevice> dev = VideoDevice::open(node.path);
 		if (!dev || !(dev->caps() & kCaptureCaps))
 			continue;
-		if (dev->driver() == name && (dev->caps() & need) &&
+		if ((dev->driver() == name || dev->busInfo() == name) && (dev->caps() & need) &&
 		    (dev->caps() & V4L2_CAP_STREAMING)) {
 			Result<void> ok = selectApi(*dev, api);
 			if (!ok)
 				return std::move(ok).error();
 			return dev;
 		}
-		seen += (seen.empty() ? "" : ", ") + dev->describe() + " " + nodeApis(dev->caps());
+		seen += (seen.empty() ? "" : ", ") + dev->describe() + " on " + dev->busInfo() +
+			" " + nodeApis(dev->caps());
 	}
 	std::string apiText =
 		api == CaptureConfig::Api::Auto ? "" : std::string(apiName(api)) + " ";
 	return Error::fromErrno(
-		ENODEV, "no " + apiText + "video capture node of driver \"" + name +
+		ENODEV, "no " + apiText + "video capture node of driver or bus \"" + name +
 				"\"; capture nodes present: " + (seen.empty() ? "none" : seen));
 }
 

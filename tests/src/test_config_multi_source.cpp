@@ -277,7 +277,10 @@ TEST(ConfigMultiSource, SourceIsNeitherATableNorTables)
 
 /* Every shipped config has one [source]: still valid, still one source
  * named "source" that every stage and sink takes. */
-TEST(ConfigMultiSource, EveryShippedConfigIsOneSource)
+/* Every shipped config parses; those with one [source] table keep their one
+ * source, named "source", fed to every stage and sink; the mosaic demo is four
+ * sources, each on its own cell. */
+TEST(ConfigMultiSource, EveryShippedConfigParsesAsItsSources)
 {
 	namespace fs = std::filesystem;
 	size_t seen = 0;
@@ -288,6 +291,18 @@ TEST(ConfigMultiSource, EveryShippedConfigIsOneSource)
 		++seen;
 		Result<PipelineConfig> config = loadConfigFile(entry.path().string());
 		ASSERT_TRUE(config) << config.error().message;
+		if (entry.path().filename() == "vivid4-mosaic-vkms.toml") {
+			ASSERT_EQ(config->sources.size(), 4u);
+			ASSERT_EQ(config->sinks.size(), 4u);
+			for (size_t i = 0; i < 4; ++i) {
+				EXPECT_EQ(config->sinks[i].source, i);
+				EXPECT_EQ(config->sinks[i].kms.placement,
+					  KmsSinkConfig::Placement::Mosaic);
+				EXPECT_EQ(config->sinks[i].kms.cell, i);
+				EXPECT_EQ(config->sinks[i].kms.cells, 4u);
+			}
+			continue;
+		}
 		ASSERT_EQ(config->sources.size(), 1u) << entry.path();
 		EXPECT_EQ(config->source().name, "source");
 		for (const SinkConfig &sink : config->sinks)
@@ -295,7 +310,7 @@ TEST(ConfigMultiSource, EveryShippedConfigIsOneSource)
 		for (const StageConfig &stage : config->stages)
 			EXPECT_EQ(stage.source, 0u);
 	}
-	EXPECT_GE(seen, 14u);
+	EXPECT_GE(seen, 15u);
 }
 
 } /* namespace */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * configs/vivid4-mosaic-vkms.toml through the program: four cameras, four
+ * overlay planes, one display. The stats have one entry per source, the
+ * snapshot shows each camera's test pattern in its own quadrant.
+ */
+#include <array>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <linux/videodev2.h>
+#include <unistd.h>
+
+#include "src/png_file.h"
+#include "tests/vm/device/cli/cli_test_helpers.h"
+#include "tests/vm/device/device_test.h"
+#include "v4l2/video_device.h"
+
+using namespace std::chrono_literals;
+
+namespace primecam::test {
+
+namespace {
+
+bool haveFourCameras()
+{
+	return VideoDevice::findByDriver("vivid", V4L2_CAP_VIDEO_CAPTURE).size() >= 4;
+}
+
+} /* namespace */
+
+TEST(CliCameras, FourCamerasInAMosaicEachInItsQuadrantWithStatsPerSource)
+{
+	PRIMECAM_NEED_DEVICE(haveFourCameras(), "four single-planar vivid cameras");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	extendTestTimeout(300);
+
+	std::string stats = outDir() + "/mosaic.json", png = outDir() + "/mosaic.png";
+	unlink(stats.c_str());
+	unlink(png.c_str());
+	Program run("mosaic", {"run", config("vivid4-mosaic-vkms.toml"), "--frames", "60",
+			       "--stats", stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(240s), 0) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	ASSERT_TRUE(doc.contains("sources")) << doc.dump(2);
+	ASSERT_EQ(doc["sources"].size(), 4u) << doc.dump(2);
+	const char *names[] = {"front", "rear", "left", "right"};
+	for (size_t i = 0; i < 4; ++i) {
+		const nlohmann::json &source = doc["sources"][i];
+		EXPECT_EQ(source["name"], names[i]) << doc.dump(2);
+		EXPECT_EQ(source["copies"], 0) << doc.dump(2);
+		EXPECT_FALSE(source.contains("error")) << doc.dump(2);
+		ASSERT_EQ(source["sinks"].size(), 1u) << doc.dump(2);
+		EXPECT_GE(source["sinks"][0]["displayed"].get<uint64_t>(), 10u) << doc.dump(2);
+	}
+	EXPECT_NE(run.out().find("front"), std::string::npos) << run.out();
+
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	ASSERT_EQ(image->width, 1280u);
+	ASSERT_EQ(image->height, 960u);
+	/* The config's patterns, quadrant by quadrant: 100% red, green, blue
+	 * and white (0xRRGGBB as the PNG has them). The lower half of each
+	 * quadrant: vivid writes its text at the top of a frame. */
+	const uint32_t expected[] = {0xff0000, 0x00ff00, 0x0000ff, 0xffffff};
+	for (uint32_t i = 0; i < 4; ++i) {
+		uint32_t x0 = (i % 2) * 640, y0 = (i / 2) * 480;
+		EXPECT_EQ(coloursIn(*image, x0 + 40, y0 + 240, x0 + 600, y0 + 440),
+			  std::set<uint32_t>{expected[i]})
+			<< "quadrant " << i << " (" << names[i] << ")";
+	}
+}
+
+} /* namespace primecam::test */
