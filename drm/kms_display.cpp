@@ -230,10 +230,10 @@ Result<void> KmsDisplay::join(Client &client, const std::vector<uint32_t> &fbs)
 		return Error{EINVAL, client.describe() + ": no framebuffer to show"};
 	const bool first = joined_.empty();
 	joined_.push_back(&client);
+	/* The card stays open: the sink still holds framebuffers on it, and
+	 * its leave() closes the card once they are gone. */
 	auto fail = [&](Error error) -> Result<void> {
 		erase(joined_, &client);
-		if (joined_.empty() && started_.empty())
-			close();
 		return error;
 	};
 
@@ -352,6 +352,8 @@ int KmsDisplay::commitStaged(Client *except)
 		/* Another client's commit is still pending on the CRTC: not
 		 * these frames' failure; they go out at the next vblank. */
 		++counters_.busy;
+		for (const Staged &plane : staged_)
+			plane.client->commitDeferred();
 		retryAtNextVblank();
 		return 0;
 	}

@@ -68,6 +68,9 @@ public:
 		/* The commit that carried this sink's last staged framebuffer
 		 * flipped, at timestampNs (CLOCK_MONOTONIC). */
 		virtual void flipped(int64_t timestampNs) = 0;
+		/* The CRTC was busy (another client's commit): the staged
+		 * framebuffer goes out at the next vblank. */
+		virtual void commitDeferred() = 0;
 		/* That commit failed (-errno); what says which one. */
 		virtual void commitFailed(int err, const std::string &what) = 0;
 		/* "kms vkms/Virtual-1 plane 40 (overlay)" */

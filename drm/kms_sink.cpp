@@ -136,6 +136,7 @@ Result<void> KmsSink::start(EventLoop &loop, SinkStats &stats)
 	if (!ret)
 		return ret;
 	flips_.setStats(&stats);
+	stats_ = &stats;
 	started_ = true;
 	fatal_ = 0;
 	lastError_.reset();
@@ -180,6 +181,12 @@ void KmsSink::flipped(int64_t timestampNs)
 	flips_.flipped(timestampNs);
 }
 
+void KmsSink::commitDeferred()
+{
+	if (stats_)
+		++stats_->busyRetries;
+}
+
 void KmsSink::commitFailed(int err, const std::string &what)
 {
 	noteError(err, describe() + ": " + what);
@@ -213,6 +220,7 @@ void KmsSink::stop()
 		noteError(-stopped.error().code, stopped.error().message);
 	flips_.clear();
 	flips_.setStats(nullptr);
+	stats_ = nullptr;
 	started_ = false;
 }
 

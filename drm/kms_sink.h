@@ -88,6 +88,7 @@ private:
 	/* KmsDisplay::Client */
 	const KmsOutput &kmsOutput() const override { return *output_; }
 	void flipped(int64_t timestampNs) override;
+	void commitDeferred() override;
 	void commitFailed(int err, const std::string &what) override;
 
 	Result<void> configureCard(std::span<const FrameBuffer> buffers);
@@ -104,6 +105,7 @@ private:
 	std::map<BufferKey, std::string> exporters_;
 
 	FlipQueue flips_;
+	SinkStats *stats_ = nullptr; /* while started */
 	bool started_ = false;
 	int fatal_ = 0;
 	std::optional<Error> lastError_;

@@ -257,7 +257,6 @@ void Engine::reconnect()
 		return;
 	deviceWatch_.reset();
 	stats_.offlineNs += monotonicNowNs() - offlineSinceNs_;
-	++stats_.reconnects;
 	renegotiating_ = true;
 	renegotiate(false);
 }
@@ -304,11 +303,26 @@ void Engine::renegotiate(bool sourceChange)
 	stats_.startNs = startNs;
 	renegotiating_ = false;
 	if (!ret) {
-		fail(Error{ret.error().code, "after the source changed: " + ret.error().message});
+		std::optional<Source::OnLoss> onLoss = source_->reconnects();
+		if (!sourceChange && ret.error().code == ENODEV && onLoss) {
+			/* The node that answered went away again while it was
+			 * set up: a driver removing its instances one by one
+			 * (vivid's ten in the test VM), a loose cable. The camera
+			 * is still away; the engine goes on waiting for it. */
+			started_ = true;
+			awaitDevice(ret.error(), *onLoss);
+			return;
+		}
+		fail(Error{ret.error().code,
+			   std::string(sourceChange ? "after the source changed: "
+						    : "after the camera came back: ") +
+				   ret.error().message});
 		return;
 	}
 	if (sourceChange)
 		++stats_.sourceChanges;
+	else
+		++stats_.reconnects;
 }
 
 } /* namespace primecam */

@@ -111,8 +111,8 @@ Result<VideoDevice> openCaptureNode(const std::string &name, CaptureConfig::Api 
 				return std::move(ok).error();
 			return dev;
 		}
-		seen += (seen.empty() ? "" : ", ") + dev->describe() + " on " + dev->busInfo() +
-			" " + nodeApis(dev->caps());
+		seen += (seen.empty() ? "" : ", ") + dev->describe() + " " + nodeApis(dev->caps()) +
+			" on " + dev->busInfo();
 	}
 	std::string apiText =
 		api == CaptureConfig::Api::Auto ? "" : std::string(apiName(api)) + " ";
