@@ -107,7 +107,8 @@ TEST(V4l2Refusals, DriverWithoutTheApiListsItsNodes)
 	config.device = "vimc";
 	Error err = configureError(config);
 	EXPECT_EQ(err.code, ENODEV);
-	EXPECT_TRUE(contains(err.message, "no multi-planar video capture node of driver or bus \"vimc\""))
+	EXPECT_TRUE(contains(err.message,
+			     "no multi-planar video capture node of driver or bus \"vimc\""))
 		<< err.message;
 	EXPECT_TRUE(contains(err.message, vimc.front() + " (vimc) single-planar")) << err.message;
 }
