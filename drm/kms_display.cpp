@@ -20,13 +20,6 @@ namespace {
  * a commit that will not finish: another client's, or a hung driver. */
 constexpr unsigned kMaxBusyVblanks = 60;
 
-bool fatalCommitError(int err)
-{
-	/* Another client took DRM master (a compositor, a VT switch), or the
-	 * card is gone: no later commit can succeed. */
-	return err == EACCES || err == EPERM || err == ENODEV;
-}
-
 template<typename T>
 void erase(std::vector<T> &list, const T &value)
 {
@@ -540,12 +533,17 @@ Result<void> KmsDisplay::stop(Client &client, std::chrono::milliseconds timeout)
 		cardWatch_.reset();
 		retryDue_ = false;
 	}
-	held_ = false;
-	if (!started_.empty() && !inFlight() && !retryDue_)
-		commitStaged(nullptr);
+	resume();
 	if (error)
 		return *error;
 	return {};
+}
+
+void KmsDisplay::resume()
+{
+	held_ = false;
+	if (!started_.empty() && !inFlight() && !retryDue_)
+		commitStaged(nullptr);
 }
 
 Result<Image> KmsDisplay::captureWriteback(std::chrono::milliseconds flipTimeout,
@@ -568,9 +566,7 @@ Result<Image> KmsDisplay::captureWriteback(std::chrono::milliseconds flipTimeout
 		}
 		return writeback_->capture(request_, writebackTimeout);
 	}();
-	held_ = false;
-	if (!started_.empty() && !inFlight() && !retryDue_)
-		commitStaged(nullptr);
+	resume();
 	return image;
 }
 

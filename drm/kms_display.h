@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -133,6 +134,13 @@ public:
 	bool inFlight() const { return !inFlight_.empty(); }
 	bool modesetDone() const { return modesetDone_; }
 	const DisplayCounters &counters() const { return counters_; }
+	/* A commit error after which no commit can succeed: another client
+	 * took DRM master (a compositor, a VT switch: EACCES, EPERM), or the
+	 * card is gone (ENODEV). err > 0. */
+	static bool fatalCommitError(int err)
+	{
+		return err == EACCES || err == EPERM || err == ENODEV;
+	}
 	/* Fatal for every sink: another client took DRM master, the card is
 	 * gone, or the CRTC stayed busy. 0 if none. */
 	int fatal() const { return fatal_; }
@@ -170,6 +178,9 @@ private:
 	static void vblankHandler(int fd, unsigned int sequence, unsigned int sec,
 				  unsigned int usec, void *data);
 	bool waitIdle(std::chrono::milliseconds timeout);
+	/* After stop() or a writeback capture: commits may start again, and
+	 * what was staged meanwhile goes out. */
+	void resume();
 	void close();
 	std::string describe() const;
 

@@ -19,13 +19,6 @@ constexpr std::chrono::milliseconds kFlipTimeout{1000};
  * software emulation can take several vblanks after a modeset. */
 constexpr std::chrono::milliseconds kWritebackTimeout{2000};
 
-bool fatalCommitError(int err)
-{
-	/* Another client took DRM master (a compositor, a VT switch), or the
-	 * card is gone: no later commit can succeed. */
-	return err == EACCES || err == EPERM || err == ENODEV;
-}
-
 } /* namespace */
 
 KmsSink::KmsSink(KmsSinkConfig config, std::shared_ptr<KmsDisplay> display)
@@ -146,7 +139,7 @@ Result<void> KmsSink::start(EventLoop &loop, SinkStats &stats)
 int KmsSink::noteError(int ret, const std::string &what)
 {
 	lastError_ = Error::fromErrno(-ret, what);
-	if (fatalCommitError(-ret))
+	if (KmsDisplay::fatalCommitError(-ret))
 		fatal_ = ret;
 	return ret;
 }
@@ -202,7 +195,7 @@ int KmsSink::consume(FrameRef frame)
 	if (fatal_)
 		return fatal_;
 	int ret = flips_.push(std::move(frame));
-	if (ret < 0 && fatalCommitError(-ret))
+	if (ret < 0 && KmsDisplay::fatalCommitError(-ret))
 		return ret;
 	return fatal_;
 }

@@ -21,22 +21,29 @@ std::string PipelineConfig::sourcePath(size_t index) const
 				   : "source[" + std::to_string(index) + "]";
 }
 
-std::vector<size_t> PipelineConfig::stagesOf(size_t index) const
+namespace {
+
+/* The indices of the tables in list that take source index. */
+template<typename Table>
+std::vector<size_t> tablesOf(const std::vector<Table> &list, size_t index)
 {
 	std::vector<size_t> found;
-	for (size_t i = 0; i < stages.size(); ++i)
-		if (stages[i].source == index)
+	for (size_t i = 0; i < list.size(); ++i)
+		if (list[i].source == index)
 			found.push_back(i);
 	return found;
 }
 
+} /* namespace */
+
+std::vector<size_t> PipelineConfig::stagesOf(size_t index) const
+{
+	return tablesOf(stages, index);
+}
+
 std::vector<size_t> PipelineConfig::sinksOf(size_t index) const
 {
-	std::vector<size_t> found;
-	for (size_t i = 0; i < sinks.size(); ++i)
-		if (sinks[i].source == index)
-			found.push_back(i);
-	return found;
+	return tablesOf(sinks, index);
 }
 
 } /* namespace primecam */
