@@ -300,8 +300,7 @@ TEST(CliDoctor, ASizeTheCameraDoesNotOfferIsRefusedByDoctorAndRunAlike)
 	size_t said = doctor.out().find(reason);
 	ASSERT_NE(said, std::string::npos) << doctor.out();
 	/* The whole reason, to the end of its line: the sizes listed. */
-	std::string doctorReason =
-		doctor.out().substr(said, doctor.out().find('\n', said) - said);
+	std::string doctorReason = doctor.out().substr(said, doctor.out().find('\n', said) - said);
 	EXPECT_NE(doctorReason.find("640x480"), std::string::npos) << doctorReason;
 
 	Program run("run-641", {"run", path, "--frames", "5"});
@@ -328,8 +327,8 @@ TEST(CliDoctor, NoShippedConfigThatRunsIsCalledImpossible)
 			continue;
 		Program doctor("doctor-" + name, {"doctor", entry.path().string()});
 		EXPECT_EQ(doctor.wait(60s), 0) << name << "\n" << doctor.out() << doctor.err();
-		EXPECT_EQ(doctor.out().find("impossible"), std::string::npos)
-			<< name << "\n" << doctor.out();
+		EXPECT_EQ(doctor.out().find("impossible"), std::string::npos) << name << "\n"
+									      << doctor.out();
 		++checked;
 	}
 	EXPECT_GE(checked, 14u);
