@@ -264,8 +264,7 @@ Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 	/* S_FMT first: a device that takes the format and size as asked needs
 	 * no list (vivid offers 84 formats, one ENUM_FMT each). The lists are
 	 * read only to explain a refusal. */
-	return checkFormatAnswer(fourcc,
-				 device_->setFormat(fourcc, config_.width, config_.height));
+	return checkFormatAnswer(fourcc, device_->setFormat(fourcc, config_.width, config_.height));
 }
 
 Result<void> V4l2Source::tryConfiguredFormat() const
