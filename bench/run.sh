@@ -9,8 +9,9 @@
 #   measured frames: the difference of the counts over the difference of
 #   displayed frames is the steady state per frame (set-up and teardown cancel
 #   out): syscalls, and user-space instructions executed by primecam.
-# Start-up on its own (bench/startup.py), and one to eight cameras to planes
-# and to null sinks (bench/cameras.py), in the same boot.
+# Start-up on its own (bench/startup.py), one to eight cameras to planes
+# and to null sinks (bench/cameras.py), and vim2m against a CPU conversion
+# and GStreamer (bench/m2m.py), in the same boot.
 # Then, on the host, build/bench/stage-bench (CPU stages, no devices).
 # Writes OUT_DIR/results.json, OUT_DIR/results.md and bench/results.md (the
 # README's Benchmarks tables are copied from it verbatim): bench/report.py,
@@ -23,7 +24,8 @@ cd "$top"
 out=$(realpath -m "${1:-bench-out}")
 builddir=${PRIMECAM_BUILD_DIR:-$top/build}
 
-ensure_packages $(grep -v '^#' tests/packages.txt) strace valgrind python3-matplotlib
+ensure_packages $(grep -v '^#' tests/packages.txt) strace valgrind python3-matplotlib \
+	gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 [ -f "$builddir/build.ninja" ] || meson setup "$builddir" >/dev/null
 # Benchmarks want an optimised build; debugoptimized is the project default.
 meson compile -C "$builddir" bench/primecam-bench bench/startup-reference primecam-all >/dev/null
@@ -53,6 +55,8 @@ tests/vm/run-vm.sh --out "$out" -- sh -ec '
 	python3 bench/startup.py "$1" "$2" "$PRIMECAM_OUT"
 	# One to eight cameras, to planes of one display and to null sinks.
 	python3 bench/cameras.py "$1" "$PRIMECAM_OUT"
+	# vim2m against a CPU conversion and GStreamer'"'"'s v4l2convert.
+	python3 bench/m2m.py "$1" "$PRIMECAM_OUT"
 ' "$builddir/bench/primecam-bench" "$builddir/src/primecam" "$builddir/bench/startup-reference"
 
 # CPU stage costs next to a plain copy: no devices, so on this host.
