@@ -69,7 +69,7 @@ mode = "640x480"
 
 
 def run(argv, env=None):
-    """The CPU ms of one run of argv, which must succeed."""
+    """The CPU ms of one run of argv, which must succeed: (user, system)."""
     with open(os.devnull, "wb") as null:
         proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -77,7 +77,7 @@ def run(argv, env=None):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"m2m.py: {' '.join(argv)} failed (exit {proc.returncode}): {err}")
-    return (usage.ru_utime + usage.ru_stime) * 1000.0
+    return usage.ru_utime * 1000.0, usage.ru_stime * 1000.0
 
 
 def main():
@@ -119,7 +119,9 @@ def main():
             row = {"round": r, "path": path}
             for frames in (SHORT, LONG):
                 stats = out / f"m2m-{path}-{frames}-{r}.json"
-                row[frames] = {"cpu_ms": round(run(argv(path, frames, stats), env), 2)}
+                user, system = run(argv(path, frames, stats), env)
+                row[frames] = {"cpu_ms": round(user + system, 2), "user_ms": round(user, 2),
+                               "system_ms": round(system, 2)}
                 if path != "gstreamer":
                     doc = json.loads(stats.read_text())
                     row[frames].update(captured=doc["captured"],
@@ -130,18 +132,27 @@ def main():
 
     figures = {}
     for path in PATHS:
-        per_frame = []
+        per_frame, user, system = [], [], []
         for row in runs:
             if row["path"] != path:
                 continue
             # gst-launch's num-buffers is what v4l2src pushes: the frames.
             frames = (row[LONG]["captured"] - row[SHORT]["captured"]
                       if path != "gstreamer" else LONG - SHORT)
-            per_frame.append((row[LONG]["cpu_ms"] - row[SHORT]["cpu_ms"]) * 1000 / frames)
+
+            def marginal(key):
+                return (row[LONG][key] - row[SHORT][key]) * 1000 / frames
+            per_frame.append(marginal("cpu_ms"))
+            user.append(marginal("user_ms"))
+            system.append(marginal("system_ms"))
         long_runs = [row[LONG] for row in runs if row["path"] == path]
         figures[path] = {
             "cpu_us_per_frame": round(statistics.median(per_frame), 1),
             "cpu_us_per_frame_runs": [round(v, 1) for v in per_frame],
+            # of the median round
+            "user_us_per_frame": round(user[per_frame.index(statistics.median(per_frame))], 1),
+            "system_us_per_frame": round(system[per_frame.index(statistics.median(per_frame))],
+                                         1),
             "copies": [r.get("copies") for r in long_runs],
             "conversions": [r.get("conversions") for r in long_runs],
             "displayed_of_captured": [[r.get("displayed"), r.get("captured")]

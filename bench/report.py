@@ -209,15 +209,16 @@ def m2m_section(out):
     doc = json.loads((out / "m2m.json").read_text())
     figures = doc["figures"]
     rows = ["| path to a 640x480 vkms plane | CPU per frame, median (range) "
-            "| CPU copies, CPU conversions (long runs) |",
-            "|---|---|---|"]
+            "| of which user / kernel | CPU copies, CPU conversions (long runs) |",
+            "|---|---|---|---|"]
     for key, label in M2M_ROWS:
         f = figures[key]
         runs = f["cpu_us_per_frame_runs"]
         copies = ("not counted" if key == "gstreamer"
                   else f"{max(f['copies'])}, {max(f['conversions'])}")
         rows.append(f"| {label} | {f['cpu_us_per_frame']:.0f} µs ({min(runs):.0f}–"
-                    f"{max(runs):.0f}) | {copies} |")
+                    f"{max(runs):.0f}) | {f['user_us_per_frame']:.0f} / "
+                    f"{f['system_us_per_frame']:.0f} µs | {copies} |")
     note = (f"Marginal cost: a run of {doc['frames']['long']} minus a run of "
             f"{doc['frames']['short']} frames, per frame; CPU time of the whole process "
             f"(user + system, from `wait4`); the median of {doc['rounds']} rounds, the paths "
