@@ -65,6 +65,21 @@ KmsSinkConfig mosaicCell(size_t cell, size_t cells)
 	return config;
 }
 
+/* A camera's frame size and its sink. */
+struct CameraSpec {
+	uint32_t width;
+	uint32_t height;
+	KmsSinkConfig sink;
+};
+
+std::vector<CameraSpec> mosaic(size_t n)
+{
+	std::vector<CameraSpec> specs;
+	for (size_t i = 0; i < n; ++i)
+		specs.push_back({kWidth, kHeight, mosaicCell(i, n)});
+	return specs;
+}
+
 /* n cameras, each vivid -> tap -> its member of one composition, each its
  * own Engine on one loop. */
 struct Composed {
@@ -74,14 +89,17 @@ struct Composed {
 	std::vector<std::unique_ptr<Engine>> engines;
 	std::vector<TapStage *> taps;
 
-	explicit Composed(size_t n)
+	explicit Composed(size_t n) : Composed(mosaic(n)) {}
+
+	explicit Composed(const std::vector<CameraSpec> &specs)
 	{
 		loop = std::move(EventLoop::create()).value();
-		composition = std::make_shared<GlComposition>(mosaicCell(0, n));
+		composition = std::make_shared<GlComposition>(specs.front().sink);
 		std::vector<std::string> nodes = vividCameras();
-		for (size_t i = 0; i < n && i < nodes.size(); ++i) {
-			CaptureConfig capture = vividConfig(CaptureConfig::Api::SinglePlanar,
-							    "XRGB8888", kWidth, kHeight);
+		for (size_t i = 0; i < specs.size() && i < nodes.size(); ++i) {
+			CaptureConfig capture =
+				vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888",
+					    specs[i].width, specs[i].height);
 			capture.device = nodes[i];
 			capture.buffers = 4;
 			capture.memory = CaptureConfig::Memory::Dmabuf;
@@ -97,7 +115,7 @@ struct Composed {
 			stages.push_back(std::move(tap));
 			std::vector<std::unique_ptr<Sink>> sinks;
 			sinks.push_back(std::make_unique<GlComposedSink>(
-				mosaicCell(i, n), GlSinkConfig{}, composition));
+				specs[i].sink, GlSinkConfig{}, composition));
 			auto engine = std::make_unique<Engine>(
 				*loop,
 				std::make_unique<V4l2Source>(
@@ -181,8 +199,8 @@ struct Composed {
 	{
 		Result<Image> image = composition->kms().captureWriteback();
 		ASSERT_TRUE(image.ok()) << image.error().message;
-		ASSERT_EQ(image->width, 1024u);
-		ASSERT_EQ(image->height, 768u);
+		ASSERT_EQ(image->width, composition->width());
+		ASSERT_EQ(image->height, composition->height());
 		for (size_t i : which) {
 			const ScreenRect &rect = composition->rect(i);
 			std::optional<FrameMetadata> shown = composition->onScreen(i);
@@ -195,10 +213,10 @@ struct Composed {
 			std::string first;
 			for (const std::vector<uint8_t> *bytes : captured) {
 				std::string where;
-				size_t diffs =
-					compareXrgb(*image, static_cast<uint32_t>(rect.x),
-						    static_cast<uint32_t>(rect.y), *bytes,
-						    taps[i]->stride(), kWidth, kHeight, &where);
+				size_t diffs = compareXrgb(*image, static_cast<uint32_t>(rect.x),
+							   static_cast<uint32_t>(rect.y), *bytes,
+							   taps[i]->stride(), taps[i]->width(),
+							   taps[i]->height(), &where);
 				if (diffs < fewest) {
 					fewest = diffs;
 					first = where;
@@ -321,6 +339,80 @@ TEST(GlKmsMosaic, OneCameraStoppedItsCellGoesBlackTheOthersGoOn)
 	EXPECT_EQ(c.stats(1).displayed, stoppedAt);
 	EXPECT_FALSE(c.composition->onScreen(1));
 	c.expectCellsShowTheirFrames({0, 2, 3}, {0, 2, 3});
+	EXPECT_EQ(c.composition->kms().display().counters().overlapping, 0u);
+}
+
+/*
+ * pip composed by GL: the main camera's 320x180 frames scaled to the whole
+ * 640x480 screen (exactly 2x, letterboxed to 640x360 at y = 60), a second
+ * camera's 320x180 inset at its own size in the bottom-right corner, drawn
+ * after it. No tolerance: the inset is unscaled, and the 2x scale is
+ * nearest-neighbour through texelFetch, where screen pixel x of the picture
+ * samples texel floor((x + 0.5) / 2) = x / 2, far from a rounding edge
+ * (FrameRenderer's vertex shader).
+ */
+TEST(GlKmsPip, MainPictureScaledToTheScreenAndAnInsetAtItsOwnSize)
+{
+	PRIMECAM_NEED_DEVICE(haveCameras(2), "two single-planar vivid cameras and vkms");
+	extendTestTimeout(600);
+	auto pip = [](uint32_t cell) {
+		KmsSinkConfig config = vkmsSinkConfig(KmsSinkConfig::Plane::Primary,
+						      KmsSinkConfig::Placement::Pip);
+		config.mode = ModeRequest::parse("640x480");
+		config.cell = cell;
+		config.cells = 2;
+		return config;
+	};
+	Composed c({{kWidth, kHeight, pip(0)}, {kWidth, kHeight, pip(1)}});
+	ASSERT_EQ(c.engines.size(), 2u);
+	Result<void> ret = c.start();
+	ASSERT_TRUE(ret.ok()) << ret.error().message;
+	const ScreenRect main{0, 60, 640, 360};
+	const ScreenRect inset{640 - 16 - 320, 480 - 16 - 180, 320, 180};
+	EXPECT_EQ(c.composition->rect(0), main);
+	EXPECT_EQ(c.composition->rect(1), inset);
+	ASSERT_TRUE(c.runUntilEachShows(3)) << c.errors();
+
+	/* The inset, and black above and below the main picture. */
+	c.expectCellsShowTheirFrames({1}, {0, 1});
+	Result<Image> image = c.composition->kms().captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	std::optional<FrameMetadata> shown = c.composition->onScreen(0);
+	ASSERT_TRUE(shown);
+	std::vector<const std::vector<uint8_t> *> captured = c.taps[0]->frames(shown->sequence);
+	ASSERT_FALSE(captured.empty()) << "frame " << shown->sequence << " is no longer kept";
+	size_t fewest = SIZE_MAX;
+	std::string first;
+	for (const std::vector<uint8_t> *bytes : captured) {
+		size_t diffs = 0;
+		std::string where;
+		for (uint32_t y = 0; y < main.height; ++y) {
+			for (uint32_t x = 0; x < main.width; ++x) {
+				const uint32_t sy = static_cast<uint32_t>(main.y) + y;
+				if (x >= static_cast<uint32_t>(inset.x) &&
+				    x < inset.x + inset.width &&
+				    sy >= static_cast<uint32_t>(inset.y))
+					continue; /* under the inset */
+				const uint8_t *screen =
+					&image->data[size_t{sy} * image->stride + size_t{x} * 4];
+				const uint8_t *frame =
+					&(*bytes)[size_t{y / 2} * c.taps[0]->stride() +
+						  size_t{x / 2} * 4];
+				if (std::equal(screen, screen + 3, frame))
+					continue;
+				if (!diffs++)
+					where = "screen (" + std::to_string(x) + ", " +
+						std::to_string(sy) + ") is not frame pixel (" +
+						std::to_string(x / 2) + ", " +
+						std::to_string(y / 2) + ")";
+			}
+		}
+		if (diffs < fewest) {
+			fewest = diffs;
+			first = where;
+		}
+	}
+	EXPECT_EQ(fewest, 0u) << "the main picture is not its frame scaled 2x: " << first;
 	EXPECT_EQ(c.composition->kms().display().counters().overlapping, 0u);
 }
 
