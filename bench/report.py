@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw files into results.json and the tables.
 
-    bench/report.py OUT_DIR [--results bench/results.md]
+    bench/report.py OUT_DIR [--results bench/results.md] [--only KEY,...]
 
 Writes OUT_DIR/results.json and OUT_DIR/results.md, and the same Markdown to
 --results (bench/results.md in the checkout, which the README's Benchmarks
 section copies verbatim). Each part of the benchmark is one section below:
-a function from OUT_DIR to (title, Markdown); a new measurement is a new
-function in SECTIONS.
+a function from OUT_DIR to (key, data, Markdown); a new measurement is a new
+function in SECTIONS. Each section says the commit it was measured at.
+
+--only writes the sections of those keys (pipeline, startup, cameras,
+stages) from OUT_DIR and keeps the others of --results as they are: for a
+part run on its own, e.g. one to eight cameras alone:
+    tests/vm/run-vm.sh --out OUT -- python3 bench/cameras.py build/src/primecam OUT
+    bench/report.py OUT --only cameras
 """
 import argparse
 import json
+import re
+import subprocess
 from pathlib import Path
 
 MODES = ("zero-copy", "copy")
@@ -144,6 +152,48 @@ def stages_section(out):
     return "stages", doc, note + "\n\n" + "\n".join(rows) + "\n"
 
 
+def cameras_section(out):
+    """bench/cameras.py: CPU per camera frame for 1 to 8 cameras."""
+    doc = json.loads((out / "cameras.json").read_text())
+    figures = doc["figures"]
+    one = figures["1-planes"]["cpu_us_per_camera_frame"]
+    rows = ["| cameras | to planes: CPU per camera frame, median (range) | × one camera "
+            "| syscalls per camera frame | syscalls per vblank | planes per commit "
+            "| to null sinks: CPU per camera frame, median (range) | syscalls per camera frame |",
+            "|---|---|---|---|---|---|---|---|"]
+    for count in sorted({f["cameras"] for f in figures.values()}):
+        p, n = figures[f"{count}-planes"], figures[f"{count}-null"]
+        runs = p["cpu_us_per_camera_frame_runs"]
+        rows.append(f"| {count} | {p['cpu_us_per_camera_frame']:.0f} µs ({min(runs):.0f}–"
+                    f"{max(runs):.0f}) | {p['cpu_us_per_camera_frame'] / one:.2f}× | "
+                    f"{p['syscalls_per_camera_frame']:.1f} | {p['syscalls_per_vblank']:.1f} | "
+                    f"{p['planes_per_commit']:.2f} | {n['cpu_us_per_camera_frame']:.0f} µs "
+                    f"({min(n['cpu_us_per_camera_frame_runs']):.0f}–"
+                    f"{max(n['cpu_us_per_camera_frame_runs']):.0f}) | "
+                    f"{n['syscalls_per_camera_frame']:.1f} |")
+    eight = figures["8-planes"]["cpu_us_per_camera_frame"] / one
+    verdict = ("within" if eight <= 1.2 else "above")
+    note = (f"Each camera a vivid instance, 320x180 XRGB8888 at 25 fps, to an overlay plane of "
+            f"one 1280x960 vkms display (a mosaic) or to a null sink. Marginal cost: a run of "
+            f"{doc['frames']['long']} minus a run of {doc['frames']['short']} frames per camera, "
+            f"over the difference in frames captured by all cameras; the median of "
+            f"{doc['rounds']} rounds. Syscalls from `strace -f -c` the same way (runs of "
+            f"{doc['frames']['traced_long']} and {doc['frames']['short']}); a vblank is "
+            f"one atomic commit of the display. At 8 cameras the cost per camera frame is "
+            f"{eight:.2f}× that of one camera, {verdict} the goal of 1.2×. Plot: "
+            f"`bench/cameras.png`.")
+    drops = [f"{f['cameras']} cameras, " + ", ".join(f"{d} of {c}"
+                                                     for d, c in f["displayed_of_captured"])
+             for f in figures.values() if f["sink"] == "planes"
+             and any(d != c for d, c in f["displayed_of_captured"])]
+    text = note + "\n\n" + "\n".join(rows) + "\n"
+    if drops:
+        text += ("\nA frame that arrives while its camera's previous one still waits for "
+                 "a vblank replaces that one, which is never shown. Frames shown of those "
+                 "captured in the long runs, round by round: " + "; ".join(drops) + ".\n")
+    return "cameras", doc["figures"], text
+
+
 def startup_section(out):
     """bench/startup.py: start-up next to the reference, in the same boot."""
     doc = json.loads((out / "startup.json").read_text())
@@ -153,6 +203,8 @@ def startup_section(out):
 SECTIONS = (
     ("vivid → vkms in the VM: zero-copy and a CPU copy", pipeline_section),
     ("Start-up in the VM: `--frames 1` next to the same ioctls alone", startup_section),
+    ("Several cameras in the VM: CPU per camera frame against the number of cameras",
+     cameras_section),
     ("CPU stages (`stage-bench`, on the host)", stages_section),
 )
 
@@ -163,22 +215,46 @@ def main():
     parser.add_argument("out", type=Path)
     parser.add_argument("--results", type=Path,
                         default=Path(__file__).resolve().parent / "results.md")
+    parser.add_argument("--only", help="comma-separated section keys to write")
     args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else None
 
+    commit = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "rev-parse",
+                             "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    kept = previous_sections(args.results) if only else {}
     results = {}
-    text = ["<!-- Written by bench/report.py from a bench/run.sh run; the README's "
+    text = ["<!-- Written by bench/report.py from bench/run.sh's measurements; the README's "
             "Benchmarks tables are copied from here verbatim. -->", ""]
     for title, section in SECTIONS:
+        if only is not None and section_key(section) not in only:
+            if title in kept:
+                text += [f"### {title}", "", kept[title]]
+            continue
         key, data, markdown = section(args.out)
         results[key] = data
-        text += [f"### {title}", "", markdown]
+        text += [f"### {title}", "", f"Measured at commit {commit or 'unknown'}.", "",
+                 markdown]
     markdown = "\n".join(text)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "results.md").write_text(markdown)
     args.results.write_text(markdown)
     print(markdown)
-    for mode in MODES:
-        print(f"{mode} syscalls per frame: {results['pipeline'][mode]['syscalls_by_name']}")
+    if "pipeline" in results:
+        for mode in MODES:
+            print(f"{mode} syscalls per frame: {results['pipeline'][mode]['syscalls_by_name']}")
+
+
+def section_key(section):
+    """A section function's key: its name without "_section"."""
+    return section.__name__.removesuffix("_section")
+
+
+def previous_sections(path):
+    """The sections of an earlier results.md, by title, as written."""
+    if not path.exists():
+        return {}
+    parts = re.split(r"^### (.*)\n\n", path.read_text(), flags=re.M)
+    return {parts[i]: parts[i + 1].rstrip("\n") + "\n" for i in range(1, len(parts) - 1, 2)}
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "drm/atomic_request.h"
 #include "drm/card.h"
+#include "drm/display_counters.h"
 #include "drm/dumb_buffer.h"
 #include "drm/framebuffer.h"
 #include "drm/gem_handle_table.h"
@@ -25,19 +26,6 @@
 namespace primecam {
 
 class EventLoop;
-
-/* What a display's commits did, for tests and benchmarks. */
-struct DisplayCounters {
-	uint64_t commits = 0;	   /* non-blocking commits issued */
-	uint64_t planeUpdates = 0; /* planes changed by them, in all */
-	uint64_t maxPlanesPerCommit = 0;
-	/* Commits issued while another was in flight: the display serialises
-	 * its commits, so this stays 0 (the kernel would answer EBUSY). */
-	uint64_t overlapping = 0;
-	/* EBUSY answers (another client's commit on the CRTC), retried at the
-	 * next vblank. */
-	uint64_t busy = 0;
-};
 
 /*
  * One card's display as the kms sinks on it share it: the card (opened as
@@ -134,6 +122,8 @@ public:
 	bool inFlight() const { return !inFlight_.empty(); }
 	bool modesetDone() const { return modesetDone_; }
 	const DisplayCounters &counters() const { return counters_; }
+	/* The card as it describes itself while open, else as configured. */
+	std::string describe() const;
 	/* A commit error after which no commit can succeed: another client
 	 * took DRM master (a compositor, a VT switch: EACCES, EPERM), or the
 	 * card is gone (ENODEV). err > 0. */
@@ -182,7 +172,6 @@ private:
 	 * what was staged meanwhile goes out. */
 	void resume();
 	void close();
-	std::string describe() const;
 
 	std::string cardName_;
 	size_t attached_ = 0;

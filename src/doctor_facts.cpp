@@ -59,7 +59,7 @@ std::optional<YuvEncoding> deviceEncoding(const CaptureConfig &capture, const Vi
 	return layout->encoding;
 }
 
-void gatherV4l2Facts(const CaptureConfig &capture, SourceFacts &facts)
+void gatherV4l2Facts(const V4l2SourceConfig &capture, SourceFacts &facts)
 {
 	if (capture.memory == CaptureConfig::Memory::Dmabuf && capture.pool == PoolKind::Dumb) {
 		Result<Card> pool = Card::openByName(capture.poolCard);
@@ -68,6 +68,7 @@ void gatherV4l2Facts(const CaptureConfig &capture, SourceFacts &facts)
 	}
 
 	V4l2Source source(capture);
+	source.setNonContiguous(capture.nonContiguous);
 	Result<void> probed = source.probe();
 	if (!probed) {
 		facts.error = probed.error().message;
@@ -92,6 +93,12 @@ void gatherV4l2Facts(const CaptureConfig &capture, SourceFacts &facts)
 					facts.unknownFourccs.push_back(d.fourcc);
 			}
 		}
+		/* The format and size as run would set them: a size the
+		 * device does not offer is substituted, and run refuses
+		 * it with this very message. */
+		Result<void> format = source.tryConfiguredFormat();
+		if (!format && !facts.error)
+			facts.error = format.error().message;
 	}
 }
 

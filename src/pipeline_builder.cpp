@@ -226,8 +226,10 @@ Result<void> buildSinks(const PipelineConfig &config, PipelineParts &parts)
 		switch (sinkConfig.type) {
 		case SinkConfig::Type::Kms: {
 			std::shared_ptr<KmsDisplay> &display = displays[sinkConfig.kms.card];
-			if (!display)
+			if (!display) {
 				display = std::make_shared<KmsDisplay>(sinkConfig.kms.card);
+				parts.displays.push_back(display);
+			}
 			display->attach();
 			auto kms = std::make_unique<KmsSink>(sinkConfig.kms, display);
 			if (!parts.firstKms)

@@ -15,6 +15,7 @@
 
 namespace primecam {
 
+class KmsDisplay;
 class KmsSink;
 
 /* One source's pipeline: the source, its stages in chain order and its
@@ -30,6 +31,9 @@ struct SourceParts {
  * is touched except the card or heap of a dmabuf pool). */
 struct PipelineParts {
 	std::vector<SourceParts> sources;
+	/* The displays the kms sinks share, one per card in config order
+	 * (held by their sinks too): for the stats' "displays". */
+	std::vector<std::shared_ptr<KmsDisplay>> displays;
 	/* What the builder chose on the user's behalf (a stage's pool), one
 	 * line each, for the run to print. */
 	std::vector<std::string> notes;

@@ -15,6 +15,7 @@
 #include "base/event_loop.h"
 #include "base/image.h"
 #include "base/process_start.h"
+#include "drm/kms_display.h"
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
 #include "pipeline/timestamp_check.h"
@@ -67,6 +68,9 @@ private:
 	 * the status line reads the engines' stats. */
 	std::unique_ptr<EventLoop> loop_;
 	std::optional<PipelineConfig> config_;
+	/* Held for their counters; declared before the engines, whose sinks
+	 * use them, so that they outlive those. */
+	std::vector<std::shared_ptr<KmsDisplay>> displays_;
 	std::vector<Pipeline> pipelines_; /* one per source, in config order */
 	KmsSink *kms_ = nullptr;	  /* owned by an engine */
 	/* Reads a gl-headless sink owned by an engine. */
@@ -128,6 +132,7 @@ Result<void> RunSession::setUp()
 					     "nor a gl-headless sink to read back"};
 	kms_ = parts->firstKms;
 	glReadPixels_ = std::move(parts->glReadPixels);
+	displays_ = std::move(parts->displays);
 	for (const std::string &note : parts->notes)
 		fprintf(stderr, "primecam: %s\n", note.c_str());
 	/* All engines exist before any is configured: stopping them at the end
@@ -332,6 +337,8 @@ RunReport RunSession::report(const Result<void> &ret) const
 		source.error =
 			pipeline.engine->error() ? pipeline.engine->error() : pipeline.setUpError;
 	}
+	for (const std::shared_ptr<KmsDisplay> &display : displays_)
+		report.displays.push_back({display->describe(), display->counters()});
 	if (!report.sources.empty()) {
 		/* The top level: the first source, as before there were several. */
 		report.source = report.sources.front().device;

@@ -205,6 +205,19 @@ std::string statsJson(const RunReport &report)
 		}
 		doc["sources"] = std::move(sources);
 	}
+	if (!report.displays.empty()) {
+		nlohmann::json displays = nlohmann::json::array();
+		for (const DisplayReport &display : report.displays) {
+			const DisplayCounters &c = display.counters;
+			displays.push_back({{"card", display.card},
+					    {"commits", c.commits},
+					    {"plane_updates", c.planeUpdates},
+					    {"max_planes_per_commit", c.maxPlanesPerCommit},
+					    {"overlapping_commits", c.overlapping},
+					    {"busy", c.busy}});
+		}
+		doc["displays"] = std::move(displays);
+	}
 	StartupMs startup = startupMs(report.startup, stats);
 	nlohmann::json startupDoc = nlohmann::json::object();
 	for (auto [key, value] : {std::pair{"config_parsed", startup.configParsed},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "drm/display_counters.h"
 #include "pipeline/stats.h"
 
 namespace primecam {
@@ -35,6 +36,12 @@ struct SourceReport {
 	std::optional<Error> error;
 };
 
+/* One display the kms sinks shared, with what its commits did. */
+struct DisplayReport {
+	std::string card; /* its describe() */
+	DisplayCounters counters;
+};
+
 /* What `primecam run --stats FILE.json` records about one run. The
  * top-level source, stats and adjustments are the first source's (what
  * they were before configs had several); sources has every one. */
@@ -56,6 +63,8 @@ struct RunReport {
 	StartupTimes startup;
 	/* Every source in config order; none: no "sources" array. */
 	std::vector<SourceReport> sources;
+	/* Every display kms sinks shared; none: no "displays" array. */
+	std::vector<DisplayReport> displays;
 };
 
 /* Start-up in ms from the process's start: config_parsed, configured,
@@ -77,8 +86,10 @@ StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats);
  * from the config); "startup_ms" (StartupMs); "error"/"errno" and
  * "interrupted_by" when they apply; "sources", one object per source:
  * name, device, the same counters as the top level for its own pipeline,
- * its adjustments, and "error"/"errno" when it failed. Never throws: text that is not UTF-8 (a
- * driver's card name) is replaced, not refused.
+ * its adjustments, and "error"/"errno" when it failed; "displays", one
+ * object per shared display: card, commits, plane_updates,
+ * max_planes_per_commit, overlapping_commits, busy. Never throws: text
+ * that is not UTF-8 (a driver's card name) is replaced, not refused.
  */
 std::string statsJson(const RunReport &report);
 

@@ -264,7 +264,25 @@ Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 	/* S_FMT first: a device that takes the format and size as asked needs
 	 * no list (vivid offers 84 formats, one ENUM_FMT each). The lists are
 	 * read only to explain a refusal. */
-	Result<v4l2_format> fmt = device_->setFormat(fourcc, config_.width, config_.height);
+	return checkFormatAnswer(fourcc, device_->setFormat(fourcc, config_.width, config_.height));
+}
+
+Result<void> V4l2Source::tryConfiguredFormat() const
+{
+	if (!device_ || config_.input || config_.memory == CaptureConfig::Memory::Libv4l2)
+		return {};
+	Result<uint32_t> fourcc = chooseFourcc();
+	if (!fourcc)
+		return std::move(fourcc).error();
+	Result<v4l2_format> fmt = checkFormatAnswer(
+		*fourcc, device_->tryFormat(*fourcc, config_.width, config_.height));
+	if (!fmt)
+		return std::move(fmt).error();
+	return {};
+}
+
+Result<v4l2_format> V4l2Source::checkFormatAnswer(uint32_t fourcc, Result<v4l2_format> fmt) const
+{
 	/* Some drivers answer EINVAL rather than substituting; the lists
 	 * then say why, as for a substitution. */
 	if (!fmt && fmt.error().code == EINVAL)

@@ -76,6 +76,12 @@ public:
 	 * (no format set, no buffers): for the doctor, which only asks what
 	 * the device offers. device() is valid after it. */
 	Result<void> probe() { return device_ ? Result<void>() : openDevice(); }
+	/* After probe(): whether configure() would get the config's format
+	 * and size, asked with VIDIOC_TRY_FMT (nothing changes on the
+	 * device), with the refusal configure() would give. On the node's
+	 * current input: a config that selects another input is checked at
+	 * configure() only. For the doctor, so that it and run agree. */
+	Result<void> tryConfiguredFormat() const;
 
 	/* The loop and stats must outlive streaming (until stop() or the
 	 * destructor). onError is called once, for the first fatal error;
@@ -108,6 +114,10 @@ private:
 	void sourceChanged();
 	Result<uint32_t> chooseFourcc() const;
 	Result<v4l2_format> applyFormat(uint32_t fourcc);
+	/* The device's answer to S_FMT or TRY_FMT for fourcc at the config's
+	 * size, checked: a refusal or a substitution explained, interlaced
+	 * fields refused. */
+	Result<v4l2_format> checkFormatAnswer(uint32_t fourcc, Result<v4l2_format> fmt) const;
 	Result<void> allocate();
 	Result<void> prepare(uint32_t index);
 	Result<void> subscribeEvents();

@@ -321,7 +321,33 @@ TEST(StatsJson, NoSourcesArrayWithoutSources)
 	PipelineStats stats = sampleStats();
 	RunReport report;
 	report.stats = &stats;
-	EXPECT_FALSE(nlohmann::json::parse(statsJson(report)).contains("sources"));
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	EXPECT_FALSE(doc.contains("sources"));
+	EXPECT_FALSE(doc.contains("displays"));
+}
+
+TEST(StatsJson, EachSharedDisplayHasItsCommitCounters)
+{
+	PipelineStats stats = sampleStats();
+	RunReport report;
+	report.stats = &stats;
+	DisplayCounters counters;
+	counters.commits = 120;
+	counters.planeUpdates = 410;
+	counters.maxPlanesPerCommit = 4;
+	counters.overlapping = 1;
+	counters.busy = 2;
+	report.displays.push_back({"vkms (/dev/dri/card0)", counters});
+
+	nlohmann::json doc = nlohmann::json::parse(statsJson(report));
+	ASSERT_EQ(doc["displays"].size(), 1u) << doc.dump(2);
+	const nlohmann::json &display = doc["displays"][0];
+	EXPECT_EQ(display["card"], "vkms (/dev/dri/card0)");
+	EXPECT_EQ(display["commits"], 120);
+	EXPECT_EQ(display["plane_updates"], 410);
+	EXPECT_EQ(display["max_planes_per_commit"], 4);
+	EXPECT_EQ(display["overlapping_commits"], 1);
+	EXPECT_EQ(display["busy"], 2);
 }
 
 } /* namespace */

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -273,6 +274,64 @@ TEST(CliDoctor, SaysZeroCopyConversionOrImpossibleAndWhy)
 		  std::string::npos)
 		<< impossible.out();
 	EXPECT_NE(impossible.out().find("verdict: impossible as configured"), std::string::npos);
+}
+
+/* A size the camera does not offer: S_FMT would substitute the nearest, so
+ * run refuses, and the doctor (asking with TRY_FMT) says the same, naming
+ * the sizes that would work, rather than "zero-copy". */
+TEST(CliDoctor, ASizeTheCameraDoesNotOfferIsRefusedByDoctorAndRunAlike)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string text = readFile(config("vivid-vkms.toml"));
+	size_t width = text.find("width = 640\n");
+	ASSERT_NE(width, std::string::npos);
+	text.replace(width, 12, "width = 641\n");
+	std::string path = outDir() + "/vivid-641.toml";
+	std::ofstream(path) << text;
+
+	const std::string reason = "does not offer XR24 641x480; sizes for XR24: ";
+	Program doctor("doctor-641", {"doctor", path});
+	EXPECT_EQ(doctor.wait(60s), 1) << doctor.out() << doctor.err();
+	EXPECT_NE(doctor.out().find("verdict: impossible as configured"), std::string::npos)
+		<< doctor.out();
+	size_t said = doctor.out().find(reason);
+	ASSERT_NE(said, std::string::npos) << doctor.out();
+	/* The whole reason, to the end of its line: the sizes listed. */
+	std::string doctorReason = doctor.out().substr(said, doctor.out().find('\n', said) - said);
+	EXPECT_NE(doctorReason.find("640x480"), std::string::npos) << doctorReason;
+
+	Program run("run-641", {"run", path, "--frames", "5"});
+	EXPECT_NE(run.wait(60s), 0) << run.out() << run.err();
+	EXPECT_NE(run.err().find(doctorReason), std::string::npos)
+		<< "doctor: " << doctorReason << "\nrun: " << run.err();
+}
+
+/* Every shipped config runs in the VM (CliRun, CliCameras, ...), so the
+ * doctor must not call one impossible: the two agree. webcam-gl-window.toml
+ * wants a desktop and a webcam, which the VM has not. */
+TEST(CliDoctor, NoShippedConfigThatRunsIsCalledImpossible)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	test::extendTestTimeout(300);
+
+	size_t checked = 0;
+	for (const std::filesystem::directory_entry &entry :
+	     std::filesystem::directory_iterator(config(""))) {
+		std::string name = entry.path().filename().string();
+		if (entry.path().extension() != ".toml" || name == "webcam-gl-window.toml")
+			continue;
+		Program doctor("doctor-" + name, {"doctor", entry.path().string()});
+		EXPECT_EQ(doctor.wait(60s), 0) << name << "\n" << doctor.out() << doctor.err();
+		EXPECT_EQ(doctor.out().find("impossible"), std::string::npos) << name << "\n"
+									      << doctor.out();
+		++checked;
+	}
+	EXPECT_GE(checked, 14u);
 }
 
 TEST(CliRun, NullConfigRunsWithoutADisplay)

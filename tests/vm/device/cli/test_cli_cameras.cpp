@@ -56,6 +56,13 @@ TEST(CliCameras, FourCamerasInAMosaicEachInItsQuadrantWithStatsPerSource)
 		EXPECT_GE(source["sinks"][0]["displayed"].get<uint64_t>(), 10u) << doc.dump(2);
 	}
 	EXPECT_NE(run.out().find("front"), std::string::npos) << run.out();
+	/* One display for the four sinks: its commits carried several planes
+	 * at once and never overlapped. */
+	ASSERT_EQ(doc["displays"].size(), 1u) << doc.dump(2);
+	const nlohmann::json &display = doc["displays"][0];
+	EXPECT_GE(display["commits"].get<uint64_t>(), 10u) << doc.dump(2);
+	EXPECT_GE(display["max_planes_per_commit"].get<uint64_t>(), 2u) << doc.dump(2);
+	EXPECT_EQ(display["overlapping_commits"], 0) << doc.dump(2);
 
 	Result<Image> image = readPng(png);
 	ASSERT_TRUE(image) << image.error().message;
