@@ -114,8 +114,9 @@ Error tooFewPlanes(const KmsResources &res, const KmsCrtc &crtc, KmsPlane::Type 
 			     " " + planeTypeName(type) + " plane" + (ofType == 1 ? "" : "s") +
 			     ", all taken by the other sinks (" + std::to_string(overlays) +
 			     " overlay planes in all, and one primary): " +
-			     "use at most that many sinks of this plane kind, or one gl-kms sink " +
-			     "that composes several sources into one buffer"};
+			     "use at most that many sinks of this plane kind, or make them all " +
+			     "type = \"gl-kms\" with the same layout, which GL composes into one "
+			     "buffer on one plane"};
 }
 
 Result<const KmsPlane *> choosePlane(const KmsResources &res, const KmsSinkConfig &config,

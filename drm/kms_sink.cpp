@@ -172,6 +172,8 @@ void KmsSink::flipped(int64_t timestampNs)
 	/* A failed commit of the frame that waited is counted by the queue
 	 * and noted by commitFrame(). */
 	flips_.flipped(timestampNs);
+	if (queueMoved_)
+		queueMoved_(timestampNs);
 }
 
 void KmsSink::commitDeferred()
@@ -184,6 +186,8 @@ void KmsSink::commitFailed(int err, const std::string &what)
 {
 	noteError(err, describe() + ": " + what);
 	flips_.queuedFailed();
+	if (queueMoved_)
+		queueMoved_(std::nullopt);
 }
 
 int KmsSink::consume(FrameRef frame)

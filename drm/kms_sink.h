@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,16 @@ public:
 	 * flight to finish first. Streaming continues normally afterwards.
 	 */
 	Result<Image> captureWriteback();
+	/*
+	 * Called on the loop thread after each flip (with its time) and after
+	 * a commit that failed (std::nullopt): the display's queue moved. For
+	 * a producer that draws at most one frame per vblank (gl-kms composing
+	 * several sources) and hands the next only when the last one is done.
+	 */
+	using QueueMoved = std::function<void(std::optional<int64_t> flippedAtNs)>;
+	void setOnQueueMoved(QueueMoved moved) { queueMoved_ = std::move(moved); }
+	/* A frame was handed over and its flip has not happened yet. */
+	bool flipAwaited() const { return flips_.inFlight() || flips_.pending(); }
 	/* The frame on screen (empty before the first flip). */
 	const FrameRef &activeFrame() const { return flips_.active(); }
 
@@ -105,6 +116,7 @@ private:
 	std::map<BufferKey, std::string> exporters_;
 
 	FlipQueue flips_;
+	QueueMoved queueMoved_;
 	SinkStats *stats_ = nullptr; /* while started */
 	bool started_ = false;
 	int fatal_ = 0;

@@ -104,7 +104,50 @@ Result<ScreenRect> placeInPip(const KmsSinkConfig &config, uint32_t screenWidth,
 			  frameHeight};
 }
 
+/* frameWidth x frameHeight scaled to fit area, keeping its aspect ratio
+ * (rounding down), centred in it. */
+ScreenRect fitInto(const ScreenRect &area, uint32_t frameWidth, uint32_t frameHeight)
+{
+	uint64_t byWidth = uint64_t{area.width} * frameHeight;
+	uint64_t byHeight = uint64_t{area.height} * frameWidth;
+	uint32_t w = area.width, h = area.height;
+	if (byWidth > byHeight)
+		w = static_cast<uint32_t>(byHeight / frameHeight);
+	else if (byWidth < byHeight)
+		h = static_cast<uint32_t>(byWidth / frameWidth);
+	return ScreenRect{area.x + static_cast<int32_t>((area.width - w) / 2),
+			  area.y + static_cast<int32_t>((area.height - h) / 2), w, h};
+}
+
 } /* namespace */
+
+Result<ScreenRect> placeComposed(const KmsSinkConfig &config, uint32_t screenWidth,
+				 uint32_t screenHeight, uint32_t frameWidth, uint32_t frameHeight)
+{
+	if (frameWidth == 0 || frameHeight == 0 || screenWidth == 0 || screenHeight == 0)
+		return Error{EINVAL, "an empty frame or screen"};
+	if (config.placement == KmsSinkConfig::Placement::Pip && config.cell == 0)
+		return fitInto(ScreenRect{0, 0, screenWidth, screenHeight}, frameWidth,
+			       frameHeight);
+	Result<ScreenRect> exact =
+		placeOnScreen(config, screenWidth, screenHeight, frameWidth, frameHeight);
+	if (exact || config.placement != KmsSinkConfig::Placement::Mosaic)
+		return exact;
+	/* Too large for its cell: the whole cell, scaled. (A cell index out
+	 * of range was refused above.) */
+	uint32_t cols = 1;
+	const uint32_t cells = config.cells ? config.cells : 1;
+	if (config.cell >= cells)
+		return exact;
+	while (uint64_t{cols} * cols < cells)
+		++cols;
+	const uint32_t rows = (cells + cols - 1) / cols;
+	const uint32_t cellWidth = screenWidth / cols, cellHeight = screenHeight / rows;
+	const ScreenRect area{static_cast<int32_t>(config.cell % cols * cellWidth),
+			      static_cast<int32_t>(config.cell / cols * cellHeight), cellWidth,
+			      cellHeight};
+	return fitInto(area, frameWidth, frameHeight);
+}
 
 Result<ScreenRect> placeOnScreen(const KmsSinkConfig &config, uint32_t screenWidth,
 				 uint32_t screenHeight, uint32_t frameWidth, uint32_t frameHeight)

@@ -42,4 +42,17 @@ constexpr uint32_t kPipMargin = 16;
 Result<ScreenRect> placeOnScreen(const KmsSinkConfig &config, uint32_t screenWidth,
 				 uint32_t screenHeight, uint32_t frameWidth, uint32_t frameHeight);
 
+/*
+ * The same layouts drawn by GL into one buffer (gl-kms with a layout),
+ * where scaling is a draw like any other: a frame that fits its mosaic
+ * cell, and every pip inset, goes exactly where a plane would put it (the
+ * same config shows the same picture with kms or gl-kms sinks, and
+ * unscaled frames stay pixel-exact); a frame larger than its mosaic cell
+ * and pip's main picture are scaled to fit, keeping the aspect ratio,
+ * centred on black. An inset that does not fit is still refused: shrinking
+ * it is not what the user asked for.
+ */
+Result<ScreenRect> placeComposed(const KmsSinkConfig &config, uint32_t screenWidth,
+				 uint32_t screenHeight, uint32_t frameWidth, uint32_t frameHeight);
+
 } /* namespace primecam */

@@ -94,60 +94,6 @@ Result<void> GlKmsSink::chooseSize(std::span<const FrameBuffer> buffers)
 	return {};
 }
 
-Result<void> GlKmsSink::makeTargets()
-{
-	targets_.clear();
-	targets_.resize(pool_->buffers().size());
-	for (const FrameBuffer &buffer : pool_->buffers()) {
-		const FramePlane &plane = buffer.planes[0];
-		std::vector<EGLint> attribs = {
-			EGL_WIDTH,
-			static_cast<EGLint>(buffer.width),
-			EGL_HEIGHT,
-			static_cast<EGLint>(buffer.height),
-			EGL_LINUX_DRM_FOURCC_EXT,
-			static_cast<EGLint>(DRM_FORMAT_XRGB8888),
-			EGL_DMA_BUF_PLANE0_FD_EXT,
-			plane.fd,
-			EGL_DMA_BUF_PLANE0_OFFSET_EXT,
-			static_cast<EGLint>(plane.offset),
-			EGL_DMA_BUF_PLANE0_PITCH_EXT,
-			static_cast<EGLint>(plane.stride),
-		};
-		if (display_->caps().dmaBufModifiers)
-			attribs.insert(attribs.end(),
-				       {EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT,
-					static_cast<EGLint>(plane.modifier & 0xffffffff),
-					EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT,
-					static_cast<EGLint>(plane.modifier >> 32)});
-		attribs.push_back(EGL_NONE);
-		EGLImageKHR made =
-			display_->createImage(display_->display(), EGL_NO_CONTEXT,
-					      EGL_LINUX_DMA_BUF_EXT, nullptr, attribs.data());
-		if (made == EGL_NO_IMAGE_KHR)
-			return Error{ENOTSUP, describe() + ": EGL refused output buffer " +
-						      std::to_string(buffer.index) + " (" +
-						      pool_->describe() +
-						      "): " + eglErrorName(eglGetError())};
-		Target &target = targets_.at(buffer.index);
-		target.image = EglImage(display_.get(), made);
-		target.texture = GlTexture::create();
-		glBindTexture(GL_TEXTURE_2D, target.texture.get());
-		display_->imageTargetTexture(GL_TEXTURE_2D, made);
-		target.fbo = GlFramebuffer::create();
-		glBindFramebuffer(GL_FRAMEBUFFER, target.fbo.get());
-		glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
-				       target.texture.get(), 0);
-		GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
-		if (status != GL_FRAMEBUFFER_COMPLETE)
-			return Error{EIO, describe() + ": output buffer " +
-						  std::to_string(buffer.index) +
-						  " cannot be rendered to (framebuffer status 0x" +
-						  std::to_string(status) + ")"};
-	}
-	return {};
-}
-
 Result<void> GlKmsSink::configure(std::span<const FrameBuffer> buffers)
 {
 	if (buffers.empty())
@@ -188,7 +134,7 @@ Result<void> GlKmsSink::configure(std::span<const FrameBuffer> buffers)
 		if (!pool)
 			return Error{pool.error().code, "gl-kms: " + pool.error().message};
 		pool_ = std::move(*pool);
-		ret = makeTargets();
+		ret = targets_.make(*display_, *pool_, describe());
 		if (!ret)
 			return ret;
 	}
@@ -197,7 +143,7 @@ Result<void> GlKmsSink::configure(std::span<const FrameBuffer> buffers)
 	if (!ret)
 		return Error{ret.error().code, "gl-kms: " + ret.error().message};
 
-	glBindFramebuffer(GL_FRAMEBUFFER, targets_.front().fbo.get());
+	glBindFramebuffer(GL_FRAMEBUFFER, targets_.fbo(0));
 	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
 	return warmUp_.run(*renderer_, buffers.front(), describe());
 }
@@ -253,7 +199,7 @@ int GlKmsSink::render(FrameRef frame)
 		stats_->drop(DropReason::SinkError);
 		return fail(Error{EIO, describe() + ": eglMakeCurrent failed"});
 	}
-	glBindFramebuffer(GL_FRAMEBUFFER, targets_.at(output.buffer().index).fbo.get());
+	glBindFramebuffer(GL_FRAMEBUFFER, targets_.fbo(output.buffer().index));
 	glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
 	glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
 	glClear(GL_COLOR_BUFFER_BIT);

@@ -16,6 +16,7 @@
 #include "egl/gl_sink_config.h"
 #include "egl/gl_sink_warm_up.h"
 #include "egl/gpu_fence.h"
+#include "egl/output_targets.h"
 #include "pipeline/buffer_pool.h"
 #include "pipeline/sink.h"
 
@@ -74,15 +75,7 @@ public:
 	static constexpr uint32_t kOutputBuffers = 4;
 
 private:
-	/* One output buffer as a GL render target. */
-	struct Target {
-		EglImage image;
-		GlTexture texture;
-		GlFramebuffer fbo;
-	};
-
 	Result<void> chooseSize(std::span<const FrameBuffer> buffers);
-	Result<void> makeTargets();
 	/* 0 or -errno (lastError() says why) */
 	int render(FrameRef frame);
 	void onGpuDone();
@@ -96,7 +89,7 @@ private:
 	std::unique_ptr<FrameRenderer> renderer_;
 	/* The pool outlives the display sink, which holds its buffers. */
 	std::unique_ptr<BufferPool> pool_;
-	std::vector<Target> targets_; /* by output buffer index */
+	OutputTargets targets_;
 	std::unique_ptr<KmsSink> kms_;
 	uint32_t width_ = 0;
 	uint32_t height_ = 0;

@@ -2,6 +2,8 @@
 /* primecam-egl.so: the gl-headless and gl-kms sinks and the EGL section of
  * `primecam list`, loaded only when a config or `list` needs EGL. */
 #include "egl/egl_display.h"
+#include "egl/gl_composed_sink.h"
+#include "egl/gl_composition.h"
 #include "egl/gl_headless_sink.h"
 #include "egl/gl_kms_sink.h"
 #include "modules/module_api.h"
@@ -28,6 +30,20 @@ public:
 		GlSinkParts parts;
 		parts.kms = &sink->kms();
 		parts.sink = std::move(sink);
+		return parts;
+	}
+
+	std::shared_ptr<GlComposition> makeComposition(const KmsSinkConfig &display) const override
+	{
+		return std::make_shared<GlComposition>(display);
+	}
+
+	GlSinkParts makeComposed(const KmsSinkConfig &kms, const GlSinkConfig &gl,
+				 std::shared_ptr<GlComposition> composition) const override
+	{
+		GlSinkParts parts;
+		parts.kms = &composition->kms();
+		parts.sink = std::make_unique<GlComposedSink>(kms, gl, std::move(composition));
 		return parts;
 	}
 

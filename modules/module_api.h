@@ -36,10 +36,11 @@
 namespace primecam {
 
 class KmsSink;
+class GlComposition;
 
 /* Bumped whenever anything in this header changes: a module built against
  * another version is refused at load instead of crashing in a call. */
-inline constexpr uint32_t kModuleAbiVersion = 1;
+inline constexpr uint32_t kModuleAbiVersion = 2;
 
 /* The libcamera source (camera/). */
 class LibcameraBackend
@@ -78,6 +79,13 @@ public:
 	virtual ~GlBackend() = default;
 	virtual GlSinkParts makeHeadless(const GlSinkConfig &config) const = 0;
 	virtual GlSinkParts makeKms(const KmsSinkConfig &kms, const GlSinkConfig &gl) const = 0;
+	/* gl-kms sinks with a layout on one card draw into one buffer: the
+	 * composition they share (display: the first one's config), made
+	 * once per card, and each sink as a member of it. */
+	virtual std::shared_ptr<GlComposition>
+	makeComposition(const KmsSinkConfig &display) const = 0;
+	virtual GlSinkParts makeComposed(const KmsSinkConfig &kms, const GlSinkConfig &gl,
+					 std::shared_ptr<GlComposition> composition) const = 0;
 	virtual Result<GlProbe> probe(const GlSinkConfig &config) const = 0;
 	/* `primecam list`'s EGL section: GBM over each card, then surfaceless. */
 	virtual std::string describeDisplays(const std::vector<std::string> &cards) const = 0;

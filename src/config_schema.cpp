@@ -474,7 +474,8 @@ Result<PipelineConfig> SchemaReader::read(const toml::table &root)
 		fail(top, "sink", "no [[sink]] table: a pipeline needs at least one sink");
 		return takeError();
 	}
-	if (!checkSourceNames(config.sources) || !resolveSources(config) || !checkPlanes(config))
+	if (!checkSourceNames(config.sources) || !resolveSources(config) || !checkPlanes(config) ||
+	    !checkCompositions(config))
 		return takeError();
 	for (size_t i = 0; i < config.sources.size(); ++i)
 		if (!defaultPoolCard(config, i))

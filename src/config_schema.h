@@ -82,6 +82,8 @@ private:
 	bool resolve(const SourceRef &ref, const std::vector<SourceConfig> &sources, size_t &index);
 	/* Two kms sinks cannot scan out on one plane. */
 	bool checkPlanes(const PipelineConfig &config);
+	/* A card whose gl-kms sinks have a layout is theirs alone. */
+	bool checkCompositions(const PipelineConfig &config);
 	/* The `source` key of a stage or sink table. */
 	KeyRule sourceRefRule(SourceRef &ref);
 	bool checkV4l2Source(const toml::table &table, const std::string &path,
@@ -104,7 +106,7 @@ private:
 	 * width/height are the rendered size. */
 	bool readKmsSink(const toml::table &table, const std::string &path, KmsSinkConfig &kms,
 			 std::span<const KeyRule> common, GlSinkConfig *gl = nullptr);
-	/* The kms sinks of each card with layout = "mosaic" or "pip" get
+	/* The kms (or gl-kms) sinks of each card with layout = "mosaic" or "pip" get
 	 * their cell and the number of cells, in config order. */
 	static void numberLayoutCells(PipelineConfig &config);
 	bool readGlSink(const toml::table &table, const std::string &path, GlSinkConfig &gl,

@@ -117,6 +117,9 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 			 return readMode(k, v, path + ".mode", kms.mode);
 		 }},
 	};
+	/* Composition of several sinks on one card: kms sinks on planes of
+	 * their own, gl-kms sinks drawn by GL into one buffer. */
+	rules.push_back(choiceRule("layout", path, kLayouts, kms.placement));
 	if (gl) {
 		rules.push_back(matrixRule(path, gl->encoding));
 		rules.push_back(rangeRule(path, gl->encoding));
@@ -126,9 +129,6 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 		rules.push_back(matrixRule(path, kms.encoding));
 		rules.push_back(rangeRule(path, kms.encoding));
 		rules.push_back(boolRule("accept_plane_encoding", path, kms.acceptPlaneEncoding));
-		/* Composition of several sinks on one card's planes: a gl-kms
-		 * sink draws one picture on one plane of its own. */
-		rules.push_back(choiceRule("layout", path, kLayouts, kms.placement));
 		rules.push_back({"zpos", [&](const toml::key &k, const toml::node &v) {
 					 /* The plane's own range is the card's to say (at
 					  * configure); here only a negative or absurd
@@ -143,6 +143,11 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 	    !require(table, path, "card", "a path such as \"/dev/dri/card0\" or a driver name"))
 		return false;
 
+	/* One way to say where the picture goes: a layout computes the
+	 * sink's place from its group, placement gives it alone. */
+	if (table.contains("layout") &&
+	    !onlyWith(table, path, "placement", false, "no layout (layout places the sink)"))
+		return false;
 	bool rect = kms.placement == KmsSinkConfig::Placement::Rect;
 	if (gl) {
 		/* GL renders on the display's card, and draws at the size it
@@ -155,6 +160,14 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 		for (std::string_view key : {"x", "y"})
 			if (!onlyWith(table, path, key, rect, "placement = \"rect\""))
 				return false;
+		/* A layout draws at the mode's size, each cell where the
+		 * layout puts it. */
+		for (std::string_view key : {"width", "height"})
+			if (table.contains("layout") &&
+			    !onlyWith(table, path, key, false,
+				      "no layout (a layout draws at the mode's size; mode = "
+				      "\"WxH\" chooses it)"))
+				return false;
 		if (!bothOrNeither(table, path, "width", "height"))
 			return false;
 		if (rect && !require(table, path, "width", "placement = \"rect\" needs a size"))
@@ -163,11 +176,6 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 			kms.width = kms.height = 0;
 		return true;
 	}
-	/* One way to say where the picture goes: a layout computes the
-	 * sink's place from its group, placement gives it alone. */
-	if (table.contains("layout") &&
-	    !onlyWith(table, path, "placement", false, "no layout (layout places the sink)"))
-		return false;
 	for (std::string_view key : {"x", "y", "width", "height"}) {
 		if (!onlyWith(table, path, key, rect, "placement = \"rect\""))
 			return false;

@@ -24,6 +24,15 @@ bool scansOut(const SinkConfig &sink)
 	return sink.type == SinkConfig::Type::Kms || sink.type == SinkConfig::Type::GlKms;
 }
 
+/* A gl-kms sink with a layout: drawn with the card's other such sinks into
+ * one buffer on one plane (the first one's). */
+bool composed(const SinkConfig &sink)
+{
+	return sink.type == SinkConfig::Type::GlKms &&
+	       (sink.kms.placement == KmsSinkConfig::Placement::Mosaic ||
+		sink.kms.placement == KmsSinkConfig::Placement::Pip);
+}
+
 /* "the primary plane", "plane 31", or nothing when the plane is picked at
  * run time (plane = "overlay": the sink takes a free one). */
 std::optional<std::string> claimedPlane(const KmsSinkConfig &kms)
@@ -136,8 +145,10 @@ bool SchemaReader::checkPlanes(const PipelineConfig &config)
 			continue;
 		for (size_t i = 0; i < j; ++i) {
 			const SinkConfig &earlier = config.sinks[i];
+			/* A composition's sinks share its one plane. */
 			if (!scansOut(earlier) || earlier.kms.card != later.kms.card ||
-			    claimedPlane(earlier.kms) != plane)
+			    claimedPlane(earlier.kms) != plane ||
+			    (composed(earlier) && composed(later)))
 				continue;
 			const SourceRef &ref = sinkRefs_[j];
 			const toml::key *key = keyOf(*ref.table, "plane");
@@ -151,16 +162,54 @@ bool SchemaReader::checkPlanes(const PipelineConfig &config)
 	return true;
 }
 
+bool SchemaReader::checkCompositions(const PipelineConfig &config)
+{
+	/* A card composed by GL is one buffer on one plane, which its gl-kms
+	 * sinks with a layout share: another sink on that card would need a
+	 * second DRM master (a gl-kms sink of its own) or a commit of its own
+	 * on the CRTC (a kms sink), which one commit per vblank rules out. */
+	for (size_t j = 0; j < config.sinks.size(); ++j) {
+		const SinkConfig &later = config.sinks[j];
+		if (!scansOut(later))
+			continue;
+		for (size_t i = 0; i < config.sinks.size(); ++i) {
+			const SinkConfig &other = config.sinks[i];
+			if (i == j || !composed(other) || other.kms.card != later.kms.card)
+				continue;
+			if (composed(later) && later.kms.placement == other.kms.placement)
+				continue;
+			if (composed(later) && i > j)
+				continue; /* said at the later of the two */
+			const SourceRef &ref = sinkRefs_[j];
+			const char *layout = other.kms.placement == KmsSinkConfig::Placement::Pip
+						     ? "\"pip\""
+						     : "\"mosaic\"";
+			std::string what = composed(later) ? "a gl-kms sink with another layout"
+					   : later.type == SinkConfig::Type::Kms
+						   ? "a kms sink"
+						   : "a gl-kms sink without a layout";
+			return fail(ref.table->source(), ref.path,
+				    what + " on card " + quote(later.kms.card) + ", which " +
+					    sinkRefs_[i].path + "'s gl-kms layout = " + layout +
+					    " composes into one buffer: give every sink on that "
+					    "card type = \"gl-kms\" and layout = " +
+					    layout +
+					    " (GL draws them all), or make them all kms sinks");
+		}
+	}
+	return true;
+}
+
 void SchemaReader::numberLayoutCells(PipelineConfig &config)
 {
-	/* A group: the kms sinks of one card with one layout. */
+	/* A group: the kms sinks of one card with one layout, or its gl-kms
+	 * sinks with one layout (checkCompositions allows no mix). */
 	std::map<std::pair<std::string, KmsSinkConfig::Placement>, std::vector<KmsSinkConfig *>>
 		groups;
 	for (SinkConfig &sink : config.sinks) {
 		KmsSinkConfig::Placement placement = sink.kms.placement;
-		if (sink.type == SinkConfig::Type::Kms &&
-		    (placement == KmsSinkConfig::Placement::Mosaic ||
-		     placement == KmsSinkConfig::Placement::Pip))
+		if (scansOut(sink) && (placement == KmsSinkConfig::Placement::Mosaic ||
+				       placement == KmsSinkConfig::Placement::Pip))
 			groups[{sink.kms.card, placement}].push_back(&sink.kms);
 	}
 	for (auto &[group, members] : groups) {

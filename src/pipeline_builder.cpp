@@ -217,6 +217,10 @@ Result<void> buildSinks(const PipelineConfig &config, PipelineParts &parts)
 	/* The kms sinks on one card share its display: one DRM master, one
 	 * CRTC, one commit per vblank for all their planes. */
 	std::map<std::string, std::shared_ptr<KmsDisplay>> displays;
+	/* The gl-kms sinks with a layout on one card draw into one buffer
+	 * (the config rules allow one such group per card, and no kms sink
+	 * beside it). */
+	std::map<std::string, std::shared_ptr<GlComposition>> compositions;
 	for (const SinkConfig &sinkConfig : config.sinks) {
 		std::vector<std::unique_ptr<Sink>> &sinks = parts.sources[sinkConfig.source].sinks;
 		switch (sinkConfig.type) {
@@ -243,8 +247,22 @@ Result<void> buildSinks(const PipelineConfig &config, PipelineParts &parts)
 			if (!gl)
 				return moduleError(config, kms ? "gl-kms" : "gl-headless",
 						   gl.error());
-			GlSinkParts made = kms ? (*gl)->makeKms(sinkConfig.kms, sinkConfig.gl)
-					       : (*gl)->makeHeadless(sinkConfig.gl);
+			const KmsSinkConfig::Placement placement = sinkConfig.kms.placement;
+			const bool composed =
+				kms && (placement == KmsSinkConfig::Placement::Mosaic ||
+					placement == KmsSinkConfig::Placement::Pip);
+			GlSinkParts made;
+			if (composed) {
+				std::shared_ptr<GlComposition> &composition =
+					compositions[sinkConfig.kms.card];
+				if (!composition)
+					composition = (*gl)->makeComposition(sinkConfig.kms);
+				made = (*gl)->makeComposed(sinkConfig.kms, sinkConfig.gl,
+							   composition);
+			} else {
+				made = kms ? (*gl)->makeKms(sinkConfig.kms, sinkConfig.gl)
+					   : (*gl)->makeHeadless(sinkConfig.gl);
+			}
 			/* --snapshot: the writeback of what a gl-kms display
 			 * shows, else what gl-headless rendered. */
 			if (!parts.firstKms)

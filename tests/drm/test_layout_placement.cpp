@@ -129,3 +129,50 @@ TEST(LayoutPlacement, PipRefusesAnInsetThatDoesNotFit)
 	/* As wide as the screen: no room for the margins. */
 	EXPECT_FALSE(pip(1, 1280, 240));
 }
+
+/* gl-kms composing a layout into one buffer: where a plane would put a frame
+ * that fits, scaled (aspect kept) where GL can do better than a refusal. */
+TEST(LayoutPlacement, ComposedFramesThatFitGoWhereAPlaneWouldPutThem)
+{
+	for (uint32_t i = 0; i < 9; ++i) {
+		KmsSinkConfig config = cell(KmsSinkConfig::Placement::Mosaic, i, 9);
+		EXPECT_EQ(placed(placeComposed(config, 1024, 768, 320, 180)),
+			  placed(placeOnScreen(config, 1024, 768, 320, 180)))
+			<< "cell " << i;
+	}
+	/* 3x3 cells of 341x256 on 1024x768: the last one centred in the
+	 * bottom-right cell. */
+	EXPECT_EQ(placed(placeComposed(cell(KmsSinkConfig::Placement::Mosaic, 8, 9), 1024, 768, 320,
+				       180)),
+		  (ScreenRect{682 + 10, 512 + 38, 320, 180}));
+	KmsSinkConfig inset = cell(KmsSinkConfig::Placement::Pip, 1, 2);
+	EXPECT_EQ(placed(placeComposed(inset, 640, 480, 320, 180)),
+		  (ScreenRect{640 - 16 - 320, 480 - 16 - 180, 320, 180}));
+}
+
+TEST(LayoutPlacement, ComposedFramesLargerThanTheirCellAreScaledKeepingTheAspect)
+{
+	/* 1280x720 in a 640x480 quadrant: 640x360, centred vertically. */
+	EXPECT_EQ(placed(placeComposed(cell(KmsSinkConfig::Placement::Mosaic, 3, 4), 1280, 960,
+				       1280, 720)),
+		  (ScreenRect{640, 480 + 60, 640, 360}));
+	/* pip's main picture: the whole screen, letterboxed. */
+	EXPECT_EQ(placed(placeComposed(cell(KmsSinkConfig::Placement::Pip, 0, 2), 640, 480, 1280,
+				       720)),
+		  (ScreenRect{0, 60, 640, 360}));
+	/* and one smaller than the screen is scaled up to it */
+	EXPECT_EQ(placed(placeComposed(cell(KmsSinkConfig::Placement::Pip, 0, 2), 1280, 960, 640,
+				       480)),
+		  (ScreenRect{0, 0, 1280, 960}));
+}
+
+TEST(LayoutPlacement, ComposedInsetThatDoesNotFitIsStillRefused)
+{
+	Result<ScreenRect> r =
+		placeComposed(cell(KmsSinkConfig::Placement::Pip, 3, 4), 640, 480, 320, 180);
+	ASSERT_FALSE(r);
+	EXPECT_EQ(r.error().code, EINVAL);
+	EXPECT_NE(r.error().message.find("pip inset 3"), std::string::npos) << r.error().message;
+	EXPECT_FALSE(
+		placeComposed(cell(KmsSinkConfig::Placement::Mosaic, 4, 4), 1280, 960, 640, 480));
+}

@@ -242,11 +242,79 @@ TEST(ConfigMultiSource, LayoutAndPlacementAreOneOrTheOther)
 		  "x.toml:11:1: sink[0].layout: expected \"mosaic\" or \"pip\", got \"grid\"");
 	EXPECT_EQ(errorOf(withKmsSink("zpos = -1\n")),
 		  "x.toml:11:1: sink[0].zpos: expected an integer from 0 to 4294967295, got -1");
-	/* gl-kms draws one picture on one plane: no layout. */
-	EXPECT_NE(errorOf(std::string(kSource) +
-			  "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\nlayout = \"mosaic\"\n")
-			  .find("sink[0].layout: unknown key; a gl-kms [[sink]] takes"),
+	/* gl-kms: a layout draws at the mode's size, not at width x height. */
+	EXPECT_EQ(errorOf(std::string(kSource) +
+			  "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\nlayout = \"mosaic\"\n"
+			  "placement = \"center\"\n"),
+		  "x.toml:12:1: sink[0].placement: only used with no layout (layout places the "
+		  "sink); remove it or change that key");
+	EXPECT_EQ(errorOf(std::string(kSource) +
+			  "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\nlayout = \"mosaic\"\n"
+			  "width = 640\nheight = 480\n"),
+		  "x.toml:12:1: sink[0].width: only used with no layout (a layout draws at the "
+		  "mode's size; mode = \"WxH\" chooses it); remove it or change that key");
+}
+
+std::string glKmsSink(const std::string &source, const std::string &keys,
+		      const std::string &card = "vkms")
+{
+	return "[[sink]]\ntype = \"gl-kms\"\ncard = \"" + card + "\"\nsource = \"" + source +
+	       "\"\n" + keys;
+}
+
+/* gl-kms sinks with a layout: GL draws them into one buffer on one plane,
+ * which they share (no plane claimed twice), numbered like kms cells. */
+TEST(ConfigMultiSource, GlKmsSinksWithALayoutComposeOnePlane)
+{
+	Result<PipelineConfig> config = parseConfig(
+		kThree + glKmsSink("front", "layout = \"mosaic\"\nmode = \"1024x768\"\n") +
+			glKmsSink("back", "layout = \"mosaic\"\n") +
+			glKmsSink("cabin", "layout = \"mosaic\"\n") +
+			glKmsSink("cabin", "layout = \"pip\"\n", "/dev/dri/card0"),
+		"x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	const std::vector<SinkConfig> &sinks = config->sinks;
+	ASSERT_EQ(sinks.size(), 4u);
+	for (size_t i = 0; i < 3; ++i) {
+		EXPECT_EQ(sinks[i].type, SinkConfig::Type::GlKms);
+		EXPECT_EQ(sinks[i].kms.placement, KmsSinkConfig::Placement::Mosaic);
+		EXPECT_EQ(sinks[i].kms.plane, KmsSinkConfig::Plane::Primary);
+		EXPECT_EQ(sinks[i].kms.cell, i);
+		EXPECT_EQ(sinks[i].kms.cells, 3u);
+	}
+	EXPECT_EQ(sinks[3].kms.placement, KmsSinkConfig::Placement::Pip);
+	EXPECT_EQ(sinks[3].kms.cells, 1u);
+	/* Without a layout, two gl-kms sinks still claim one plane. */
+	EXPECT_NE(errorOf(namedSource("a") + namedSource("b") + glKmsSink("a", "") +
+			  glKmsSink("b", ""))
+			  .find("the primary plane of card \"vkms\" is already sink[0]'s"),
 		  std::string::npos);
+}
+
+TEST(ConfigMultiSource, ACardComposedByGlIsItsLayoutsAlone)
+{
+	const std::string two = namedSource("a") + namedSource("b");
+	const std::string gl = glKmsSink("a", "layout = \"mosaic\"\n");
+	/* A kms sink beside it, before or after: refused, naming both. */
+	EXPECT_EQ(errorOf(two + gl + kmsSink("b", "plane = 40\n")),
+		  "x.toml:22:1: sink[1]: a kms sink on card \"vkms\", which sink[0]'s gl-kms "
+		  "layout = \"mosaic\" composes into one buffer: give every sink on that card "
+		  "type = \"gl-kms\" and layout = \"mosaic\" (GL draws them all), or make them "
+		  "all kms sinks");
+	EXPECT_NE(errorOf(two + kmsSink("b", "plane = 40\nlayout = \"mosaic\"\n") + gl)
+			  .find("sink[0]: a kms sink on card \"vkms\", which sink[1]'s gl-kms"),
+		  std::string::npos);
+	EXPECT_NE(errorOf(two + gl + glKmsSink("b", "plane = 40\n"))
+			  .find("sink[1]: a gl-kms sink without a layout on card \"vkms\""),
+		  std::string::npos);
+	EXPECT_NE(errorOf(two + gl + glKmsSink("b", "layout = \"pip\"\n"))
+			  .find("sink[1]: a gl-kms sink with another layout on card \"vkms\""),
+		  std::string::npos);
+	/* Other cards, and other sink types, are not its business. */
+	EXPECT_EQ(errorOf(two + gl +
+			  "[[sink]]\ntype = \"kms\"\ncard = \"/dev/dri/card0\"\nsource = \"b\"\n"),
+		  "");
+	EXPECT_EQ(errorOf(two + gl + nullSink("b")), "");
 }
 
 TEST(ConfigMultiSource, EachSourcesDumbPoolDefaultsToItsOwnSinksCard)
@@ -291,10 +359,13 @@ TEST(ConfigMultiSource, EveryShippedConfigParsesAsItsSources)
 		++seen;
 		Result<PipelineConfig> config = loadConfigFile(entry.path().string());
 		ASSERT_TRUE(config) << config.error().message;
-		if (entry.path().filename() == "vivid4-mosaic-vkms.toml") {
+		const bool gl = entry.path().filename() == "vivid4-gl-mosaic-vkms.toml";
+		if (entry.path().filename() == "vivid4-mosaic-vkms.toml" || gl) {
 			ASSERT_EQ(config->sources.size(), 4u);
 			ASSERT_EQ(config->sinks.size(), 4u);
 			for (size_t i = 0; i < 4; ++i) {
+				EXPECT_EQ(config->sinks[i].type,
+					  gl ? SinkConfig::Type::GlKms : SinkConfig::Type::Kms);
 				EXPECT_EQ(config->sinks[i].source, i);
 				EXPECT_EQ(config->sinks[i].kms.placement,
 					  KmsSinkConfig::Placement::Mosaic);

@@ -80,4 +80,56 @@ TEST(CliCameras, FourCamerasInAMosaicEachInItsQuadrantWithStatsPerSource)
 	}
 }
 
+#ifdef PRIMECAM_HAVE_EGL
+/*
+ * configs/vivid4-gl-mosaic-vkms.toml: the same four cameras as gl-kms sinks
+ * with layout = "mosaic", which the program builds as one composition on
+ * the card: one buffer on the primary plane, each camera drawn into its
+ * quadrant. Shown, not a rate: llvmpipe under emulation draws an output in
+ * a fraction of a second.
+ */
+TEST(CliCameras, FourCamerasComposedByGlEachInItsQuadrant)
+{
+	PRIMECAM_NEED_DEVICE(haveFourCameras(), "four single-planar vivid cameras");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	extendTestTimeout(300);
+
+	std::string stats = outDir() + "/gl-mosaic.json", png = outDir() + "/gl-mosaic.png";
+	unlink(stats.c_str());
+	unlink(png.c_str());
+	Program run("gl-mosaic", {"run", config("vivid4-gl-mosaic-vkms.toml"), "--frames", "60",
+				  "--stats", stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(240s), 0) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	ASSERT_EQ(doc["sources"].size(), 4u) << doc.dump(2);
+	for (size_t i = 0; i < 4; ++i) {
+		const nlohmann::json &source = doc["sources"][i];
+		EXPECT_EQ(source["copies"], 0) << doc.dump(2);
+		EXPECT_FALSE(source.contains("error")) << doc.dump(2);
+		ASSERT_EQ(source["sinks"].size(), 1u) << doc.dump(2);
+		EXPECT_NE(source["sinks"][0]["name"].get<std::string>().find("gl-kms mosaic cell " +
+									     std::to_string(i)),
+			  std::string::npos)
+			<< doc.dump(2);
+		EXPECT_GE(source["sinks"][0]["displayed"].get<uint64_t>(), 1u) << doc.dump(2);
+	}
+
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	ASSERT_EQ(image->width, 1280u);
+	ASSERT_EQ(image->height, 960u);
+	/* As for the planes: the patterns quadrant by quadrant, below
+	 * vivid's text. */
+	const uint32_t expected[] = {0xff0000, 0x00ff00, 0x0000ff, 0xffffff};
+	for (uint32_t i = 0; i < 4; ++i) {
+		uint32_t x0 = (i % 2) * 640, y0 = (i / 2) * 480;
+		EXPECT_EQ(coloursIn(*image, x0 + 40, y0 + 240, x0 + 600, y0 + 440),
+			  std::set<uint32_t>{expected[i]})
+			<< "quadrant " << i;
+	}
+}
+#endif
+
 } /* namespace primecam::test */
