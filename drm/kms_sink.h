@@ -84,6 +84,9 @@ public:
 	const Card &card() const { return display_->card(); }
 	const std::optional<KmsOutput> &output() const { return output_; }
 	const KmsDisplay &display() const { return *display_; }
+	/* The display as its sinks hold it: for the run's stats, which
+	 * read its counters after the sinks are stopped. */
+	std::shared_ptr<KmsDisplay> sharedDisplay() const { return display_; }
 	/* Framebuffers made for the source's buffers (not the background). */
 	size_t framebufferCount() const { return framebuffers_.size(); }
 	/* GEM handles the card file holds for the imported dma-bufs (of every

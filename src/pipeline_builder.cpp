@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "src/pipeline_builder.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <memory>
@@ -262,6 +263,14 @@ Result<void> buildSinks(const PipelineConfig &config, PipelineParts &parts)
 			} else {
 				made = kms ? (*gl)->makeKms(sinkConfig.kms, sinkConfig.gl)
 					   : (*gl)->makeHeadless(sinkConfig.gl);
+			}
+			/* A gl-kms display (one per composition) in the
+			 * stats' "displays", as the kms sinks' are. */
+			if (made.kms) {
+				std::shared_ptr<KmsDisplay> shown = made.kms->sharedDisplay();
+				if (std::find(parts.displays.begin(), parts.displays.end(),
+					      shown) == parts.displays.end())
+					parts.displays.push_back(std::move(shown));
 			}
 			/* --snapshot: the writeback of what a gl-kms display
 			 * shows, else what gl-headless rendered. */

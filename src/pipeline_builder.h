@@ -31,8 +31,9 @@ struct SourceParts {
  * is touched except the card or heap of a dmabuf pool). */
 struct PipelineParts {
 	std::vector<SourceParts> sources;
-	/* The displays the kms sinks share, one per card in config order
-	 * (held by their sinks too): for the stats' "displays". */
+	/* The displays, in config order: one per card the kms sinks share,
+	 * and each gl-kms sink's or composition's (held by their sinks too):
+	 * for the stats' "displays". */
 	std::vector<std::shared_ptr<KmsDisplay>> displays;
 	/* What the builder chose on the user's behalf (a stage's pool), one
 	 * line each, for the run to print. */

@@ -36,7 +36,7 @@ struct SourceReport {
 	std::optional<Error> error;
 };
 
-/* One display the kms sinks shared, with what its commits did. */
+/* One display (kms sinks' or a gl-kms sink's), with what its commits did. */
 struct DisplayReport {
 	std::string card; /* its describe() */
 	DisplayCounters counters;
@@ -63,7 +63,7 @@ struct RunReport {
 	StartupTimes startup;
 	/* Every source in config order; none: no "sources" array. */
 	std::vector<SourceReport> sources;
-	/* Every display kms sinks shared; none: no "displays" array. */
+	/* Every display; none: no "displays" array. */
 	std::vector<DisplayReport> displays;
 };
 
@@ -87,7 +87,7 @@ StartupMs startupMs(const StartupTimes &times, const PipelineStats &stats);
  * "interrupted_by" when they apply; "sources", one object per source:
  * name, device, the same counters as the top level for its own pipeline,
  * its adjustments, and "error"/"errno" when it failed; "displays", one
- * object per shared display: card, commits, plane_updates,
+ * object per display (kms sinks' or gl-kms's): card, commits, plane_updates,
  * max_planes_per_commit, overlapping_commits, busy. Never throws: text
  * that is not UTF-8 (a driver's card name) is replaced, not refused.
  */

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <poll.h>
 #include <sys/epoll.h>
 
 #include "base/event_loop.h"
@@ -628,6 +629,20 @@ void V4l2Source::sourceChanged()
 						      " (V4L2_EVENT_SOURCE_CHANGE)"});
 }
 
+namespace {
+
+/* Whether poll() says POLLERR for fd now. The event loop's batch can be
+ * stale: a restart made by an earlier event of the same batch (a sink
+ * giving back a buffer, whose QBUF met the error) leaves the capture
+ * node's EPOLLERR of that batch to be dispatched on a healthy queue. */
+bool pollsErrorNow(int fd)
+{
+	pollfd p{fd, POLLIN, 0};
+	return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+} /* namespace */
+
 void V4l2Source::drainBuffers(bool pollError)
 {
 	bool any = false;
@@ -661,7 +676,7 @@ void V4l2Source::drainBuffers(bool pollError)
 	 * when its queue is in the error state, which every later DQBUF reports
 	 * as EIO; say that rather than spin on a level-triggered error.
 	 */
-	if (pollError && !any && life_.isDelivering())
+	if (pollError && !any && life_.isDelivering() && pollsErrorNow(device_->fd()))
 		streamError(EIO, "poll reported EPOLLERR");
 }
 

@@ -115,6 +115,13 @@ TEST(CliCameras, FourCamerasComposedByGlEachInItsQuadrant)
 			<< doc.dump(2);
 		EXPECT_GE(source["sinks"][0]["displayed"].get<uint64_t>(), 1u) << doc.dump(2);
 	}
+	/* One display, the composition's: one plane per commit (the one
+	 * composed buffer), never two commits at once. */
+	ASSERT_EQ(doc["displays"].size(), 1u) << doc.dump(2);
+	const nlohmann::json &display = doc["displays"][0];
+	EXPECT_GE(display["commits"].get<uint64_t>(), 1u) << doc.dump(2);
+	EXPECT_EQ(display["max_planes_per_commit"], 1) << doc.dump(2);
+	EXPECT_EQ(display["overlapping_commits"], 0) << doc.dump(2);
 
 	Result<Image> image = readPng(png);
 	ASSERT_TRUE(image) << image.error().message;
