@@ -16,8 +16,9 @@
 
 /*
  * A YUV frame on a plane sets the plane's COLOR_ENCODING and COLOR_RANGE from
- * the frame's encoding. vkms has no YUV planes, so these tests stand a card
- * up from a property table: the entries' values are deliberately not the
+ * the frame's encoding, and a sink's zpos sets the plane's "zpos". vkms 6.1
+ * has no YUV planes and no zpos property, so these tests stand a card up
+ * from a property table: the entries' values are deliberately not the
  * kernel's (BT.601 = 0, ...), so that a value written without looking the
  * entry up by name shows.
  */
@@ -27,7 +28,7 @@ using namespace primecam;
 namespace {
 
 constexpr uint32_t kConnector = 40, kCrtc = 50, kPrimary = 60, kOverlay = 61;
-constexpr uint32_t kEncodingProp = 300, kRangeProp = 301;
+constexpr uint32_t kEncodingProp = 300, kRangeProp = 301, kZposProp = 302;
 
 KmsProperty colorEncoding()
 {
@@ -45,7 +46,7 @@ KmsProperty colorRange()
 		{{"YCbCr limited range", 4}, {"YCbCr full range", 5}}};
 }
 
-KmsPropertyList planeProps(uint32_t base, bool color)
+KmsPropertyList planeProps(uint32_t base, bool color, bool zpos = false)
 {
 	KmsPropertyList list;
 	uint32_t id = base;
@@ -56,10 +57,13 @@ KmsPropertyList planeProps(uint32_t base, bool color)
 		list.properties.push_back(colorEncoding());
 		list.properties.push_back(colorRange());
 	}
+	if (zpos)
+		list.properties.push_back({"zpos", kZposProp, 1, {}});
 	return list;
 }
 
-KmsPlane plane(uint32_t id, KmsPlane::Type type, std::vector<uint32_t> formats, bool color)
+KmsPlane plane(uint32_t id, KmsPlane::Type type, std::vector<uint32_t> formats, bool color,
+	       bool zpos = false)
 {
 	KmsPlane p;
 	p.id = id;
@@ -68,7 +72,7 @@ KmsPlane plane(uint32_t id, KmsPlane::Type type, std::vector<uint32_t> formats, 
 	p.formats = formats;
 	for (uint32_t f : formats)
 		p.formatModifiers.push_back({f, DRM_FORMAT_MOD_LINEAR});
-	p.properties = planeProps(id * 10, color);
+	p.properties = planeProps(id * 10, color, zpos);
 	return p;
 }
 
@@ -84,7 +88,7 @@ drmModeModeInfo mode640x480()
 
 /* One connector on one CRTC, an XRGB8888 primary plane and an NV12 overlay,
  * with or without the colour properties on the overlay. */
-KmsResources card(bool overlayHasColor)
+KmsResources card(bool overlayHasColor, bool overlayHasZpos = false)
 {
 	KmsConnector connector;
 	connector.id = kConnector;
@@ -100,7 +104,7 @@ KmsResources card(bool overlayHasColor)
 		{connector}, {crtc},
 		{plane(kPrimary, KmsPlane::Type::Primary, {DRM_FORMAT_XRGB8888}, false),
 		 plane(kOverlay, KmsPlane::Type::Overlay, {DRM_FORMAT_NV12, DRM_FORMAT_XRGB8888},
-		       overlayHasColor)});
+		       overlayHasColor, overlayHasZpos)});
 }
 
 KmsSinkConfig overlayConfig()
@@ -244,3 +248,33 @@ TEST(PlaneColor, AnEntryThePlaneLacksIsNamedWithWhatItOffers)
 }
 
 } /* namespace */
+
+TEST(PlaneZpos, TheConfigsZposIsSetWithThePlanesState)
+{
+	KmsResources res = card(false, true);
+	KmsSinkConfig config = overlayConfig();
+	config.zpos = 3;
+	Result<KmsOutput> out = modeset(res, config, frame("XRGB8888", {}));
+	ASSERT_TRUE(out) << out.error().message;
+	ASSERT_TRUE(seen.count({kOverlay, kZposProp}));
+	EXPECT_EQ((seen[{kOverlay, kZposProp}]), 3u);
+}
+
+TEST(PlaneZpos, WithoutZposThePlanesOwnOrderIsLeftAlone)
+{
+	KmsResources res = card(false, true);
+	Result<KmsOutput> out = modeset(res, overlayConfig(), frame("XRGB8888", {}));
+	ASSERT_TRUE(out) << out.error().message;
+	EXPECT_FALSE(seen.count({kOverlay, kZposProp}));
+}
+
+TEST(PlaneZpos, APlaneWithoutTheZposPropertyIsRefusedNamingWhy)
+{
+	KmsResources res = card(false, false);
+	KmsSinkConfig config = overlayConfig();
+	config.zpos = 3;
+	Result<KmsOutput> out = modeset(res, config, frame("XRGB8888", {}));
+	ASSERT_FALSE(out);
+	EXPECT_NE(out.error().message.find("has no zpos property"), std::string::npos)
+		<< out.error().message;
+}
