@@ -33,6 +33,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import strace_calls  # noqa: E402 (after the path)
+
 COUNTS = (1, 2, 4, 8)
 SINKS = ("planes", "null")
 # 20 s of streaming against 1 s: under emulation a run's start-up varies by
@@ -110,17 +113,6 @@ def counts_of(stats_path):
     }
 
 
-def strace_calls(path):
-    """Total calls in an `strace -c` summary."""
-    total = 0
-    for line in Path(path).read_text().splitlines():
-        parts = line.split()
-        if (len(parts) >= 5 and parts[0].replace(".", "", 1).isdigit()
-                and parts[-1] != "total"):
-            total += int(parts[3])
-    return total
-
-
 def main():
     primecam, out = sys.argv[1], Path(sys.argv[2])
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
@@ -153,7 +145,7 @@ def main():
                 run(["strace", "-f", "-c", "-o", f"{stem}.txt", primecam, "run",
                      str(configs[(count, sink)]), "--frames", str(frames),
                      "--stats", f"{stem}.json"])
-                row[frames] = {"syscalls": strace_calls(f"{stem}.txt"),
+                row[frames] = {"syscalls": sum(strace_calls(f"{stem}.txt").values()),
                                **counts_of(f"{stem}.json")}
             traced.append(row)
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <tuple>
 
 #include <drm_fourcc.h>
 
@@ -10,6 +11,7 @@
 #include "drm/card.h"
 #include "drm/kms_output.h"
 #include "drm/kms_resources.h"
+#include "egl/gl_output_mode.h"
 
 namespace primecam {
 
@@ -86,9 +88,8 @@ int GlComposition::fail(const Error &error)
  * The output is the mode's size. Without a mode in the config, the mode
  * chosen is the one a kms sink would take for a frame the size of the whole
  * layout at the first camera's frame size (a mode that fits the mosaic
- * exactly, if the connector has one, else the preferred one). As in
- * GlKmsSink::chooseSize: only DRM master makes the kernel probe the
- * connector, so the card is opened as the display, briefly.
+ * exactly, if the connector has one, else the preferred one), asked as
+ * glOutputModeSize() says.
  */
 Result<void> GlComposition::chooseSize(const FrameBuffer &first, const KmsSinkConfig &member)
 {
@@ -100,28 +101,10 @@ Result<void> GlComposition::chooseSize(const FrameBuffer &first, const KmsSinkCo
 		w *= cols;
 		h *= (member.cells + cols - 1) / cols;
 	}
-	std::optional<Card> opened;
-	const Card *card = &kms_->card();
-	if (card->fd() < 0) {
-		Result<Card> open = Card::openByName(displayConfig_.card, Card::Role::Display);
-		if (!open)
-			return std::move(open).error();
-		Result<void> atomic = open->enableAtomic(false);
-		if (!atomic)
-			return atomic;
-		opened = std::move(*open);
-		card = &*opened;
-	}
-	Result<KmsResources> res = KmsResources::query(*card);
-	if (!res)
-		return std::move(res).error();
-	KmsOutput::FrameFormat frame{formatByName("XRGB8888"), DRM_FORMAT_MOD_LINEAR, w, h,
-				     YuvEncoding{}};
-	Result<KmsOutput> output = KmsOutput::select(*res, displayConfig_, frame, card->describe());
-	if (!output)
-		return std::move(output).error();
-	width_ = output->mode().hdisplay;
-	height_ = output->mode().vdisplay;
+	Result<std::pair<uint32_t, uint32_t>> size = glOutputModeSize(*kms_, displayConfig_, w, h);
+	if (!size)
+		return std::move(size).error();
+	std::tie(width_, height_) = *size;
 	return {};
 }
 

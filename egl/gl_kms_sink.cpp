@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <tuple>
 
 #include <drm_fourcc.h>
 #include <sys/epoll.h>
@@ -11,6 +12,7 @@
 #include "drm/card.h"
 #include "drm/kms_output.h"
 #include "drm/kms_resources.h"
+#include "egl/gl_output_mode.h"
 #include "pipeline/stats.h"
 
 namespace primecam {
@@ -61,36 +63,13 @@ Result<void> GlKmsSink::chooseSize(std::span<const FrameBuffer> buffers)
 	if (kmsConfig_.placement != KmsSinkConfig::Placement::Fullscreen)
 		return {};
 
-	/* Full screen: draw at the mode's size, so that the plane needs no
-	 * scaling (vkms has none); the mode is chosen as the kms sink would
-	 * for a frame of the input's size. As the display, briefly: only DRM
-	 * master makes the kernel probe a connector, and before any probe
-	 * (first use after boot) it reads as not connected, without modes.
-	 * Reconfigured, the display already holds the card as master, and a
-	 * second open could not become master: ask through its card. */
-	std::optional<Card> opened;
-	const Card *card = &kms_->card();
-	if (card->fd() < 0) {
-		Result<Card> open = Card::openByName(kmsConfig_.card, Card::Role::Display);
-		if (!open)
-			return std::move(open).error();
-		Result<void> atomic = open->enableAtomic(false);
-		if (!atomic)
-			return atomic;
-		opened = std::move(*open);
-		card = &*opened;
-	}
-	Result<KmsResources> res = KmsResources::query(*card);
-	if (!res)
-		return std::move(res).error();
-	/* GL draws RGB: no YUV encoding for the plane to follow. */
-	KmsOutput::FrameFormat frame{formatByName("XRGB8888"), DRM_FORMAT_MOD_LINEAR, width_,
-				     height_, YuvEncoding{}};
-	Result<KmsOutput> output = KmsOutput::select(*res, kmsConfig_, frame, card->describe());
-	if (!output)
-		return std::move(output).error();
-	width_ = output->mode().hdisplay;
-	height_ = output->mode().vdisplay;
+	/* Full screen: draw at the mode's size, chosen as the kms sink would
+	 * for a frame of the input's size. */
+	Result<std::pair<uint32_t, uint32_t>> size =
+		glOutputModeSize(*kms_, kmsConfig_, width_, height_);
+	if (!size)
+		return std::move(size).error();
+	std::tie(width_, height_) = *size;
 	return {};
 }
 
