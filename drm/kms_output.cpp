@@ -450,6 +450,7 @@ Result<void> KmsOutput::chooseMode(const KmsSinkConfig &config, const Sharing *s
 			     cardName_ + ": " + plane_.describe() + ", " + frameName(frame_) +
 				     " on mode " + modeName(mode_) + ": " + rect.error().message};
 	rect_ = *rect;
+	crop_ = sourceCrop(config, mode_.hdisplay, mode_.vdisplay, frame_.width, frame_.height);
 	return {};
 }
 
@@ -476,18 +477,18 @@ std::string KmsOutput::describe() const
 }
 
 int KmsOutput::addPlane(AtomicRequest &req, const KmsPlane &plane, uint32_t fb,
-			const ScreenRect &dst, uint32_t srcWidth, uint32_t srcHeight) const
+			const ScreenRect &dst, const ScreenRect &src) const
 {
 	const KmsPropertyList &p = plane.properties;
 	/* SRC is 16.16 fixed point (sub-pixel source positions); CRTC is in
-	 * whole pixels. */
+	 * whole pixels. A source rectangle is never negative. */
 	const std::pair<const char *, uint64_t> values[] = {
 		{"FB_ID", fb},
 		{"CRTC_ID", crtc_.id},
-		{"SRC_X", 0},
-		{"SRC_Y", 0},
-		{"SRC_W", uint64_t{srcWidth} << 16},
-		{"SRC_H", uint64_t{srcHeight} << 16},
+		{"SRC_X", static_cast<uint64_t>(src.x) << 16},
+		{"SRC_Y", static_cast<uint64_t>(src.y) << 16},
+		{"SRC_W", uint64_t{src.width} << 16},
+		{"SRC_H", uint64_t{src.height} << 16},
 		{"CRTC_X", static_cast<uint64_t>(static_cast<int64_t>(dst.x))},
 		{"CRTC_Y", static_cast<uint64_t>(static_cast<int64_t>(dst.y))},
 		{"CRTC_W", dst.width},
@@ -552,12 +553,12 @@ int KmsOutput::addBackground(AtomicRequest &req, uint32_t backgroundFb) const
 	if (!background_)
 		return 0;
 	ScreenRect screen{0, 0, mode_.hdisplay, mode_.vdisplay};
-	return addPlane(req, *background_, backgroundFb, screen, mode_.hdisplay, mode_.vdisplay);
+	return addPlane(req, *background_, backgroundFb, screen, screen);
 }
 
 int KmsOutput::addPlaneState(AtomicRequest &req, uint32_t fb) const
 {
-	int ret = addPlane(req, plane_, fb, rect_, frame_.width, frame_.height);
+	int ret = addPlane(req, plane_, fb, rect_, crop_);
 	/* Set with the plane's first frame, they hold for every flip after
 	 * it. */
 	if (ret == 0 && zposProperty_)
@@ -618,15 +619,14 @@ Result<void> KmsOutput::test(int cardFd, AtomicRequest &req, uint32_t modeBlob, 
 			   modeName(mode_) + " (TEST_ONLY commit)";
 	Error error = Error::fromErrno(-ret, what);
 	error.message += ". The plane supports " + supportedList(plane_);
-	const bool scaled = rect_.width != frame_.width || rect_.height != frame_.height;
-	if (scaled)
-		error.message += "; the frame would be scaled from " +
-				 std::to_string(frame_.width) + "x" +
-				 std::to_string(frame_.height) + " to " +
+	if (scales())
+		error.message += "; the frame would be scaled from " + std::to_string(crop_.width) +
+				 "x" + std::to_string(crop_.height) + " to " +
 				 std::to_string(rect_.width) + "x" + std::to_string(rect_.height) +
-				 ", which this plane may not do (vkms cannot scale): capture at " +
-				 "the mode size or choose a mode of the frame's size (connector " +
-				 "modes: " + modeList(connector_.modes) + ")";
+				 ", which this plane may not do (vkms cannot scale): give it " +
+				 std::to_string(rect_.width) + "x" + std::to_string(rect_.height) +
+				 " frames, or a mode the frames fit unscaled (connector modes: " +
+				 modeList(connector_.modes) + ")";
 	if (plane_.type == KmsPlane::Type::Primary &&
 	    (rect_.x != 0 || rect_.y != 0 || rect_.width != mode_.hdisplay ||
 	     rect_.height != mode_.vdisplay))

@@ -93,6 +93,10 @@ public:
 	const std::optional<KmsPlane> &background() const { return background_; }
 	const drmModeModeInfo &mode() const { return mode_; }
 	const ScreenRect &rect() const { return rect_; }
+	/* The part of the frame shown there (SRC_*): all of it but for "fill". */
+	const ScreenRect &crop() const { return crop_; }
+	/* Whether the plane is asked to scale (shown part and place differ). */
+	bool scales() const { return crop_.width != rect_.width || crop_.height != rect_.height; }
 
 	/*
 	 * The full state: connector on the CRTC, the mode (modeBlob) active,
@@ -150,7 +154,7 @@ private:
 	uint32_t connectorCrtcId() const;
 
 	int addPlane(AtomicRequest &request, const KmsPlane &plane, uint32_t fb,
-		     const ScreenRect &dst, uint32_t srcWidth, uint32_t srcHeight) const;
+		     const ScreenRect &dst, const ScreenRect &src) const;
 
 	std::string cardName_;
 	KmsConnector connector_;
@@ -159,6 +163,7 @@ private:
 	std::optional<KmsPlane> background_;
 	drmModeModeInfo mode_ = {};
 	ScreenRect rect_;
+	ScreenRect crop_;
 	FrameFormat frame_;
 	/* YUV frames: the frame plane's COLOR_ENCODING and COLOR_RANGE. */
 	std::optional<PlaneColor> planeColor_;

@@ -116,7 +116,16 @@ Result<void> KmsSink::configureCard(std::span<const FrameBuffer> buffers)
 		fbs.push_back(fb->id());
 		framebuffers_.emplace(key, std::move(*fb));
 	}
-	return display_->join(*this, fbs);
+	Result<void> joined = display_->join(*this, fbs);
+	if (joined || !scalingAdvisor_ || !output_->scales())
+		return joined;
+	const ScreenRect &from = output_->crop();
+	const ScreenRect &to = output_->rect();
+	ScalingNeed need{first.format, from.width, from.height,
+			 to.width,     to.height,  output_->plane().formats};
+	Error error = std::move(joined).error();
+	error.message += ". " + scalingAdvisor_(need);
+	return error;
 }
 
 Result<void> KmsSink::start(EventLoop &loop, SinkStats &stats)

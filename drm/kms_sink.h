@@ -16,6 +16,7 @@
 #include "drm/kms_display.h"
 #include "drm/kms_output.h"
 #include "drm/kms_sink_config.h"
+#include "drm/scaling_need.h"
 #include "pipeline/buffer_key.h"
 #include "pipeline/sink.h"
 
@@ -75,6 +76,10 @@ public:
 	 */
 	using QueueMoved = std::function<void(std::optional<int64_t> flippedAtNs)>;
 	void setOnQueueMoved(QueueMoved moved) { queueMoved_ = std::move(moved); }
+	/* Called when the plane refuses a frame it would have to scale: its
+	 * sentence is added to the refusal (which names the plane, the sizes
+	 * and the modes already). */
+	void setScalingAdvisor(ScalingAdvisor advisor) { scalingAdvisor_ = std::move(advisor); }
 	/* A frame was handed over and its flip has not happened yet. */
 	bool flipAwaited() const { return flips_.inFlight() || flips_.pending(); }
 	/* The frame on screen (empty before the first flip). */
@@ -120,6 +125,7 @@ private:
 
 	FlipQueue flips_;
 	QueueMoved queueMoved_;
+	ScalingAdvisor scalingAdvisor_;
 	SinkStats *stats_ = nullptr; /* while started */
 	bool started_ = false;
 	int fatal_ = 0;

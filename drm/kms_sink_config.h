@@ -21,6 +21,12 @@ struct KmsSinkConfig {
 		Fullscreen,
 		Center,
 		Rect,
+		/* The largest rectangle of the frame's aspect ratio, centred,
+		 * black around: the plane scales, the picture stays whole. */
+		Fit,
+		/* The whole screen, the frame cropped (centred) to the
+		 * screen's aspect ratio: the plane scales, nothing is black. */
+		Fill,
 		/* layout = "mosaic": one cell of a grid over the screen */
 		Mosaic,
 		/* layout = "pip": cell 0 full screen, the others insets */

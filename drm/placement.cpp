@@ -175,12 +175,30 @@ Result<ScreenRect> placeOnScreen(const KmsSinkConfig &config, uint32_t screenWid
 						     " is not wholly on the " + screen + " screen"};
 		return rect;
 	}
+	case KmsSinkConfig::Placement::Fit:
+		if (frameWidth == 0 || frameHeight == 0)
+			return Error{EINVAL, "an empty frame"};
+		return fitInto(ScreenRect{0, 0, screenWidth, screenHeight}, frameWidth,
+			       frameHeight);
+	case KmsSinkConfig::Placement::Fill:
+		return ScreenRect{0, 0, screenWidth, screenHeight};
 	case KmsSinkConfig::Placement::Mosaic:
 		return placeInMosaic(config, screenWidth, screenHeight, frameWidth, frameHeight);
 	case KmsSinkConfig::Placement::Pip:
 		return placeInPip(config, screenWidth, screenHeight, frameWidth, frameHeight);
 	}
 	return Error{EINVAL, "unknown placement"};
+}
+
+ScreenRect sourceCrop(const KmsSinkConfig &config, uint32_t screenWidth, uint32_t screenHeight,
+		      uint32_t frameWidth, uint32_t frameHeight)
+{
+	const ScreenRect whole{0, 0, frameWidth, frameHeight};
+	if (config.placement != KmsSinkConfig::Placement::Fill || screenWidth == 0 ||
+	    screenHeight == 0)
+		return whole;
+	/* The screen's shape fitted into the frame: what fills the screen. */
+	return fitInto(whole, screenWidth, screenHeight);
 }
 
 } /* namespace primecam */

@@ -27,7 +27,9 @@ constexpr uint32_t kPipMargin = 16;
 /*
  * Where a frameWidth x frameHeight frame goes on a screenWidth x
  * screenHeight mode, as the config asks: the whole screen, centred at its
- * own size, the config's rectangle (width/height 0: the frame's size), or
+ * own size, the config's rectangle (width/height 0: the frame's size), the
+ * largest centred rectangle of the frame's aspect ratio (fit), the whole
+ * screen showing the frame's sourceCrop() (fill), or
  * its cell of a layout (config.cell of config.cells): centred in its cell
  * of a mosaic grid, or for pip the whole screen (cell 0) or an inset at its
  * own size along the bottom edge from the right. A layout never scales: a
@@ -41,6 +43,15 @@ constexpr uint32_t kPipMargin = 16;
  */
 Result<ScreenRect> placeOnScreen(const KmsSinkConfig &config, uint32_t screenWidth,
 				 uint32_t screenHeight, uint32_t frameWidth, uint32_t frameHeight);
+
+/*
+ * The part of the frame the plane shows (its SRC_* rectangle, in frame
+ * pixels): the whole frame, except for placement "fill", where it is the
+ * largest centred rectangle of the screen's aspect ratio (so that the
+ * plane scales it to the whole screen without distorting it).
+ */
+ScreenRect sourceCrop(const KmsSinkConfig &config, uint32_t screenWidth, uint32_t screenHeight,
+		      uint32_t frameWidth, uint32_t frameHeight);
 
 /*
  * The same layouts drawn by GL into one buffer (gl-kms with a layout),

@@ -16,6 +16,8 @@ constexpr Choice<KmsSinkConfig::Placement> kPlacements[] = {
 	{"fullscreen", KmsSinkConfig::Placement::Fullscreen},
 	{"center", KmsSinkConfig::Placement::Center},
 	{"rect", KmsSinkConfig::Placement::Rect},
+	{"fit", KmsSinkConfig::Placement::Fit},
+	{"fill", KmsSinkConfig::Placement::Fill},
 };
 /* layout: the sink's place computed from its group of sinks on the card
  * (drm/placement.h), as against placement, which each sink gives alone. */
@@ -149,6 +151,13 @@ bool SchemaReader::readKmsSink(const toml::table &table, const std::string &path
 	    !onlyWith(table, path, "placement", false, "no layout (layout places the sink)"))
 		return false;
 	bool rect = kms.placement == KmsSinkConfig::Placement::Rect;
+	const bool scaled = kms.placement == KmsSinkConfig::Placement::Fit ||
+			    kms.placement == KmsSinkConfig::Placement::Fill;
+	if (gl && scaled)
+		return fail(keyOf(table, "placement")->source(), path + ".placement",
+			    "\"fit\" and \"fill\" ask the plane to scale; gl-kms draws into "
+			    "buffers of its own size (width, height, or the mode's) and GL "
+			    "scales as it draws: use \"fullscreen\" or \"rect\"");
 	if (gl) {
 		/* GL renders on the display's card, and draws at the size it
 		 * scans out: width and height are the rendered output (and, for

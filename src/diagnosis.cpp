@@ -85,7 +85,8 @@ class Diagnosis
 {
 public:
 	Diagnosis(const PipelineConfig &config, const DoctorFacts &facts)
-		: config_(config), facts_(facts), format_(sourceFormat(config.source()))
+		: config_(config), facts_(facts), format_(sourceFormat(config.source())),
+		  width_(sourceWidth(config.source())), height_(sourceHeight(config.source()))
 	{}
 
 	DoctorReport run();
@@ -115,6 +116,9 @@ private:
 	const DoctorFacts &facts_;
 	DoctorReport report_;
 	const PixelFormatInfo *format_;
+	/* The frames' size, as the last stage that changes it leaves them. */
+	uint32_t width_;
+	uint32_t height_;
 	YuvEncoding encoding_;
 	bool libv4l2_ = false;
 	/* The pool of the last converting stage, when there is one. */
@@ -249,6 +253,10 @@ bool Diagnosis::stage(size_t index)
 		}
 		note(name + ": " + m2m.line);
 		format_ = stage.m2m.format;
+		if (stage.m2m.width) {
+			width_ = stage.m2m.width;
+			height_ = stage.m2m.height;
+		}
 		return true;
 	}
 	if (!stageTakes(stage, *format_, encoding_)) {
@@ -404,8 +412,18 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 		    config_.source().v4l2().memory != CaptureConfig::Memory::Mmap &&
 		    !poolScansOut(config_.source().v4l2().pool, sink, name, "the source's pool"))
 			return;
+		std::string where;
+		if (sink.tryPlane) {
+			Result<std::string> placed = sink.tryPlane(format, width_, height_);
+			if (!placed) {
+				impossible(name + ": " + placed.error().message);
+				return;
+			}
+			where = "; " + sizeText(width_, height_) + " frames on " + *placed +
+				" (TEST_ONLY commit passed)";
+		}
 		note(name + ": scans out " + std::string(format.name) +
-		     " directly, importing the buffers (PRIME): no copy");
+		     " directly, importing the buffers (PRIME): no copy" + where);
 		if (format.yuv)
 			planeColor(index, name);
 		return;

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/pixel_format.h"
+#include "base/result.h"
 #include "drm/kms_resources.h"
 #include "src/pipeline_config.h"
 
@@ -50,6 +52,13 @@ struct SinkFacts {
 	std::vector<uint32_t> drmFormats; /* what the plane(s) scan out */
 	/* kms: the planes it may use, for their YUV colour properties. */
 	std::vector<KmsPlane> planes;
+	/* kms: configures the sink `run` would make on buffers of a format
+	 * and size, which ends in its TEST_ONLY commit: where the frames would
+	 * go ("plane 31 (primary) at 640x480+0+0 on mode 640x480@60"), or the
+	 * refusal `run` would give. Unset when the card could not be asked. */
+	std::function<Result<std::string>(const PixelFormatInfo &format, uint32_t width,
+					  uint32_t height)>
+		tryPlane;
 	/* GL sinks */
 	bool gl = false;
 	bool glImport = false;	 /* EGL_EXT_image_dma_buf_import offered */

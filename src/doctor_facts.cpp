@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <algorithm>
 
+#include "alloc/dumb_allocator.h"
 #include "drm/card.h"
 #include "drm/kms_resources.h"
+#include "drm/kms_sink.h"
 #include "modules/module_registry.h"
+#include "pipeline/buffer_pool.h"
 #include "src/doctor.h"
+#include "src/scaling_advice.h"
 #include "v4l2/v4l2_source.h"
 
 namespace primecam {
@@ -161,6 +165,43 @@ SinkFacts glFacts(const SinkConfig &config)
 	return withProbe(std::move(sink), probe);
 }
 
+/*
+ * The kms sink `run` would make, configured on one dumb buffer of the frames'
+ * format and size: the same choice of connector, CRTC, plane, mode and
+ * placement, and the same TEST_ONLY commit, so the doctor cannot say yes
+ * where `run` says no. It takes DRM master for the moment (as `run` would);
+ * with another client holding the display, the refusal says so.
+ */
+Result<std::string> tryPlane(const KmsSinkConfig &kms, const PixelFormatInfo &format,
+			     uint32_t width, uint32_t height)
+{
+	Result<BufferAllocator> allocator = makeDumbAllocator(kms.card);
+	if (!allocator)
+		return std::move(allocator).error();
+	Result<std::unique_ptr<BufferPool>> pool =
+		BufferPool::create(*allocator, format, width, height, 1);
+	if (!pool)
+		return Error{pool.error().code,
+			     "no " + std::string(format.name) + " " + sizeText(width, height) +
+				     " buffer to test the plane with: " + pool.error().message};
+	/* Declared after the pool: its framebuffers go first. */
+	KmsSink sink(kms);
+	sink.setScalingAdvisor(scalingAdvice);
+	Result<void> configured = sink.configure((*pool)->buffers());
+	if (!configured)
+		return std::move(configured).error();
+	const KmsOutput &output = *sink.output();
+	std::string where = output.plane().describe() + " at " + output.rect().describe();
+	if (output.scales())
+		where += " (scaled from " + sizeText(output.crop().width, output.crop().height) +
+			 (output.crop().x || output.crop().y
+				  ? " at +" + std::to_string(output.crop().x) + "+" +
+					    std::to_string(output.crop().y)
+				  : std::string()) +
+			 ")";
+	return where + " on mode " + modeName(output.mode());
+}
+
 /* The union of the formats over the planes this sink may use: the kind
  * asked for, or the one plane named. For buffers only: asking does not
  * take the display. */
@@ -202,6 +243,11 @@ SinkFacts kmsFacts(const KmsSinkConfig &kms)
 								  : "overlay planes");
 	if (!any)
 		sink.error = "no such plane on " + card->describe();
+	else
+		sink.tryPlane = [kms](const PixelFormatInfo &format, uint32_t width,
+				      uint32_t height) {
+			return tryPlane(kms, format, width, height);
+		};
 	return sink;
 }
 

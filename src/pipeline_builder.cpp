@@ -16,6 +16,7 @@
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
+#include "src/scaling_advice.h"
 #include "v4l2/m2m_stage.h"
 #include "v4l2/v4l2_source.h"
 
@@ -233,6 +234,7 @@ Result<void> buildSinks(const PipelineConfig &config, PipelineParts &parts)
 			}
 			display->attach();
 			auto kms = std::make_unique<KmsSink>(sinkConfig.kms, display);
+			kms->setScalingAdvisor(scalingAdvice);
 			if (!parts.firstKms)
 				parts.firstKms = kms.get();
 			sinks.push_back(std::move(kms));

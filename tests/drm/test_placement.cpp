@@ -183,3 +183,35 @@ TEST(ModeSelection, NoModesIsAnError)
 	ASSERT_FALSE(i.ok());
 	EXPECT_EQ(i.error().code, ENODEV);
 }
+
+TEST(Placement, FitKeepsTheAspectRatioCentredWithBlackAround)
+{
+	const KmsSinkConfig fit = placement(KmsSinkConfig::Placement::Fit);
+	/* Wider than the screen: full width, bars above and below. */
+	auto r = placeOnScreen(fit, 640, 480, 1280, 720);
+	ASSERT_TRUE(r.ok()) << r.error().message;
+	EXPECT_EQ(*r, (ScreenRect{0, 60, 640, 360}));
+	/* Taller: full height, bars left and right (rounded down, centred). */
+	r = placeOnScreen(fit, 1280, 720, 640, 480);
+	ASSERT_TRUE(r.ok());
+	EXPECT_EQ(*r, (ScreenRect{160, 0, 960, 720}));
+	/* The screen's own shape: the whole screen, smaller or larger. */
+	r = placeOnScreen(fit, 1024, 768, 320, 240);
+	ASSERT_TRUE(r.ok());
+	EXPECT_EQ(*r, (ScreenRect{0, 0, 1024, 768}));
+	EXPECT_EQ(sourceCrop(fit, 1024, 768, 320, 240), (ScreenRect{0, 0, 320, 240}));
+}
+
+TEST(Placement, FillCoversTheScreenWithACentredCropOfItsShape)
+{
+	const KmsSinkConfig fill = placement(KmsSinkConfig::Placement::Fill);
+	auto r = placeOnScreen(fill, 640, 480, 320, 180);
+	ASSERT_TRUE(r.ok());
+	EXPECT_EQ(*r, (ScreenRect{0, 0, 640, 480}));
+	EXPECT_EQ(sourceCrop(fill, 640, 480, 320, 180), (ScreenRect{40, 0, 240, 180}));
+	/* A 4:3 frame on a 16:9 screen loses rows, top and bottom alike. */
+	EXPECT_EQ(sourceCrop(fill, 1280, 720, 640, 480), (ScreenRect{0, 60, 640, 360}));
+	/* Other placements show the whole frame. */
+	EXPECT_EQ(sourceCrop(placement(KmsSinkConfig::Placement::Center), 640, 480, 320, 180),
+		  (ScreenRect{0, 0, 320, 180}));
+}

@@ -278,3 +278,68 @@ TEST(PlaneZpos, APlaneWithoutTheZposPropertyIsRefusedNamingWhy)
 	EXPECT_NE(out.error().message.find("has no zpos property"), std::string::npos)
 		<< out.error().message;
 }
+
+namespace {
+
+/* The plane's rectangles as the modeset sets them: SRC_* in 16.16 fixed
+ * point, CRTC_* in pixels (planeProps numbers them from id * 10). */
+ScreenRect shownPart(uint32_t planeId)
+{
+	const uint32_t base = planeId * 10;
+	return {static_cast<int32_t>(seen[{planeId, base + 2}] >> 16),
+		static_cast<int32_t>(seen[{planeId, base + 3}] >> 16),
+		static_cast<uint32_t>(seen[{planeId, base + 4}] >> 16),
+		static_cast<uint32_t>(seen[{planeId, base + 5}] >> 16)};
+}
+
+ScreenRect placeOnCrtc(uint32_t planeId)
+{
+	const uint32_t base = planeId * 10;
+	return {static_cast<int32_t>(seen[{planeId, base + 6}]),
+		static_cast<int32_t>(seen[{planeId, base + 7}]),
+		static_cast<uint32_t>(seen[{planeId, base + 8}]),
+		static_cast<uint32_t>(seen[{planeId, base + 9}])};
+}
+
+KmsOutput::FrameFormat wideFrame()
+{
+	return {formatByName("XRGB8888"), DRM_FORMAT_MOD_LINEAR, 320, 180, {}};
+}
+
+} /* namespace */
+
+TEST(PlaneScaling, FitPutsTheWholeFrameInTheLargestRectangleOfItsShape)
+{
+	KmsResources res = card(false);
+	KmsSinkConfig config = overlayConfig();
+	config.placement = KmsSinkConfig::Placement::Fit;
+	Result<KmsOutput> out = modeset(res, config, wideFrame());
+	ASSERT_TRUE(out) << out.error().message;
+	/* 16:9 on a 4:3 mode: the width is the limit, black above and below. */
+	EXPECT_EQ(placeOnCrtc(kOverlay), (ScreenRect{0, 60, 640, 360}));
+	EXPECT_EQ(shownPart(kOverlay), (ScreenRect{0, 0, 320, 180}));
+	EXPECT_TRUE(out->scales());
+}
+
+TEST(PlaneScaling, FillCropsTheFrameToTheScreensShapeAndCoversIt)
+{
+	KmsResources res = card(false);
+	KmsSinkConfig config = overlayConfig();
+	config.placement = KmsSinkConfig::Placement::Fill;
+	Result<KmsOutput> out = modeset(res, config, wideFrame());
+	ASSERT_TRUE(out) << out.error().message;
+	EXPECT_EQ(placeOnCrtc(kOverlay), (ScreenRect{0, 0, 640, 480}));
+	/* 4:3 out of 16:9: the middle 240 of 320 columns, every row. */
+	EXPECT_EQ(shownPart(kOverlay), (ScreenRect{40, 0, 240, 180}));
+	EXPECT_EQ(out->crop(), (ScreenRect{40, 0, 240, 180}));
+}
+
+TEST(PlaneScaling, AnUnscaledPlacementShowsTheWholeFrameAtItsSize)
+{
+	KmsResources res = card(false);
+	Result<KmsOutput> out = modeset(res, overlayConfig(), wideFrame());
+	ASSERT_TRUE(out) << out.error().message;
+	EXPECT_EQ(placeOnCrtc(kOverlay), (ScreenRect{160, 150, 320, 180}));
+	EXPECT_EQ(shownPart(kOverlay), (ScreenRect{0, 0, 320, 180}));
+	EXPECT_FALSE(out->scales());
+}

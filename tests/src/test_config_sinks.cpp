@@ -68,8 +68,11 @@ TEST(ConfigParser, KmsSinkErrors)
 		{"plane = true\n", "x.toml:11:1: sink[0].plane: expected \"primary\", \"overlay\" "
 				   "or a plane id, got true"},
 		{"placement = \"middle\"\n",
-		 "x.toml:11:1: sink[0].placement: expected \"fullscreen\", \"center\" or \"rect\", "
-		 "got \"middle\""},
+		 "x.toml:11:1: sink[0].placement: expected \"fullscreen\", \"center\", \"rect\", "
+		 "\"fit\" or \"fill\", got \"middle\""},
+		{"placement = \"fit\"\nwidth = 10\n",
+		 "x.toml:12:1: sink[0].width: only used with placement = \"rect\"; remove it "
+		 "or change that key"},
 		{"x = 5\n",
 		 "x.toml:11:1: sink[0].x: only used with placement = \"rect\"; remove it "
 		 "or change that key"},
@@ -98,6 +101,25 @@ TEST(ConfigParser, KmsSinkErrors)
 		else
 			EXPECT_EQ(error.rfind("x.toml:11:", 0), 0u) << c.keys << " -> " << error;
 	}
+}
+
+TEST(ConfigParser, FitAndFillAreKmsPlacements)
+{
+	for (auto [text, placement] : {std::pair{"fit", KmsSinkConfig::Placement::Fit},
+				       std::pair{"fill", KmsSinkConfig::Placement::Fill}}) {
+		Result<PipelineConfig> config = parseConfig(
+			withKmsSink("placement = \"" + std::string(text) + "\"\n"), "x.toml");
+		ASSERT_TRUE(config) << config.error().message;
+		EXPECT_EQ(config->sinks[0].kms.placement, placement);
+	}
+	/* gl-kms scales as it draws, into buffers of its own size. */
+	std::string glKms = std::string(kSource) +
+			    "[[sink]]\ntype = \"gl-kms\"\ncard = \"vkms\"\nplacement = \"fit\"\n";
+	EXPECT_EQ(errorOf(glKms).rfind("x.toml:11:1: sink[0].placement: \"fit\" and \"fill\" "
+				       "ask the plane to scale",
+				       0),
+		  0u)
+		<< errorOf(glKms);
 }
 
 TEST(ConfigParser, GlHeadlessSinkKeys)

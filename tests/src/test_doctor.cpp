@@ -57,6 +57,56 @@ TEST(Doctor, DirectScanoutIsZeroCopy)
 	EXPECT_TRUE(mentions(report, "verdict: zero-copy")) << report.text();
 }
 
+/* The doctor asks the plane with the sink run would make (a TEST_ONLY commit
+ * on a buffer of the frames' format and size): the answer is its verdict. */
+TEST(Doctor, ThePlanesTestOnlyAnswerDecidesWithTheFramesSizeAtTheSink)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "XRGB8888");
+	text.replace(text.find("640"), 3, "320");
+	text.replace(text.find("480"), 3, "180");
+	DoctorFacts facts = vividAndVkms();
+	std::vector<std::string> asked;
+	facts.sinks[0].tryPlane = [&](const PixelFormatInfo &format, uint32_t width,
+				      uint32_t height) -> Result<std::string> {
+		asked.push_back(std::string(format.name) + " " + sizeText(width, height));
+		return std::string("plane 31 (primary) at 640x480+0+0 on mode 640x480@60");
+	};
+	DoctorReport placed = diagnose(parse(text + kKmsSink), facts);
+	EXPECT_EQ(placed.verdict, DoctorVerdict::ZeroCopy) << placed.text();
+	EXPECT_TRUE(mentions(placed, "320x180 frames on plane 31 (primary) at 640x480+0+0 on "
+				     "mode 640x480@60 (TEST_ONLY commit passed)"))
+		<< placed.text();
+
+	facts.sinks[0].tryPlane = [&](const PixelFormatInfo &, uint32_t,
+				      uint32_t) -> Result<std::string> {
+		return Error{EINVAL, "plane 31 refused ... What would scale XRGB8888 320x180"};
+	};
+	DoctorReport refused = diagnose(parse(text + kKmsSink), facts);
+	EXPECT_EQ(refused.verdict, DoctorVerdict::Impossible) << refused.text();
+	EXPECT_TRUE(mentions(refused, "primary plane: plane 31 refused ... What would scale"))
+		<< refused.text();
+
+	/* An m2m stage's size is what reaches the plane. */
+	asked.clear();
+	facts.sinks[0].tryPlane = [&](const PixelFormatInfo &format, uint32_t width,
+				      uint32_t height) -> Result<std::string> {
+		asked.push_back(std::string(format.name) + " " + sizeText(width, height));
+		return std::string("somewhere");
+	};
+	facts.sinks[0].drmFormats.push_back(DRM_FORMAT_RGB565);
+	diagnose(parse(text +
+		       "[[stage]]\ntype = \"m2m\"\ndevice = \"/nonexistent\"\n"
+		       "format = \"RGB565\"\nwidth = 640\nheight = 360\n" +
+		       kKmsSink),
+		 facts);
+	/* (no such device: the stage is impossible before the sink is asked) */
+	EXPECT_TRUE(asked.empty());
+	diagnose(parse(text + kKmsSink), facts);
+	ASSERT_EQ(asked.size(), 1u);
+	EXPECT_EQ(asked[0], "XRGB8888 320x180");
+}
+
 /* A YUV plane, as a board's display has (vkms has none): the doctor says
  * which conversion the plane is told to apply, or why the colours would be
  * wrong, as run does (drm/plane_color.h). */
