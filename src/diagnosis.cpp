@@ -42,7 +42,8 @@ const char *stageTypeName(StageConfig::Type type)
 }
 
 /* Whether a stage takes frames of format (what its configure() checks). */
-bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEncoding encoding)
+bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEncoding encoding,
+		uint32_t width, uint32_t height)
 {
 	switch (stage.type) {
 	case StageConfig::Type::Invert:
@@ -56,7 +57,7 @@ bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEnco
 	case StageConfig::Type::Convert:
 		return canConvert(format, *stage.format, stage.encoding.applyTo(encoding));
 	case StageConfig::Type::M2m:
-		return diagnoseM2m(stage, format).takes;
+		return diagnoseM2m(stage, format, width, height).takes;
 	}
 	return false;
 }
@@ -246,7 +247,7 @@ bool Diagnosis::stage(size_t index)
 	const StageConfig &stage = config_.stages[index];
 	std::string name = "stage[" + std::to_string(index) + "] " + stageTypeName(stage.type);
 	if (stage.type == StageConfig::Type::M2m) {
-		M2mDiagnosis m2m = diagnoseM2m(stage, *format_);
+		M2mDiagnosis m2m = diagnoseM2m(stage, *format_, width_, height_);
 		if (!m2m.takes) {
 			impossible(name + ": " + m2m.line);
 			return false;
@@ -259,7 +260,7 @@ bool Diagnosis::stage(size_t index)
 		}
 		return true;
 	}
-	if (!stageTakes(stage, *format_, encoding_)) {
+	if (!stageTakes(stage, *format_, encoding_, width_, height_)) {
 		impossible(name + ": cannot take " + std::string(format_->name) +
 			   (stage.type == StageConfig::Type::Convert
 				    ? " -> " + std::string(stage.format->name)
@@ -440,11 +441,25 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 			break;
 		}
 	}
+	/* The paths that would work, in the order a board prefers them: a
+	 * mem2mem device that writes a format the plane takes at the same size
+	 * (no CPU pass), GL, the CPU. */
+	std::vector<std::string> paths;
+	if (facts_.m2mFor)
+		for (const M2mScaler &device : facts_.m2mFor(ScalingNeed{
+			     &format, width_, height_, width_, height_, sink.drmFormats}))
+			paths.push_back("add [[stage]] type = \"m2m\" device = \"" + device.driver +
+					"\" format = \"" + std::string(device.writes->name) +
+					"\" (" + device.node +
+					", a mem2mem device: the hardware converts, no CPU pass)");
+	paths.push_back("show it through a gl-kms sink instead (the GPU converts into the "
+			"card's own buffers)");
 	if (fix)
-		line += "; add [[stage]] type = \"convert\" format = \"" + std::string(fix->name) +
-			"\" before the sinks (a CPU conversion "
-			"with libyuv), or show it through a gl-kms sink instead (the GPU "
-			"converts into the card's own buffers)";
+		paths.push_back("add [[stage]] type = \"convert\" format = \"" +
+				std::string(fix->name) +
+				"\" before the sinks (a CPU conversion with libyuv)");
+	for (size_t i = 0; i < paths.size(); ++i)
+		line += (i && i + 1 == paths.size() ? "; or " : "; ") + paths[i];
 	impossible(line);
 }
 

@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "drm/kms_resources.h"
 #include "src/pipeline_config.h"
+#include "src/scaling_advice.h"
 
 namespace primecam {
 
@@ -70,6 +71,9 @@ struct SinkFacts {
 struct DoctorFacts {
 	SourceFacts source;
 	std::vector<SinkFacts> sinks; /* one per config sink */
+	/* The mem2mem devices of the machine that would get frames to a plane
+	 * (src/scaling_advice.h); unset: none asked. */
+	std::function<std::vector<M2mScaler>(const ScalingNeed &need)> m2mFor;
 };
 
 enum class DoctorVerdict {

@@ -43,12 +43,16 @@ void gatherCameraFacts(const LibcameraConfig &config, SourceFacts &facts)
 
 /*
  * The colorimetry the device reports for the configured YUV format and size
- * (TRY_FMT: nothing changes). Not when the config sets controls: those are
- * applied at start and may change it (vivid's "Y'CbCr Encoding").
+ * (TRY_FMT: nothing changes), on the input it is on now: what run gets
+ * unless the config selects another input (not asked then: the doctor does
+ * not switch inputs) or sets a control that changes it (vivid's "Y'CbCr
+ * Encoding"; the report says it asked before them). A device left on an
+ * input with other colorimetry (vivid's HDMI input gives BT.709 at HD
+ * timings) is why it must be asked rather than assumed.
  */
 std::optional<YuvEncoding> deviceEncoding(const CaptureConfig &capture, const VideoDevice &device)
 {
-	if (!capture.format || !capture.format->yuv || !capture.controls.empty() ||
+	if (!capture.format || !capture.format->yuv || capture.input ||
 	    capture.memory == CaptureConfig::Memory::Libv4l2)
 		return std::nullopt;
 	/* The contiguous fourcc, as the source asks unless told otherwise;
@@ -80,6 +84,10 @@ void gatherV4l2Facts(const V4l2SourceConfig &capture, SourceFacts &facts)
 		facts.name = source.device()->describe();
 		facts.driver = source.device()->driver();
 		facts.encoding = deviceEncoding(capture, *source.device());
+		if (facts.encoding && !capture.controls.empty())
+			facts.notes.push_back("its colorimetry was asked before the config's "
+					      "controls, which run sets first and which may change "
+					      "it");
 		Result<std::vector<FormatDescription>> formats = source.device()->enumFormats();
 		if (!formats) {
 			facts.error = formats.error().message;
@@ -279,6 +287,7 @@ DoctorFacts gatherDoctorFacts(const PipelineConfig &config)
 		gatherV4l2Facts(config.source().v4l2(), facts.source);
 	for (const SinkConfig &sink : config.sinks)
 		facts.sinks.push_back(sinkFacts(sink));
+	facts.m2mFor = findM2mFor;
 	return facts;
 }
 

@@ -5,19 +5,8 @@
 
 namespace primecam {
 
-namespace {
-
-bool offers(const M2mQueueOffer &offer, uint32_t fourcc)
-{
-	for (const FormatDescription &format : offer.formats)
-		if (format.fourcc == fourcc)
-			return true;
-	return false;
-}
-
-} /* namespace */
-
-M2mDiagnosis diagnoseM2m(const StageConfig &stage, const PixelFormatInfo &input)
+M2mDiagnosis diagnoseM2m(const StageConfig &stage, const PixelFormatInfo &input, uint32_t width,
+			 uint32_t height)
 {
 	Result<M2mNode> node = openM2mNode(stage.m2m.device);
 	if (!node)
@@ -30,14 +19,20 @@ M2mDiagnosis diagnoseM2m(const StageConfig &stage, const PixelFormatInfo &input)
 		return {false, writes.error().message};
 	const std::string device = node->device.describe();
 	const PixelFormatInfo &output = *stage.m2m.format;
-	if (!input.v4l2 || !offers(*reads, input.v4l2))
-		return {false, device + " does not read " + std::string(input.name) +
-				       "; it reads " + reads->describe()};
-	if (!output.v4l2 || !offers(*writes, output.v4l2))
-		return {false, device + " does not write " + std::string(output.name) +
-				       "; it writes " + writes->describe()};
-	return {true, "converts " + std::string(input.name) + " -> " + std::string(output.name) +
-			      " on " + device +
+	/* 0 x 0: the upstream size, as the stage takes it. */
+	const uint32_t outWidth = stage.m2m.width ? stage.m2m.width : width;
+	const uint32_t outHeight = stage.m2m.width ? stage.m2m.height : height;
+	if (!input.v4l2)
+		return {false, "m2m " + device + " cannot read " + std::string(input.name) +
+				       " frames from upstream (no V4L2 fourcc for it)"};
+	if (auto why = reads->refusal(device, input.v4l2, width, height, kAskedByUpstream))
+		return {false, *why};
+	const uint32_t fourcc = output.v4l2 ? output.v4l2 : output.v4l2Mplane;
+	if (auto why = writes->refusal(device, fourcc, outWidth, outHeight, kAskedByConfig))
+		return {false, *why};
+	return {true, "converts " + std::string(input.name) + " " + sizeText(width, height) +
+			      " -> " + std::string(output.name) + " " +
+			      sizeText(outWidth, outHeight) + " on " + device +
 			      " (a mem2mem device: DMABUF in, EXPBUF out, no CPU pass)"};
 }
 

@@ -44,7 +44,7 @@ const PixelFormatInfo *scaleStageFormat(const ScalingNeed &need)
 
 } /* namespace */
 
-std::vector<M2mScaler> findM2mScalers(const ScalingNeed &need)
+std::vector<M2mScaler> findM2mFor(const ScalingNeed &need)
 {
 	std::vector<M2mScaler> found;
 	if (!need.format)
@@ -102,7 +102,7 @@ std::string scalingAdviceText(const ScalingNeed &need, std::span<const M2mScaler
 
 std::string scalingAdvice(const ScalingNeed &need)
 {
-	std::vector<M2mScaler> scalers = findM2mScalers(need);
+	std::vector<M2mScaler> scalers = findM2mFor(need);
 	return scalingAdviceText(need, scalers);
 }
 

@@ -18,8 +18,10 @@ struct M2mScaler {
 };
 
 /* The mem2mem devices of this machine that can (each asked with ENUM_FMT and
- * ENUM_FRAMESIZES on both queues), in /dev/videoN order. */
-std::vector<M2mScaler> findM2mScalers(const ScalingNeed &need);
+ * ENUM_FRAMESIZES on both queues), in /dev/videoN order. With the same size
+ * on both sides: the devices that convert the frames into a format the
+ * plane takes. */
+std::vector<M2mScaler> findM2mFor(const ScalingNeed &need);
 
 /*
  * What would scale instead of the plane, in the order a board prefers them:

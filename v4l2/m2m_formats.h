@@ -16,6 +16,11 @@ namespace primecam {
  * VIDIOC_ENUM_FRAMESIZES of each format), and the check of a format and size
  * against it. Pure data: the refusal texts are unit-tested without a device.
  */
+/* What asked for a queue's format, in refusals: the m2m stage and the
+ * doctor say the same. */
+inline constexpr std::string_view kAskedByUpstream = "the frames from upstream";
+inline constexpr std::string_view kAskedByConfig = "asked by the config";
+
 struct M2mQueueOffer {
 	/* "OUTPUT" (what the device reads) or "CAPTURE" (what it writes). */
 	std::string_view queue;

@@ -114,8 +114,7 @@ Result<void> M2mStage::setOutputFormat(const FrameBuffer &in)
 	Result<M2mQueueOffer> offer = node_->offer(node_->outputType);
 	if (!offer)
 		return std::move(offer).error();
-	if (auto why =
-		    offer->refusal(device, fourcc, in.width, in.height, "the frames from upstream"))
+	if (auto why = offer->refusal(device, fourcc, in.width, in.height, kAskedByUpstream))
 		return Error::fromErrno(EINVAL, *why);
 
 	Result<v4l2_format> fmt =
@@ -166,7 +165,7 @@ Result<void> M2mStage::setCaptureFormat(uint32_t width, uint32_t height)
 	Result<M2mQueueOffer> offer = node_->offer(node_->captureType);
 	if (!offer)
 		return std::move(offer).error();
-	if (auto why = offer->refusal(device, fourcc, width, height, "asked by the config"))
+	if (auto why = offer->refusal(device, fourcc, width, height, kAskedByConfig))
 		return Error::fromErrno(EINVAL, *why);
 
 	Result<v4l2_format> fmt =

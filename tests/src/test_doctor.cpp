@@ -257,6 +257,36 @@ TEST(Doctor, GlKmsIsAGpuPassIntoTheDisplaysBuffers)
 	EXPECT_TRUE(mentions(swrast, "uploads every frame")) << swrast.text();
 }
 
+/* A format the plane cannot take: each path that would work, the hardware
+ * first, as the lines that ask for it. */
+TEST(Doctor, AFormatThePlaneCannotTakeNamesAMem2memDeviceThenGlThenTheCpu)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "BGR888");
+	DoctorFacts facts = vividAndVkms();
+	std::vector<std::string> asked;
+	facts.m2mFor = [&](const ScalingNeed &need) {
+		asked.push_back(std::string(need.format->name) + " " +
+				sizeText(need.fromWidth, need.fromHeight) + " -> " +
+				sizeText(need.toWidth, need.toHeight));
+		return std::vector<M2mScaler>{{"vim2m", "/dev/video2", formatByName("RGB565")}};
+	};
+	DoctorReport report = diagnose(parse(text + kKmsSink), facts);
+	EXPECT_EQ(report.verdict, DoctorVerdict::Impossible);
+	ASSERT_EQ(asked, std::vector<std::string>{"BGR888 640x480 -> 640x480"});
+	const std::string out = report.text();
+	size_t m2m = out.find("add [[stage]] type = \"m2m\" device = \"vim2m\" format = "
+			      "\"RGB565\" (/dev/video2, a mem2mem device: the hardware converts, "
+			      "no CPU pass)");
+	size_t gl = out.find("show it through a gl-kms sink instead");
+	size_t cpu = out.find("or add [[stage]] type = \"convert\" format = \"XRGB8888\"");
+	ASSERT_NE(m2m, std::string::npos) << out;
+	ASSERT_NE(gl, std::string::npos) << out;
+	ASSERT_NE(cpu, std::string::npos) << out;
+	EXPECT_LT(m2m, gl);
+	EXPECT_LT(gl, cpu);
+}
+
 TEST(Doctor, YuyvToVkmsWithoutAConversionIsImpossibleAndSaysTheFix)
 {
 	DoctorReport report = diagnose(parse(std::string(kVividYuyv) + kKmsSink), vividAndVkms());

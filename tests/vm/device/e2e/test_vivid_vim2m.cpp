@@ -120,16 +120,18 @@ std::vector<uint16_t> vim2mModel(const std::vector<uint8_t> &in, uint32_t stride
  * (or / 63); rounding back to 5 or 6 bits tolerates half a step (4, or 2 for
  * green), so every pixel must match exactly there. Returns the mismatches.
  */
-size_t compareRgb565(const Image &shown, const std::vector<uint16_t> &model, std::string *first)
+size_t compareRgb565(const Image &shown, const std::vector<uint16_t> &model, std::string *first,
+		     const ScreenRect &at = {0, 0, kOutWidth, kOutHeight})
 {
 	size_t diffs = 0;
-	for (uint32_t y = 0; y < kOutHeight; ++y)
-		for (uint32_t x = 0; x < kOutWidth; ++x) {
-			const uint8_t *p = &shown.data[size_t{y} * shown.stride + x * 4];
+	for (uint32_t y = 0; y < at.height; ++y)
+		for (uint32_t x = 0; x < at.width; ++x) {
+			const uint8_t *p =
+				&shown.data[size_t{y + at.y} * shown.stride + (x + at.x) * 4];
 			uint16_t got = static_cast<uint16_t>(((p[2] * 31 + 127) / 255) << 11 |
 							     ((p[1] * 63 + 127) / 255) << 5 |
 							     ((p[0] * 31 + 127) / 255));
-			uint16_t want = model[size_t{y} * kOutWidth + x];
+			uint16_t want = model[size_t{y} * at.width + x];
 			if (got == want)
 				continue;
 			if (diffs++ == 0 && first)
@@ -146,7 +148,7 @@ struct M2mPipeline {
 	std::vector<M2mStage *> m2m;
 	std::unique_ptr<Pipeline> pipeline;
 
-	explicit M2mPipeline(std::vector<M2mConfig> stages)
+	explicit M2mPipeline(std::vector<M2mConfig> stages, const KmsSinkConfig &display = vkms())
 	{
 		std::vector<std::unique_ptr<Stage>> chain;
 		auto t = std::make_unique<TapStage>(16);
@@ -157,7 +159,7 @@ struct M2mPipeline {
 			m2m.push_back(s.get());
 			chain.push_back(std::move(s));
 		}
-		pipeline = std::make_unique<Pipeline>(vividRgb24(), vkms(), std::nullopt,
+		pipeline = std::make_unique<Pipeline>(vividRgb24(), display, std::nullopt,
 						      std::move(chain));
 	}
 };
@@ -220,6 +222,59 @@ TEST(VividVim2mVkms, Rgb24ScaledToRgb565ShowsVim2msConversionOfTheCapturedFrame)
 		std::string first;
 		EXPECT_EQ(compareRgb565(*image, model, &first), 0u)
 			<< "frame " << shown << ": " << first;
+		p.engine->stop();
+	}
+	EXPECT_EQ(openFdCount(), fdsBefore) << "fds left open after teardown";
+}
+
+/*
+ * A board's usual case: a 16:9 camera on a 4:3 screen whose plane cannot
+ * scale (vkms). vim2m scales the 320x180 frames to 640x360, the size `fit`
+ * gives them on the 640x480 mode, so the overlay shows them unscaled at
+ * 640x360+0+60 over the black primary: the bars above and below are the
+ * background, the middle is vim2m's conversion of the frame on screen.
+ */
+TEST(VividVim2mVkms, FitsA16by9FrameOnA4by3ModeThroughAnOverlayWithVim2mScaling)
+{
+	PRIMECAM_NEED_DEVICE(haveVim2m(), "vivid, vkms and vim2m");
+	const int fdsBefore = openFdCount();
+	{
+		M2mPipeline m({vim2m("RGB565", 640, 360)},
+			      vkms(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Fit));
+		Pipeline &p = *m.pipeline;
+		Result<void> started = p.start();
+		ASSERT_TRUE(started.ok()) << started.error().message;
+		const KmsOutput &output = *p.sink->output();
+		EXPECT_EQ(output.plane().type, KmsPlane::Type::Overlay);
+		const ScreenRect place{0, 60, 640, 360};
+		EXPECT_EQ(output.rect(), place) << output.rect().describe();
+		EXPECT_FALSE(output.scales()) << "vim2m did the scaling, not the plane";
+		ASSERT_TRUE(p.runTo(40)) << p.error();
+
+		const PipelineStats &stats = p.engine->stats();
+		EXPECT_EQ(stats.copies(), 0u) << "a CPU copy on the way";
+		EXPECT_EQ(stats.stages.at(1).conversions, 0u);
+		EXPECT_GT(stats.stages.at(1).deviceConversions, 0u);
+
+		auto image = p.sink->captureWriteback();
+		ASSERT_TRUE(image.ok()) << image.error().message;
+		ASSERT_TRUE(p.sink->activeFrame());
+		uint64_t shown = p.sink->activeFrame().metadata().sequence;
+		const std::vector<uint8_t> *captured = m.tap->frame(shown);
+		ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
+		std::vector<uint16_t> model =
+			vim2mModel(*captured, m.tap->stride(), kInWidth, kInHeight, 640, 360);
+		std::string first;
+		EXPECT_EQ(compareRgb565(*image, model, &first, place), 0u)
+			<< "frame " << shown << ": " << first;
+		/* The bars: the black primary, every pixel of them. */
+		size_t lit = 0;
+		for (uint32_t y = 0; y < 480; y = y == 59 ? 420 : y + 1)
+			for (uint32_t x = 0; x < 640; ++x) {
+				const uint8_t *px = &image->data[size_t{y} * image->stride + x * 4];
+				lit += (px[0] | px[1] | px[2]) != 0;
+			}
+		EXPECT_EQ(lit, 0u) << "pixels lit outside the fitted picture";
 		p.engine->stop();
 	}
 	EXPECT_EQ(openFdCount(), fdsBefore) << "fds left open after teardown";
