@@ -105,6 +105,23 @@ void gatherV4l2Facts(const V4l2SourceConfig &capture, SourceFacts &facts)
 					facts.unknownFourccs.push_back(d.fourcc);
 			}
 		}
+		/* The rate: S_PARM grants the driver's nearest, which run
+		 * reports in these words when it is not the one asked. */
+		if (capture.fps > 0 && !capture.input && capture.format &&
+		    capture.memory != CaptureConfig::Memory::Libv4l2) {
+			const uint32_t fourcc = capture.format->v4l2 ? capture.format->v4l2
+								     : capture.format->v4l2Mplane;
+			Result<FrameIntervals> intervals = source.device()->enumFrameIntervals(
+				fourcc, capture.width, capture.height);
+			std::optional<Fraction> granted =
+				intervals ? intervals->nearestTo(capture.fps) : std::nullopt;
+			if (granted && rateDiffers(*granted, capture.fps))
+				facts.notes.push_back(rateAdjustment(facts.driver, *granted,
+								     capture.fps, capture.width,
+								     capture.height) +
+						      " (VIDIOC_ENUM_FRAMEINTERVALS offers " +
+						      intervals->describe() + ")");
+		}
 		/* The format and size as run would set them: a size the
 		 * device does not offer is substituted, and run refuses
 		 * it with this very message. */

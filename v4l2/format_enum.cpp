@@ -122,6 +122,33 @@ std::string rateAdjustment(std::string_view driver, Fraction granted, double ask
 	return text;
 }
 
+std::optional<Fraction> FrameIntervals::nearestTo(double fps) const
+{
+	if (!(fps > 0))
+		return std::nullopt;
+	switch (kind) {
+	case Kind::Unknown:
+		return std::nullopt;
+	case Kind::Discrete: {
+		std::optional<Fraction> best;
+		for (const Fraction &f : discrete)
+			if (f.numerator &&
+			    (!best || std::fabs(f.fps() - fps) < std::fabs(best->fps() - fps)))
+				best = f;
+		return best;
+	}
+	case Kind::Stepwise:
+	case Kind::Continuous:
+		/* min is the shortest interval: the fastest rate. */
+		if (min.numerator && fps > min.fps())
+			return min;
+		if (max.numerator && fps < max.fps())
+			return max;
+		return intervalForFps(fps);
+	}
+	return std::nullopt;
+}
+
 std::string FrameIntervals::describe() const
 {
 	switch (kind) {

@@ -15,6 +15,7 @@
  */
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,13 @@ struct FrameIntervals {
 	Fraction step;
 
 	std::string describe() const;
+	/* The offered interval whose rate is nearest fps: what S_PARM would
+	 * grant for the config's fps, for the doctor to say before run does.
+	 * A range clamps to its ends. None when the driver does not enumerate
+	 * (Unknown) or fps <= 0. Drivers choose by their own rule (vivid: the
+	 * fastest of its rates not above the one asked, else its slowest);
+	 * run reports what was granted (G_PARM). */
+	std::optional<Fraction> nearestTo(double fps) const;
 };
 
 /* "XR24 XRGB8888, NV12 NV12, Y10  (unknown to primecam)": what a node

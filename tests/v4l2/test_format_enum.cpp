@@ -156,3 +156,24 @@ TEST(Fraction, RateAdjustmentNamesWhatTheDriverGave)
 	EXPECT_EQ(rateAdjustment("vivid", {1, 5}, 0, 1920, 1080), "");
 	EXPECT_EQ(rateAdjustment("vivid", {0, 0}, 25, 1920, 1080), "");
 }
+
+TEST(FrameIntervals, NearestToTheAskedRateIsWhatTheDoctorPredicts)
+{
+	/* vivid at 1920x1080: its four slowest rates only. */
+	FrameIntervals vivid;
+	vivid.kind = FrameIntervals::Kind::Discrete;
+	vivid.discrete = {{1, 1}, {1, 2}, {1, 4}, {1, 5}};
+	ASSERT_TRUE(vivid.nearestTo(25));
+	EXPECT_EQ(vivid.nearestTo(25)->denominator, 5u);
+	EXPECT_EQ(vivid.nearestTo(2.2)->denominator, 2u);
+	EXPECT_FALSE(vivid.nearestTo(0));
+	EXPECT_FALSE(FrameIntervals{}.nearestTo(25)) << "not enumerated: not guessed";
+
+	FrameIntervals range;
+	range.kind = FrameIntervals::Kind::Continuous;
+	range.min = {1, 30};
+	range.max = {1, 1};
+	EXPECT_EQ(range.nearestTo(60)->denominator, 30u) << "clamped to the fastest";
+	EXPECT_EQ(range.nearestTo(0.5)->denominator, 1u) << "clamped to the slowest";
+	EXPECT_FALSE(rateDiffers(*range.nearestTo(25), 25)) << "inside the range: granted";
+}

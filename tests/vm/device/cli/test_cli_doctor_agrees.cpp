@@ -99,6 +99,34 @@ TEST(CliDoctorAgrees, BrokenConfigsAreRefusedByDoctorAndRunForTheSameReason)
 	}
 }
 
+/* A rate the camera does not give at that size: the doctor predicts it from
+ * VIDIOC_ENUM_FRAMEINTERVALS in the words run uses for what S_PARM granted. */
+TEST(CliDoctorAgrees, ARateTheCameraDoesNotGiveIsNamedByDoctorAndRunAlike)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+
+	const std::string path = outDir() + "/rate-1080p.toml";
+	std::ofstream(path) << "[source]\ntype = \"v4l2\"\ndevice = \"vivid\"\napi = "
+			       "\"single-planar\"\ninput = 0\nformat = \"XRGB8888\"\nwidth = "
+			       "1920\nheight = 1080\nfps = 25\n[[sink]]\ntype = \"null\"\n";
+	/* input = 0 for the test's own sake (the webcam's rates); the doctor
+	 * does not switch inputs, so set it first with a short run. */
+	const std::string said = "vivid gives 5 fps at 1920x1080; the config asks 25";
+	Program run("run-rate-1080p", {"run", path, "--frames", "3"});
+	EXPECT_EQ(run.wait(60s), 0) << run.err();
+	EXPECT_NE(run.err().find(said), std::string::npos) << run.err();
+
+	std::string text = readFile(path);
+	text.erase(text.find("input = 0\n"), 10);
+	std::ofstream(path) << text;
+	Program doctor("doctor-rate-1080p", {"doctor", path});
+	EXPECT_EQ(doctor.wait(60s), 0) << doctor.out() << doctor.err();
+	EXPECT_NE(doctor.out().find("source: " + said + " (VIDIOC_ENUM_FRAMEINTERVALS offers "),
+		  std::string::npos)
+		<< doctor.out();
+}
+
 /* A plane the doctor tests where it would go: fit through vim2m, unscaled. */
 TEST(CliDoctorAgrees, DoctorSaysWhereThePlaneShowsTheFramesAndTheStageSizes)
 {
