@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "src/config_parser.h"
+#include "v4l2/m2m_node.h"
 
 namespace primecam {
 
@@ -51,6 +52,12 @@ int doctorCommand(const std::string &configPath)
 			       config->sources[i].name.c_str(), report.text().c_str());
 		impossible = impossible || report.verdict == DoctorVerdict::Impossible;
 	}
+	/* A converter or scaler the fix may need: what each mem2mem device
+	 * reads and writes, and at which sizes, as `primecam list` shows them. */
+	if (impossible && !listM2mNodes().empty())
+		printf("\nmem2mem devices on this machine (an m2m [[stage]] converts and scales "
+		       "with no CPU pass):\n%s",
+		       describeM2mNodes().c_str());
 	fflush(stdout);
 	return impossible ? 1 : 0;
 }

@@ -86,6 +86,11 @@ TEST(CliDoctorAgrees, BrokenConfigsAreRefusedByDoctorAndRunForTheSameReason)
 		EXPECT_EQ(doctor.wait(60s), 1) << doctor.out() << doctor.err();
 		EXPECT_NE(doctor.out().find("verdict: impossible as configured"), std::string::npos)
 			<< doctor.out();
+		EXPECT_NE(doctor.out().find("mem2mem devices on this machine"), std::string::npos)
+			<< doctor.out();
+		EXPECT_NE(doctor.out().find("reads (OUTPUT): RGBP 32x32 - 640x480"),
+			  std::string::npos)
+			<< "vim2m's formats and sizes: " << doctor.out();
 		const std::string reason = reasonLine(doctor.out(), broken.reason);
 		EXPECT_FALSE(reason.empty()) << "doctor does not say \"" << broken.reason << "\":\n"
 					     << doctor.out();
