@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <algorithm>
+#include <cerrno>
 
 #include "drm/kms_output.h"
 #include "pipeline/import_quirks.h"
@@ -416,12 +417,22 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 		std::string where;
 		if (sink.tryPlane) {
 			Result<std::string> placed = sink.tryPlane(format, width_, height_);
-			if (!placed) {
+			const int code = placed ? 0 : placed.error().code;
+			/* A compositor holds the display: a fact of the moment,
+			 * not of the config; run would meet it too, and says so.
+			 * DRM_IOCTL_SET_MASTER gives EBUSY while another file is
+			 * master (Linux 6.1) and EACCES to a process that may not
+			 * take it; an atomic commit without master gives EACCES. */
+			if (code == EBUSY || code == EACCES || code == EPERM) {
+				where = "; the plane was not tested (" + placed.error().message +
+					"): run makes the same TEST_ONLY commit when it starts";
+			} else if (!placed) {
 				impossible(name + ": " + placed.error().message);
 				return;
+			} else {
+				where = "; " + sizeText(width_, height_) + " frames on " + *placed +
+					" (TEST_ONLY commit passed)";
 			}
-			where = "; " + sizeText(width_, height_) + " frames on " + *placed +
-				" (TEST_ONLY commit passed)";
 		}
 		note(name + ": scans out " + std::string(format.name) +
 		     " directly, importing the buffers (PRIME): no copy" + where);

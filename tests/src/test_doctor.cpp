@@ -87,6 +87,17 @@ TEST(Doctor, ThePlanesTestOnlyAnswerDecidesWithTheFramesSizeAtTheSink)
 	EXPECT_TRUE(mentions(refused, "primary plane: plane 31 refused ... What would scale"))
 		<< refused.text();
 
+	/* Another client holds the display: untested, said, not impossible. */
+	facts.sinks[0].tryPlane = [&](const PixelFormatInfo &, uint32_t,
+				      uint32_t) -> Result<std::string> {
+		return Error{EBUSY, "cannot become DRM master of /dev/dri/card0"};
+	};
+	DoctorReport held = diagnose(parse(text + kKmsSink), facts);
+	EXPECT_EQ(held.verdict, DoctorVerdict::ZeroCopy) << held.text();
+	EXPECT_TRUE(mentions(held, "the plane was not tested (cannot become DRM master of "
+				   "/dev/dri/card0): run makes the same TEST_ONLY commit"))
+		<< held.text();
+
 	/* An m2m stage's size is what reaches the plane. */
 	asked.clear();
 	facts.sinks[0].tryPlane = [&](const PixelFormatInfo &format, uint32_t width,

@@ -132,6 +132,26 @@ TEST(CliDoctorAgrees, ARateTheCameraDoesNotGiveIsNamedByDoctorAndRunAlike)
 		<< doctor.out();
 }
 
+/* A compositor holding the display is a fact of the moment, not of the
+ * config: the doctor says it could not test the plane, and still answers. */
+TEST(CliDoctorAgrees, ADisplayHeldByAnotherClientLeavesThePlaneUntestedNotImpossible)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	Result<Card> compositor = Card::openByDriver("vkms", Card::Role::Display);
+	ASSERT_TRUE(compositor.ok()) << compositor.error().message;
+	ASSERT_TRUE(compositor->isMaster());
+
+	Program doctor("doctor-display-held", {"doctor", config("vivid-vkms.toml")});
+	EXPECT_EQ(doctor.wait(60s), 0) << doctor.out() << doctor.err();
+	EXPECT_NE(doctor.out().find("the plane was not tested (cannot become DRM master of " +
+				    compositor->path()),
+		  std::string::npos)
+		<< doctor.out();
+	EXPECT_NE(doctor.out().find("verdict: zero-copy"), std::string::npos) << doctor.out();
+}
+
 /* A plane the doctor tests where it would go: fit through vim2m, unscaled. */
 TEST(CliDoctorAgrees, DoctorSaysWhereThePlaneShowsTheFramesAndTheStageSizes)
 {
