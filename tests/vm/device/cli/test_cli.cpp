@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -307,31 +306,6 @@ TEST(CliDoctor, ASizeTheCameraDoesNotOfferIsRefusedByDoctorAndRunAlike)
 	EXPECT_NE(run.wait(60s), 0) << run.out() << run.err();
 	EXPECT_NE(run.err().find(doctorReason), std::string::npos)
 		<< "doctor: " << doctorReason << "\nrun: " << run.err();
-}
-
-/* Every shipped config runs in the VM (CliRun, CliCameras, ...), so the
- * doctor must not call one impossible: the two agree. webcam-gl-window.toml
- * wants a desktop and a webcam, which the VM has not. */
-TEST(CliDoctor, NoShippedConfigThatRunsIsCalledImpossible)
-{
-	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
-			     "a vivid single-planar capture node");
-	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
-	test::extendTestTimeout(300);
-
-	size_t checked = 0;
-	for (const std::filesystem::directory_entry &entry :
-	     std::filesystem::directory_iterator(config(""))) {
-		std::string name = entry.path().filename().string();
-		if (entry.path().extension() != ".toml" || name == "webcam-gl-window.toml")
-			continue;
-		Program doctor("doctor-" + name, {"doctor", entry.path().string()});
-		EXPECT_EQ(doctor.wait(60s), 0) << name << "\n" << doctor.out() << doctor.err();
-		EXPECT_EQ(doctor.out().find("impossible"), std::string::npos) << name << "\n"
-									      << doctor.out();
-		++checked;
-	}
-	EXPECT_GE(checked, 14u);
 }
 
 TEST(CliRun, NullConfigRunsWithoutADisplay)

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,37 @@ struct M2mPipeline {
 	}
 };
 
+/*
+ * What vkms shows at place (its writeback) is vim2m's conversion of the
+ * captured frame on screen, at place's size: the model of the tap's copy.
+ * The writeback image, for more checks; none after a failure.
+ */
+std::optional<Image> expectShowsVim2msFrame(M2mPipeline &m, const ScreenRect &place)
+{
+	Pipeline &p = *m.pipeline;
+	Result<Image> image = p.sink->captureWriteback();
+	if (!image.ok()) {
+		ADD_FAILURE() << image.error().message;
+		return std::nullopt;
+	}
+	if (!p.sink->activeFrame()) {
+		ADD_FAILURE() << "no frame on screen";
+		return std::nullopt;
+	}
+	const uint64_t shown = p.sink->activeFrame().metadata().sequence;
+	const std::vector<uint8_t> *captured = m.tap->frame(shown);
+	if (!captured) {
+		ADD_FAILURE() << "frame " << shown << " no longer kept";
+		return std::nullopt;
+	}
+	std::vector<uint16_t> model = vim2mModel(*captured, m.tap->stride(), kInWidth, kInHeight,
+						 place.width, place.height);
+	std::string first;
+	EXPECT_EQ(compareRgb565(*image, model, &first, place), 0u)
+		<< "frame " << shown << ": " << first;
+	return std::move(*image);
+}
+
 } /* namespace */
 
 TEST(VividVim2mVkms, Rgb24ScaledToRgb565ShowsVim2msConversionOfTheCapturedFrame)
@@ -211,17 +243,7 @@ TEST(VividVim2mVkms, Rgb24ScaledToRgb565ShowsVim2msConversionOfTheCapturedFrame)
 		EXPECT_GE(p.display().displayed * 2, stage.processed)
 			<< p.display().displayed << " of " << stage.processed << " shown";
 
-		auto image = p.sink->captureWriteback();
-		ASSERT_TRUE(image.ok()) << image.error().message;
-		ASSERT_TRUE(p.sink->activeFrame());
-		uint64_t shown = p.sink->activeFrame().metadata().sequence;
-		const std::vector<uint8_t> *captured = m.tap->frame(shown);
-		ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
-		std::vector<uint16_t> model = vim2mModel(*captured, m.tap->stride(), kInWidth,
-							 kInHeight, kOutWidth, kOutHeight);
-		std::string first;
-		EXPECT_EQ(compareRgb565(*image, model, &first), 0u)
-			<< "frame " << shown << ": " << first;
+		expectShowsVim2msFrame(m, {0, 0, kOutWidth, kOutHeight});
 		p.engine->stop();
 	}
 	EXPECT_EQ(openFdCount(), fdsBefore) << "fds left open after teardown";
@@ -256,17 +278,8 @@ TEST(VividVim2mVkms, FitsA16by9FrameOnA4by3ModeThroughAnOverlayWithVim2mScaling)
 		EXPECT_EQ(stats.stages.at(1).conversions, 0u);
 		EXPECT_GT(stats.stages.at(1).deviceConversions, 0u);
 
-		auto image = p.sink->captureWriteback();
-		ASSERT_TRUE(image.ok()) << image.error().message;
-		ASSERT_TRUE(p.sink->activeFrame());
-		uint64_t shown = p.sink->activeFrame().metadata().sequence;
-		const std::vector<uint8_t> *captured = m.tap->frame(shown);
-		ASSERT_NE(captured, nullptr) << "frame " << shown << " no longer kept";
-		std::vector<uint16_t> model =
-			vim2mModel(*captured, m.tap->stride(), kInWidth, kInHeight, 640, 360);
-		std::string first;
-		EXPECT_EQ(compareRgb565(*image, model, &first, place), 0u)
-			<< "frame " << shown << ": " << first;
+		std::optional<Image> image = expectShowsVim2msFrame(m, place);
+		ASSERT_TRUE(image);
 		/* The bars: the black primary, every pixel of them. */
 		size_t lit = 0;
 		for (uint32_t y = 0; y < 480; y = y == 59 ? 420 : y + 1)
