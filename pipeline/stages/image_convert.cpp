@@ -356,12 +356,6 @@ constexpr std::array<uint8_t, size_t{256} * 4> kOpaqueTable = [] {
 	return table;
 }();
 
-int makeOpaque(const ImageView &dst)
-{
-	return libyuv::ARGBColorTable(p(dst, 0), s(dst, 0), kOpaqueTable.data(), 0, 0, w(dst),
-				      h(dst));
-}
-
 /*
  * What each source converts to, one function per destination family:
  * libyuv ARGB (DRM XRGB8888/ARGB8888), libyuv ABGR (DRM XBGR8888/ABGR8888)
@@ -444,13 +438,16 @@ bool isRgb32(const PixelFormatInfo &format)
 	       format.planes[0].bytesPerBlock == 4 && format.planes[0].blockWidth == 1;
 }
 
+} /* namespace */
+
 /*
- * Checks a view against its format. libyuv counts bytes in int (and
- * coalesces contiguous lines into one of width * height pixels), so a plane
- * must fit in INT_MAX bytes.
+ * libyuv counts bytes in int (and coalesces contiguous lines into one of
+ * width * height pixels), so a plane must fit in INT_MAX bytes.
  */
-bool validView(const ImageView &view)
+bool validImageView(const ImageView &view)
 {
+	if (!view.format)
+		return false;
 	const PixelFormatInfo &format = *view.format;
 	if (view.width == 0 || view.height == 0 || view.width > INT_MAX || view.height > INT_MAX)
 		return false;
@@ -466,7 +463,11 @@ bool validView(const ImageView &view)
 	return true;
 }
 
-} /* namespace */
+int makeOpaque(const ImageView &dst)
+{
+	return libyuv::ARGBColorTable(p(dst, 0), s(dst, 0), kOpaqueTable.data(), 0, 0, w(dst),
+				      h(dst));
+}
 
 std::span<const PixelFormatInfo *const> conversionTargets()
 {
@@ -492,8 +493,8 @@ int convertImage(const ImageView &src, const ImageView &dst, YuvEncoding encodin
 	if (!convert)
 		return -ENOTSUP;
 
-	if (src.width != dst.width || src.height != dst.height || !validView(src) ||
-	    !validView(dst))
+	if (src.width != dst.width || src.height != dst.height || !validImageView(src) ||
+	    !validImageView(dst))
 		return -EINVAL;
 
 	/* libyuv returns -1 only for arguments checked above. */
