@@ -620,13 +620,15 @@ Result<void> KmsOutput::test(int cardFd, AtomicRequest &req, uint32_t modeBlob, 
 	error.message += ". The plane supports " + supportedList(plane_);
 	const bool scaled = rect_.width != frame_.width || rect_.height != frame_.height;
 	if (scaled)
-		error.message += "; the frame would be scaled from " +
-				 std::to_string(frame_.width) + "x" +
-				 std::to_string(frame_.height) + " to " +
-				 std::to_string(rect_.width) + "x" + std::to_string(rect_.height) +
-				 ", which this plane may not do (vkms cannot scale): capture at " +
-				 "the mode size or choose a mode of the frame's size (connector " +
-				 "modes: " + modeList(connector_.modes) + ")";
+		error.message +=
+			"; the frame would be scaled from " + std::to_string(frame_.width) + "x" +
+			std::to_string(frame_.height) + " to " + std::to_string(rect_.width) + "x" +
+			std::to_string(rect_.height) +
+			", which this plane may not do (vkms cannot scale): capture at " +
+			"the mode size or choose a mode of the frame's size (connector " +
+			"modes: " + modeList(connector_.modes) + "), or scale the frames " +
+			"before the sink: an m2m stage on a mem2mem scaler, else " +
+			"[[stage]] type = \"scale\" (libyuv, a CPU pass per frame)";
 	if (plane_.type == KmsPlane::Type::Primary &&
 	    (rect_.x != 0 || rect_.y != 0 || rect_.width != mode_.hdisplay ||
 	     rect_.height != mode_.vdisplay))
