@@ -27,7 +27,7 @@ bool isTarget(const PixelFormatInfo &format)
 
 ScaleStage::ScaleStage(uint32_t width, uint32_t height, const PixelFormatInfo *target,
 		       YuvEncodingChoice encoding, BufferAllocator allocator, uint32_t buffers)
-	: width_(width), height_(height), target_(target), choice_(encoding),
+	: width_(width), height_(height), format_(target), choice_(encoding),
 	  allocator_(std::move(allocator)), buffers_(buffers)
 {}
 
@@ -36,7 +36,8 @@ std::string ScaleStage::describe() const
 	std::string text = "scale ";
 	text += source_ ? std::string(source_->name) + " " + sizeName(sourceWidth_, sourceHeight_)
 			: "?";
-	text += " -> " + (target_ ? std::string(target_->name) : std::string("?")) + " " +
+	const PixelFormatInfo *written = target_ ? target_ : format_;
+	text += " -> " + (written ? std::string(written->name) : std::string("?")) + " " +
 		sizeName(width_, height_) + " (bilinear";
 	if (source_ && source_->yuv)
 		text += ", " + choice_.describeFor(frameEncoding_);
@@ -59,6 +60,7 @@ Result<void> ScaleStage::configure(std::span<const FrameBuffer> input)
 	for (const PixelFormatInfo *t : conversionTargets())
 		if (canScale(*source_, *t, encoding_))
 			targets += (targets.empty() ? "" : ", ") + std::string(t->name);
+	target_ = format_;
 	if (!target_) {
 		/* No format in the config: the input's, which the sinks
 		 * already take, when the scaler can write it. */

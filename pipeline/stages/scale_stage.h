@@ -42,8 +42,10 @@ public:
 private:
 	uint32_t width_;
 	uint32_t height_;
-	/* The config's format; then, once configured, the one written. */
-	const PixelFormatInfo *target_;
+	/* The config's format (null: the input's), and the one written once
+	 * configured. */
+	const PixelFormatInfo *format_;
+	const PixelFormatInfo *target_ = nullptr;
 	const PixelFormatInfo *source_ = nullptr;
 	uint32_t sourceWidth_ = 0;
 	uint32_t sourceHeight_ = 0;
