@@ -19,6 +19,7 @@
 #include <libyuv.h>
 
 #include "alloc/dumb_allocator.h"
+#include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/scale_stage.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
@@ -114,6 +115,79 @@ TEST(ScaleToVkms, Xrgb320x180ScaledTo640x480ShowsLibyuvsScalingOfTheCapturedFram
 		std::copy_n(captured.front()->data() + size_t{y} * tapped->stride(), 320 * 4,
 			    unscaled.data() + size_t{y} * 640 * 4);
 	EXPECT_GT(compareXrgb(*image, 0, 0, unscaled, 640 * 4, 640, 480), 0u);
+}
+
+/*
+ * YUYV, which vkms cannot scan out, converted and scaled in one stage: the
+ * screen must equal libyuv's conversion of the captured frame at its own
+ * size, scaled by ARGBScale, exactly (the stage's two passes, made here
+ * outside the pipeline).
+ */
+TEST(ScaleToVkms, Yuyv320x180ConvertedAndScaledTo640x480)
+{
+	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
+	Result<BufferAllocator> dumb = makeDumbAllocator("vkms");
+	ASSERT_TRUE(dumb) << dumb.error().message;
+	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
+
+	CaptureConfig capture;
+	capture.device = "vivid";
+	capture.api = CaptureConfig::Api::SinglePlanar;
+	capture.format = formatByName("YUYV");
+	capture.width = 320;
+	capture.height = 180;
+	capture.fps = 25;
+
+	std::vector<std::unique_ptr<Stage>> stages;
+	auto tap = std::make_unique<TapStage>();
+	TapStage *tapped = tap.get();
+	stages.push_back(std::move(tap));
+	stages.push_back(std::make_unique<ScaleStage>(640, 480, &xrgb, YuvEncodingChoice{},
+						      std::move(*dumb), 4));
+	Pipeline p(capture, vkms(), {}, std::move(stages));
+	ASSERT_TRUE(p.start()) << p.error();
+	ASSERT_TRUE(p.runTo(60)) << p.error();
+
+	const PipelineStats &stats = p.engine->stats();
+	const StageStats &scaled = stats.stages.at(1);
+	EXPECT_GT(scaled.processed, 0u);
+	EXPECT_EQ(scaled.conversions, scaled.processed);
+	EXPECT_EQ(stats.copies(), 0u);
+	EXPECT_EQ(scaled.errors, 0u);
+	EXPECT_NE(scaled.name.find("scale YUYV 320x180 -> XRGB8888 640x480 (bilinear, bt601 "
+				   "limited"),
+		  std::string::npos)
+		<< scaled.name;
+
+	auto image = p.sink->captureWriteback();
+	ASSERT_TRUE(image.ok()) << image.error().message;
+	ASSERT_TRUE(p.sink->activeFrame());
+	uint64_t shown = p.sink->activeFrame().metadata().sequence;
+	std::vector<const std::vector<uint8_t> *> captured = tapped->frames(shown);
+	ASSERT_FALSE(captured.empty()) << "frame " << shown << " no longer kept";
+
+	size_t fewest = SIZE_MAX;
+	std::string first;
+	for (const std::vector<uint8_t> *bytes : captured) {
+		std::vector<uint8_t> src(*bytes), wide(size_t{320} * 4 * 180);
+		ImageView in{formatByName("YUYV"), 320, 180, {}};
+		in.planes[0] = {src.data(), tapped->stride()};
+		ImageView out{&xrgb, 320, 180, {}};
+		out.planes[0] = {wide.data(), 320 * 4};
+		/* vivid reports BT.601 limited range for YUYV, what YuvEncoding{} is. */
+		ASSERT_EQ(convertImage(in, out), 0);
+		std::vector<uint8_t> expected(size_t{640} * 4 * 480);
+		ASSERT_EQ(libyuv::ARGBScale(wide.data(), 320 * 4, 320, 180, expected.data(),
+					    640 * 4, 640, 480, libyuv::kFilterBilinear),
+			  0);
+		std::string where;
+		size_t diffs = compareXrgb(*image, 0, 0, expected, 640 * 4, 640, 480, &where);
+		if (diffs < fewest) {
+			fewest = diffs;
+			first = where;
+		}
+	}
+	EXPECT_EQ(fewest, 0u) << "frame " << shown << ": " << first;
 }
 
 } /* namespace */
