@@ -264,4 +264,9 @@ TEST(VividToVkms, SizeWithoutAModeIsRefusedForAFullscreenPrimary)
 	auto ret = p.start();
 	ASSERT_FALSE(ret.ok()) << "vkms cannot scale a 320x180 frame to a full screen";
 	EXPECT_NE(ret.error().message.find("320x180"), std::string::npos) << ret.error().message;
+	/* and the ways out: a scaler before the sink, in hardware or on the CPU */
+	EXPECT_NE(ret.error().message.find("an m2m stage on a mem2mem scaler, else [[stage]] "
+					   "type = \"scale\""),
+		  std::string::npos)
+		<< ret.error().message;
 }
