@@ -129,6 +129,9 @@ STAGE_ROWS = (
     ("libyuv YUY2ToARGB", "bare libyuv `YUY2ToARGB`, same buffers"),
     ("convertImage NV12->XRGB8888", "`convertImage` NV12 → XRGB8888"),
     ("libyuv NV12ToARGB", "bare libyuv `NV12ToARGB`, same buffers"),
+    ("ScaleStage XRGB8888 x2 up", "`ScaleStage` XRGB8888, half size enlarged to this"),
+    ("libyuv ARGBScale 2/5 bilinear", "bare libyuv `ARGBScale` to 2/5, bilinear"),
+    ("libyuv ARGBScale 2/5 box", "bare libyuv `ARGBScale` to 2/5, box"),
 )
 
 

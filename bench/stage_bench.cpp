@@ -15,7 +15,13 @@
  *               buffers as the operation before it, so that the stage's own
  *               overhead shows: YUYV on the stage's memfd input and output
  *               buffers, NV12 on plain 64-byte aligned memory (no stage
- *               converts NV12 here).
+ *               converts NV12 here);
+ *   scale       ScaleStage::process() enlarging an XRGB8888 frame of half
+ *               the width and height to the size (vivid's 320x180 for a
+ *               640x360 mode), and the bare ARGBScale shrinking the size's
+ *               frame to 2/5 with bilinear filtering (the stage's) and with
+ *               box (the filter it does not use: it reads every source
+ *               pixel when shrinking).
  * The stages run on memfd-backed buffers, mapped once as in a pipeline. A
  * memfd has no DMA_BUF_IOCTL_SYNC, so the stages' sync is a no-op here: on
  * a dma-buf it adds two ioctls per buffer per frame (and, on non-coherent
@@ -50,6 +56,7 @@
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/invert_stage.h"
+#include "pipeline/stages/scale_stage.h"
 
 using namespace primecam;
 
@@ -273,6 +280,30 @@ int main(int argc, char **argv)
 				static_cast<int>(w), rgbDst.get(), static_cast<int>(rgbStride),
 				static_cast<int>(w), static_cast<int>(h));
 		}));
+
+		MemfdFrame halfFrame(*xrgb, w / 2, h / 2);
+		ScaleStage scale(w, h, nullptr, YuvEncodingChoice{}, memfdAllocator(), 1);
+		scale.setSyncFunction(&noSync);
+		if (!scale.configure({&halfFrame.buffer, 1})) {
+			std::fprintf(stderr, "stage-bench: configuring the scale stage failed\n");
+			return 1;
+		}
+		const FrameBuffer &scaleOut = scale.outputPool()->buffers()[0];
+		results.push_back(measure(size.name, "ScaleStage XRGB8888 x2 up", frames, [&] {
+			failed |= scale.process(halfFrame.buffer, {}, &scaleOut, work);
+		}));
+		const int smallW = static_cast<int>(w * 2 / 5),
+			  smallH = static_cast<int>(h * 2 / 5);
+		for (auto [name, filter] :
+		     {std::pair{"libyuv ARGBScale 2/5 bilinear", libyuv::kFilterBilinear},
+		      std::pair{"libyuv ARGBScale 2/5 box", libyuv::kFilterBox}}) {
+			results.push_back(measure(size.name, name, frames, [&, filter = filter] {
+				failed |= libyuv::ARGBScale(
+					rgbSrc.get(), static_cast<int>(rgbStride),
+					static_cast<int>(w), static_cast<int>(h), rgbDst.get(),
+					smallW * 4, smallW, smallH, filter);
+			}));
+		}
 		if (failed) {
 			std::fprintf(stderr, "stage-bench: a conversion failed at %s\n", size.name);
 			return 1;

@@ -33,7 +33,8 @@ constexpr Choice<PoolKind> kPools[] = {
 constexpr Choice<StageConfig::Type> kStageTypes[] = {
 	{"invert", StageConfig::Type::Invert},	 {"grayscale", StageConfig::Type::Grayscale},
 	{"overlay", StageConfig::Type::Overlay}, {"luma", StageConfig::Type::Luma},
-	{"convert", StageConfig::Type::Convert}, {"m2m", StageConfig::Type::M2m},
+	{"convert", StageConfig::Type::Convert}, {"scale", StageConfig::Type::Scale},
+	{"m2m", StageConfig::Type::M2m},
 };
 
 /* Both take their buffers from a pool: DMABUF capture imports them,
@@ -315,7 +316,8 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 			     std::span<const KeyRule> common)
 {
 	if (!require(table, path, "type",
-		     "\"invert\", \"grayscale\", \"overlay\", \"luma\", \"convert\" or \"m2m\""))
+		     "\"invert\", \"grayscale\", \"overlay\", \"luma\", \"convert\", \"scale\" "
+		     "or \"m2m\""))
 		return false;
 	auto type = choice(*keyOf(table, "type"), *table.get("type"), path + ".type", kStageTypes);
 	if (!type)
@@ -323,6 +325,7 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 	stage.type = *type;
 	bool convert = stage.type == StageConfig::Type::Convert;
 	bool m2m = stage.type == StageConfig::Type::M2m;
+	bool scale = stage.type == StageConfig::Type::Scale;
 
 	const KeyRule rules[] = {
 		alreadyRead("type"),
@@ -339,8 +342,8 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 		integerRule("buffers", path, kMinBuffers, kMaxBuffers, stage.buffers),
 		integerRule("scale", path, 1, 16, stage.scale),
 		stringRule("device", path, stage.m2m.device),
-		integerRule("width", path, 1, kMaxDimension, stage.m2m.width),
-		integerRule("height", path, 1, kMaxDimension, stage.m2m.height),
+		integerRule("width", path, 1, kMaxDimension, stage.width),
+		integerRule("height", path, 1, kMaxDimension, stage.height),
 		controlsRule(path, stage.m2m.controls),
 	};
 	if (!readTable(table, path, "a [[stage]]", rules, common))
@@ -348,12 +351,17 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 
 	bool overlay = stage.type == StageConfig::Type::Overlay;
 	for (std::string_view key : {"format", "buffers"})
-		if (!onlyWith(table, path, key, convert || m2m, "type = \"convert\" or \"m2m\""))
+		if (!onlyWith(table, path, key, convert || scale || m2m,
+			      "type = \"convert\", \"scale\" or \"m2m\""))
 			return false;
 	for (std::string_view key : {"matrix", "range", "pool"})
-		if (!onlyWith(table, path, key, convert, "type = \"convert\""))
+		if (!onlyWith(table, path, key, convert || scale,
+			      "type = \"convert\" or \"scale\""))
 			return false;
-	for (std::string_view key : {"device", "width", "height", "controls"})
+	for (std::string_view key : {"width", "height"})
+		if (!onlyWith(table, path, key, scale || m2m, "type = \"scale\" or \"m2m\""))
+			return false;
+	for (std::string_view key : {"device", "controls"})
 		if (!onlyWith(table, path, key, m2m, "type = \"m2m\""))
 			return false;
 	if (m2m) {
@@ -366,16 +374,22 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 			return require(table, path, table.contains("width") ? "height" : "width",
 				       "width and height go together");
 		stage.m2m.format = stage.format;
+		stage.m2m.width = stage.width;
+		stage.m2m.height = stage.height;
 		stage.m2m.buffers = stage.buffers;
 		return true;
 	}
 	if (!onlyWith(table, path, "scale", overlay, "type = \"overlay\"") ||
-	    !onlyWith(table, path, "pool_card", convert && stage.pool == PoolKind::Dumb,
-		      "type = \"convert\" and pool = \"dumb\""))
+	    !onlyWith(table, path, "pool_card", (convert || scale) && stage.pool == PoolKind::Dumb,
+		      "type = \"convert\" or \"scale\", and pool = \"dumb\""))
 		return false;
-	if (convert) {
-		if (!stage.format)
-			stage.format = formatByName("XRGB8888");
+	if (scale && (!require(table, path, "width", "the width to scale to") ||
+		      !require(table, path, "height", "the height to scale to")))
+		return false;
+	if (convert && !stage.format)
+		stage.format = formatByName("XRGB8888");
+	/* scale without a format writes the input's, checked at configure. */
+	if ((convert || scale) && stage.format) {
 		bool target = false;
 		for (const PixelFormatInfo *t : conversionTargets())
 			target = target || t == stage.format;
@@ -384,8 +398,9 @@ bool SchemaReader::readStage(const toml::table &table, const std::string &path, 
 			for (const PixelFormatInfo *t : conversionTargets())
 				names += (names.empty() ? "" : ", ") + std::string(t->name);
 			return fail(keyOf(table, "format")->source(), path + ".format",
-				    "convert cannot write " + std::string(stage.format->name) +
-					    "; it writes " + names);
+				    std::string(scale ? "scale" : "convert") + " cannot write " +
+					    std::string(stage.format->name) + "; it writes " +
+					    names);
 		}
 	}
 	return true;

@@ -6,6 +6,7 @@
 #include "pipeline/import_quirks.h"
 #include "pipeline/stages/grayscale_stage.h"
 #include "pipeline/stages/image_convert.h"
+#include "pipeline/stages/image_scale.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
 #include "src/doctor.h"
@@ -36,6 +37,8 @@ const char *stageTypeName(StageConfig::Type type)
 		return "luma";
 	case StageConfig::Type::Convert:
 		return "convert";
+	case StageConfig::Type::Scale:
+		return "scale";
 	case StageConfig::Type::M2m:
 		return "m2m";
 	}
@@ -57,10 +60,23 @@ bool stageTakes(const StageConfig &stage, const PixelFormatInfo &format, YuvEnco
 		return LumaStage::supports(format);
 	case StageConfig::Type::Convert:
 		return canConvert(format, *stage.format, stage.encoding.applyTo(encoding));
+	case StageConfig::Type::Scale:
+		/* No format in the config: the input's. */
+		return canScale(format, stage.format ? *stage.format : format,
+				stage.encoding.applyTo(encoding));
 	case StageConfig::Type::M2m:
 		return diagnoseM2m(stage, format, width, height).takes;
 	}
 	return false;
+}
+
+/* What convert and scale stages write, for messages. */
+std::string conversionTargetList()
+{
+	std::vector<const PixelFormatInfo *> targets;
+	for (const PixelFormatInfo *t : conversionTargets())
+		targets.push_back(t);
+	return formatList(targets);
 }
 
 /* A pool's buffers, for messages. */
@@ -80,8 +96,8 @@ std::string poolName(PoolKind pool, const std::string &card)
 /*
  * diagnose(), one step a function: the source, each stage and each sink by
  * its kind, in data-path order. Each step adds its lines to the report and
- * carries what the next one needs (the format the frames are in, the
- * encoding converters read YUV with, whether a CPU pass happened).
+ * carries what the next one needs (the format and size the frames are in,
+ * the encoding converters read YUV with, whether a CPU pass happened).
  */
 class Diagnosis
 {
@@ -123,8 +139,9 @@ private:
 	uint32_t height_;
 	YuvEncoding encoding_;
 	bool libv4l2_ = false;
-	/* The pool of the last converting stage, when there is one. */
+	/* The pool of the last converting stage, when there is one, and its type. */
 	std::optional<PoolKind> stagePool_;
+	StageConfig::Type poolStage_ = StageConfig::Type::Convert;
 	bool converted_ = false;
 	bool copies_ = false;
 };
@@ -255,7 +272,7 @@ bool Diagnosis::stage(size_t index)
 		}
 		note(name + ": " + m2m.line);
 		format_ = stage.m2m.format;
-		if (stage.m2m.width) {
+		if (stage.m2m.width && stage.m2m.height) {
 			width_ = stage.m2m.width;
 			height_ = stage.m2m.height;
 		}
@@ -263,8 +280,11 @@ bool Diagnosis::stage(size_t index)
 	}
 	if (!stageTakes(stage, *format_, encoding_, width_, height_)) {
 		impossible(name + ": cannot take " + std::string(format_->name) +
-			   (stage.type == StageConfig::Type::Convert
-				    ? " -> " + std::string(stage.format->name)
+			   (stage.format ? " -> " + std::string(stage.format->name)
+			    : stage.type == StageConfig::Type::Scale
+				    ? " (with no format, it writes the input's: set format to "
+				      "one of " +
+					      conversionTargetList() + ")"
 				    : std::string()));
 		return false;
 	}
@@ -282,7 +302,24 @@ bool Diagnosis::stage(size_t index)
 		format_ = stage.format;
 		converted_ = true;
 		stagePool_ = stage.pool;
+		poolStage_ = stage.type;
 		break;
+	case StageConfig::Type::Scale: {
+		const PixelFormatInfo *to = stage.format ? stage.format : format_;
+		note(name + ": scales " + sizeText(width_, height_) + " -> " +
+		     sizeText(stage.width, stage.height) + " (" + std::string(format_->name) +
+		     " -> " + std::string(to->name) + ", bilinear" +
+		     (format_->yuv ? ", " + stage.encoding.describeFor(encoding_) : std::string()) +
+		     ") with libyuv into its own pool: one CPU pass per frame (counted as "
+		     "conversions)");
+		format_ = to;
+		width_ = stage.width;
+		height_ = stage.height;
+		converted_ = true;
+		stagePool_ = stage.pool;
+		poolStage_ = stage.type;
+		break;
+	}
 	case StageConfig::Type::Invert:
 	case StageConfig::Type::Grayscale:
 	case StageConfig::Type::Overlay:
@@ -407,8 +444,9 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 	if (takes) {
 		/* The buffers it imports: a converting stage's, else the
 		 * source's when they come from a pool. */
-		if (stagePool_ &&
-		    !poolScansOut(*stagePool_, sink, name, "the convert stage's pool"))
+		if (stagePool_ && !poolScansOut(*stagePool_, sink, name,
+						"the " + std::string(stageTypeName(poolStage_)) +
+							" stage's pool"))
 			return;
 		if (!converted_ && config_.source().type() == SourceConfig::Type::V4l2 &&
 		    config_.source().v4l2().memory != CaptureConfig::Memory::Mmap &&
@@ -435,7 +473,8 @@ void Diagnosis::kmsSink(size_t index, const std::string &name)
 			}
 		}
 		note(name + ": scans out " + std::string(format.name) +
-		     " directly, importing the buffers (PRIME): no copy" + where);
+		     " directly, importing the buffers (PRIME): no copy" +
+		     (where.empty() ? "; the frames are " + sizeText(width_, height_) : where));
 		if (format.yuv)
 			planeColor(index, name);
 		return;

@@ -16,6 +16,7 @@
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/overlay_stage.h"
+#include "pipeline/stages/scale_stage.h"
 #include "src/scaling_advice.h"
 #include "v4l2/m2m_stage.h"
 #include "v4l2/v4l2_source.h"
@@ -151,11 +152,16 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 	case StageConfig::Type::M2m:
 		return std::unique_ptr<Stage>(std::make_unique<M2mStage>(stage.m2m));
 	case StageConfig::Type::Convert:
+	case StageConfig::Type::Scale:
 		break;
 	}
 	Result<BufferAllocator> allocator = stagePool(config, stage, path, notes);
 	if (!allocator)
 		return std::move(allocator).error();
+	if (stage.type == StageConfig::Type::Scale)
+		return std::unique_ptr<Stage>(std::make_unique<ScaleStage>(
+			stage.width, stage.height, stage.format, stage.encoding,
+			std::move(*allocator), stage.buffers));
 	return std::unique_ptr<Stage>(std::make_unique<ConvertStage>(
 		*stage.format, stage.encoding, std::move(*allocator), stage.buffers));
 }
@@ -189,7 +195,8 @@ Result<std::unique_ptr<Source>> buildSource(const PipelineConfig &config, size_t
 		bool direct = true;
 		for (const StageConfig &stage : config.stages)
 			direct = direct && (stage.source != index ||
-					    stage.type != StageConfig::Type::Convert);
+					    (stage.type != StageConfig::Type::Convert &&
+					     stage.type != StageConfig::Type::Scale));
 		if (capture.pool == PoolKind::Udmabuf && direct) {
 			Result<void> accepted = sinksAccept(config, index, PoolKind::Udmabuf, path);
 			if (!accepted)

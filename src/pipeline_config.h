@@ -71,27 +71,32 @@ struct StageConfig {
 		Overlay,
 		Luma,
 		Convert,
-		M2m /* a V4L2 mem2mem device */
+		Scale, /* libyuv's scalers, on the CPU */
+		M2m    /* a V4L2 mem2mem device */
 	};
 
 	Type type = Type::Invert;
 	/* Index into PipelineConfig::sources of the source whose frames it
 	 * takes (its `source` key, or the only source). */
 	size_t source = 0;
-	/* convert: the format to write, and what replaces the input frames'
-	 * own YUV encoding (nothing, unless the config says) */
+	/* convert and scale: the format to write (scale: null writes the
+	 * input's), and what replaces the input frames' own YUV encoding
+	 * (nothing, unless the config says) */
 	const PixelFormatInfo *format = nullptr;
 	YuvEncodingChoice encoding;
-	/* convert: where its output buffers come from; unset: chosen for the
-	 * sinks (dumb buffers on the first kms sink's card, else the
-	 * dma-heap) */
+	/* scale and m2m: the size to write; 0 x 0 (m2m only) the input's */
+	uint32_t width = 0;
+	uint32_t height = 0;
+	/* convert and scale: where its output buffers come from; unset:
+	 * chosen for the sinks (dumb buffers on the first kms sink's card,
+	 * else the dma-heap) */
 	std::optional<PoolKind> pool;
 	std::string poolCard; /* pool = dumb: the card to allocate on */
 	uint32_t buffers = 4;
 	/* overlay: image pixels per font pixel */
 	uint32_t scale = 2;
-	/* m2m: the device and what it writes (format and buffers are the
-	 * fields above, copied in) */
+	/* m2m: the device and what it writes (format, size and buffers are
+	 * the fields above, copied in) */
 	M2mConfig m2m;
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "pipeline/stages/image_convert.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <climits>
@@ -340,27 +341,19 @@ int bgraToAbgr(const ImageView &src, const ImageView &dst, const Context &)
 }
 
 /*
- * Sets the fourth byte of every libyuv ARGB/ABGR pixel to 0xff, in place.
- * libyuv has no "set alpha" function; ARGBColorTable maps each byte of a
- * pixel through a 256-entry table per channel, and this table is the
- * identity for the colour bytes and 0xff for the fourth.
+ * One line of opaque alpha for makeOpaque(): libyuv has no "set alpha"
+ * function, but ARGBCopyYToAlpha copies a plane into the fourth byte of
+ * every pixel, and a stride of 0 makes this one line the whole plane.
+ * (ARGBColorTable with an identity table but 0xff for the fourth byte does
+ * the same in plain C, 19 times slower: 363 us against 19 at 640x480.)
+ * Wider images go in strips of this width.
  */
-constexpr std::array<uint8_t, size_t{256} * 4> kOpaqueTable = [] {
-	std::array<uint8_t, size_t{256} * 4> table = {};
-	for (unsigned i = 0; i < 256; i++) {
-		table[i * 4 + 0] = static_cast<uint8_t>(i);
-		table[i * 4 + 1] = static_cast<uint8_t>(i);
-		table[i * 4 + 2] = static_cast<uint8_t>(i);
-		table[i * 4 + 3] = 0xff;
-	}
-	return table;
+constexpr uint32_t kOpaqueLine = 4096;
+constexpr std::array<uint8_t, kOpaqueLine> kOpaque = [] {
+	std::array<uint8_t, kOpaqueLine> line = {};
+	line.fill(0xff);
+	return line;
 }();
-
-int makeOpaque(const ImageView &dst)
-{
-	return libyuv::ARGBColorTable(p(dst, 0), s(dst, 0), kOpaqueTable.data(), 0, 0, w(dst),
-				      h(dst));
-}
 
 /*
  * What each source converts to, one function per destination family:
@@ -444,13 +437,16 @@ bool isRgb32(const PixelFormatInfo &format)
 	       format.planes[0].bytesPerBlock == 4 && format.planes[0].blockWidth == 1;
 }
 
+} /* namespace */
+
 /*
- * Checks a view against its format. libyuv counts bytes in int (and
- * coalesces contiguous lines into one of width * height pixels), so a plane
- * must fit in INT_MAX bytes.
+ * libyuv counts bytes in int (and coalesces contiguous lines into one of
+ * width * height pixels), so a plane must fit in INT_MAX bytes.
  */
-bool validView(const ImageView &view)
+bool validImageView(const ImageView &view)
 {
+	if (!view.format)
+		return false;
 	const PixelFormatInfo &format = *view.format;
 	if (view.width == 0 || view.height == 0 || view.width > INT_MAX || view.height > INT_MAX)
 		return false;
@@ -466,7 +462,17 @@ bool validView(const ImageView &view)
 	return true;
 }
 
-} /* namespace */
+int makeOpaque(const ImageView &dst)
+{
+	for (uint32_t x = 0; x < dst.width; x += kOpaqueLine) {
+		int width = static_cast<int>(std::min(kOpaqueLine, dst.width - x));
+		int ret = libyuv::ARGBCopyYToAlpha(kOpaque.data(), 0, p(dst, 0) + size_t{x} * 4,
+						   s(dst, 0), width, h(dst));
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
 
 std::span<const PixelFormatInfo *const> conversionTargets()
 {
@@ -492,8 +498,8 @@ int convertImage(const ImageView &src, const ImageView &dst, YuvEncoding encodin
 	if (!convert)
 		return -ENOTSUP;
 
-	if (src.width != dst.width || src.height != dst.height || !validView(src) ||
-	    !validView(dst))
+	if (src.width != dst.width || src.height != dst.height || !validImageView(src) ||
+	    !validImageView(dst))
 		return -EINVAL;
 
 	/* libyuv returns -1 only for arguments checked above. */

@@ -51,4 +51,18 @@ bool canConvert(const PixelFormatInfo &from, const PixelFormatInfo &to, YuvEncod
  */
 int convertImage(const ImageView &src, const ImageView &dst, YuvEncoding encoding = {});
 
+/*
+ * Whether libyuv can take view as an image of its format: a format, a
+ * non-empty size, every plane present with a stride of at least a line, and
+ * each plane within INT_MAX bytes.
+ */
+bool validImageView(const ImageView &view);
+
+/*
+ * Sets the fourth byte of every pixel of a 32-bit view (the X or alpha of
+ * XRGB8888, ARGB8888, XBGR8888, ABGR8888) to 0xff, in place, leaving the
+ * padding alone. Returns libyuv's status (0).
+ */
+int makeOpaque(const ImageView &rgb32);
+
 } /* namespace primecam */

@@ -598,6 +598,26 @@ TEST(ImageConvert, BadViewsReturnEinval)
 	ASSERT_EQ(convertImage(src.view(), dst.view()), 0) << "the views themselves are good";
 }
 
+/* makeOpaque() sets the X byte in strips of a fixed width: an image wider
+ * than one strip (4096 pixels) gets every X byte set, the colours and the
+ * padding kept, the last strip partial. */
+TEST(ImageConvert, OpaqueReachesEveryPixelOfAWideImage)
+{
+	Rng rng(13);
+	TestImage src(fmt("ARGB8888"), 4096 + 4096 + 7, 2, rng);
+	TestImage dst(fmt("XRGB8888"), src.width, 2, rng);
+	ASSERT_EQ(convertImage(src.view(), dst.view()), 0);
+	EXPECT_TRUE(dst.paddingIntact());
+	int wrong = 0;
+	for (uint32_t y = 0; y < 2; y++)
+		for (uint32_t x = 0; x < src.width; x++) {
+			const uint8_t *in = src.at(0, x * 4, y), *out = dst.at(0, x * 4, y);
+			wrong += out[3] != 0xff || in[0] != out[0] || in[1] != out[1] ||
+				 in[2] != out[2];
+		}
+	EXPECT_EQ(wrong, 0);
+}
+
 TEST(ImageConvert, EncodingNames)
 {
 	EXPECT_EQ(yuvMatrixByName("bt601"), YuvMatrix::Bt601);

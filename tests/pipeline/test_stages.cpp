@@ -15,6 +15,7 @@
 #include "pipeline/stages/luma_stage.h"
 #include "pipeline/stages/mapped_buffers.h"
 #include "pipeline/stages/overlay_stage.h"
+#include "pipeline/stages/scale_stage.h"
 #include "tests/pipeline/stage_test_util.h"
 
 using namespace primecam;
@@ -397,6 +398,96 @@ TEST_F(StageTest, ConvertRefusesPackedYuvInAnEncodingLibyuvLacks)
 	EXPECT_EQ(configured.error().code, ENOTSUP);
 	EXPECT_NE(configured.error().message.find("YUYV -> XRGB8888 in bt709 limited is not "
 						  "supported"),
+		  std::string::npos)
+		<< configured.error().message;
+}
+
+} /* namespace */
+} /* namespace primecam */
+
+namespace primecam {
+namespace {
+
+/* A padded XRGB8888 frame scaled by the stage: its output buffer is the
+ * new size, holds what scaleImage() makes of the input, and each frame is
+ * one READ and one WRITE bracket. */
+TEST_F(StageTest, ScaleWritesScaleImagesResultIntoItsOwnPool)
+{
+	MemfdBuffer in(fmt("XRGB8888"), 16, 9, {16 * 4 + 12});
+	fill(in, 5);
+	ScaleStage stage(40, 30, nullptr, {}, test::memfdAllocator(), 2);
+	stage.setSyncFunction(&SyncLog::record);
+	EXPECT_EQ(stage.kind(), Stage::Kind::Converting); /* counted as a conversion */
+	Result<void> configured = stage.configure({&in.buffer, 1});
+	ASSERT_TRUE(configured) << configured.error().message;
+	EXPECT_EQ(stage.describe(), "scale XRGB8888 16x9 -> XRGB8888 40x30 (bilinear) into " +
+					    stage.outputPool()->describe());
+	ASSERT_EQ(stage.outputPool()->buffers().size(), 2u);
+	const FrameBuffer &out = stage.outputPool()->buffers().front();
+	EXPECT_EQ(out.format, &fmt("XRGB8888"));
+	EXPECT_EQ(out.width, 40u);
+	EXPECT_EQ(out.height, 30u);
+
+	StageWork work;
+	ASSERT_EQ(stage.process(in.buffer, {}, &out, work), 0);
+	EXPECT_EQ(SyncLog::starts(DMA_BUF_SYNC_READ), 1u);
+	EXPECT_EQ(SyncLog::ends(DMA_BUF_SYNC_READ), 1u);
+	EXPECT_EQ(SyncLog::starts(DMA_BUF_SYNC_WRITE), 1u);
+	EXPECT_EQ(SyncLog::ends(DMA_BUF_SYNC_WRITE), 1u);
+
+	std::vector<uint8_t> bytes = contents(in);
+	ImageView src{&fmt("XRGB8888"), 16, 9, {}};
+	src.planes[0] = {bytes.data(), 16 * 4 + 12};
+	std::vector<uint8_t> expected(size_t{40} * 4 * 30);
+	ImageView dst{&fmt("XRGB8888"), 40, 30, {}};
+	dst.planes[0] = {expected.data(), 40 * 4};
+	ScaleScratch scratch;
+	ASSERT_EQ(scaleImage(src, dst, {}, scratch), 0);
+
+	MappedBuffers maps;
+	ASSERT_TRUE(maps.map({&out, 1}, Mapping::Read));
+	ImageView written = maps.view(out);
+	for (uint32_t y = 0; y < 30; ++y)
+		ASSERT_EQ(std::memcmp(written.planes[0].data + size_t{y} * written.planes[0].stride,
+				      expected.data() + size_t{y} * 40 * 4, 40 * 4),
+			  0)
+			<< "line " << y;
+}
+
+TEST_F(StageTest, ScaleConvertsYuvOnlyWhenTheConfigNamesAFormat)
+{
+	MemfdBuffer in(fmt("YUYV"), 16, 4, {32});
+	fill(in, 9);
+	/* No format: the input's, which the scaler cannot write. */
+	ScaleStage refused(32, 8, nullptr, {}, test::memfdAllocator(), 2);
+	Result<void> configured = refused.configure({&in.buffer, 1});
+	ASSERT_FALSE(configured);
+	EXPECT_EQ(configured.error().code, ENOTSUP);
+	EXPECT_NE(configured.error().message.find(
+			  "scale: cannot write the input's format YUYV; set format to one it "
+			  "writes from it: XRGB8888, ARGB8888, XBGR8888, ABGR8888, RGB565"),
+		  std::string::npos)
+		<< configured.error().message;
+
+	ScaleStage stage(32, 8, &fmt("RGB565"), {}, test::memfdAllocator(), 2);
+	stage.setSyncFunction(&SyncLog::record);
+	configured = stage.configure({&in.buffer, 1});
+	ASSERT_TRUE(configured) << configured.error().message;
+	EXPECT_NE(stage.describe().find("scale YUYV 16x4 -> RGB565 32x8 (bilinear, bt601 "
+					"limited"),
+		  std::string::npos)
+		<< stage.describe();
+	const FrameBuffer &out = stage.outputPool()->buffers().front();
+	StageWork work;
+	EXPECT_EQ(stage.process(in.buffer, {}, &out, work), 0);
+
+	/* libyuv has YUYV in BT.601 limited range only. */
+	in.buffer.encoding = {YuvMatrix::Bt709, YuvRange::Limited};
+	ScaleStage bt709(32, 8, &fmt("XRGB8888"), {}, test::memfdAllocator(), 2);
+	configured = bt709.configure({&in.buffer, 1});
+	ASSERT_FALSE(configured);
+	EXPECT_NE(configured.error().message.find("scale: YUYV -> XRGB8888 in bt709 limited is "
+						  "not supported"),
 		  std::string::npos)
 		<< configured.error().message;
 }

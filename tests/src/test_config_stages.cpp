@@ -56,13 +56,13 @@ TEST(ConfigParser, StageErrorsNameTheStageAndKey)
 {
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"sharpen\"\n")),
 		  "x.toml:9:1: stage[0].type: expected \"invert\", \"grayscale\", \"overlay\", "
-		  "\"luma\", \"convert\" or \"m2m\", got \"sharpen\"");
+		  "\"luma\", \"convert\", \"scale\" or \"m2m\", got \"sharpen\"");
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"invert\"\nformat = \"XRGB8888\"\n")),
-		  "x.toml:10:1: stage[0].format: only used with type = \"convert\" or \"m2m\"; "
-		  "remove it or change that key");
+		  "x.toml:10:1: stage[0].format: only used with type = \"convert\", \"scale\" or "
+		  "\"m2m\"; remove it or change that key");
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"convert\"\npool_card = \"vkms\"\n")),
-		  "x.toml:10:1: stage[0].pool_card: only used with type = \"convert\" and pool = "
-		  "\"dumb\"; remove it or change that key");
+		  "x.toml:10:1: stage[0].pool_card: only used with type = \"convert\" or "
+		  "\"scale\", and pool = \"dumb\"; remove it or change that key");
 	std::string error =
 		errorOf(withStages("[[stage]]\ntype = \"convert\"\nformat = \"NV12\"\n"));
 	EXPECT_EQ(error.rfind("x.toml:10:1: stage[0].format: convert cannot write NV12; it writes "
@@ -108,6 +108,71 @@ TEST(ConfigParser, M2mStageTakesItsDeviceFormatSizeAndControls)
 	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"invert\"\ndevice = \"vim2m\"\n")),
 		  "x.toml:10:1: stage[0].device: only used with type = \"m2m\"; remove it or "
 		  "change that key");
+}
+
+TEST(ConfigParser, ScaleStageReadsEveryKey)
+{
+	Result<PipelineConfig> config =
+		parseConfig(withStages("[[stage]]\ntype = \"scale\"\nwidth = 640\nheight = 480\n"
+				       "format = \"RGB565\"\nmatrix = \"bt709\"\nrange = \"full\"\n"
+				       "pool = \"dumb\"\npool_card = \"vkms\"\nbuffers = 5\n"),
+			    "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	const StageConfig &stage = config->stages.at(0);
+	EXPECT_EQ(stage.type, StageConfig::Type::Scale);
+	EXPECT_EQ(stage.width, 640u);
+	EXPECT_EQ(stage.height, 480u);
+	EXPECT_EQ(stage.format, formatByName("RGB565"));
+	EXPECT_EQ(stage.encoding.matrix, YuvMatrix::Bt709);
+	EXPECT_EQ(stage.encoding.range, YuvRange::Full);
+	EXPECT_EQ(stage.pool, PoolKind::Dumb);
+	EXPECT_EQ(stage.poolCard, "vkms");
+	EXPECT_EQ(stage.buffers, 5u);
+
+	/* No format: the input's, decided at configure (unlike convert's XRGB8888). */
+	config = parseConfig(withStages("[[stage]]\ntype = \"scale\"\nwidth = 64\nheight = 48\n"),
+			     "x.toml");
+	ASSERT_TRUE(config) << config.error().message;
+	EXPECT_EQ(config->stages.at(0).format, nullptr);
+	EXPECT_EQ(config->stages.at(0).buffers, 4u);
+	EXPECT_FALSE(config->stages.at(0).pool.has_value());
+}
+
+TEST(ConfigParser, ScaleStageErrors)
+{
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"scale\"\nheight = 480\n")),
+		  "x.toml:8:1: stage[0].width: required key missing (the width to scale to)");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"scale\"\nwidth = 640\n")),
+		  "x.toml:8:1: stage[0].height: required key missing (the height to scale to)");
+	/* The m2m stage's limits. */
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"scale\"\nwidth = 0\nheight = 480\n")),
+		  "x.toml:10:1: stage[0].width: expected an integer from 1 to 16384, got 0");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"scale\"\nwidth = 640\nheight = 16385\n")),
+		  "x.toml:11:1: stage[0].height: expected an integer from 1 to 16384, got 16385");
+	std::string error = errorOf(withStages(
+		"[[stage]]\ntype = \"scale\"\nwidth = 64\nheight = 48\nformat = \"NV12\"\n"));
+	EXPECT_EQ(error.rfind("x.toml:12:1: stage[0].format: scale cannot write NV12; it writes "
+			      "XRGB8888",
+			      0),
+		  0u)
+		<< error;
+	/* Keys that belong to other types, and the scale's keys elsewhere. */
+	EXPECT_EQ(
+		errorOf(withStages(
+			"[[stage]]\ntype = \"scale\"\nwidth = 64\nheight = 48\ndevice = \"x\"\n")),
+		"x.toml:12:1: stage[0].device: only used with type = \"m2m\"; remove it or "
+		"change that key");
+	EXPECT_EQ(errorOf(withStages(
+			  "[[stage]]\ntype = \"scale\"\nwidth = 64\nheight = 48\nscale = 2\n")),
+		  "x.toml:12:1: stage[0].scale: only used with type = \"overlay\"; remove it or "
+		  "change that key");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"invert\"\nwidth = 640\n")),
+		  "x.toml:10:1: stage[0].width: only used with type = \"scale\" or \"m2m\"; "
+		  "remove it or change that key");
+	EXPECT_EQ(errorOf(withStages("[[stage]]\ntype = \"m2m\"\ndevice = \"vim2m\"\n"
+				     "format = \"RGB565\"\nmatrix = \"bt709\"\n")),
+		  "x.toml:12:1: stage[0].matrix: only used with type = \"convert\" or "
+		  "\"scale\"; remove it or change that key");
 }
 
 TEST(ConfigParser, SyntaxErrorsCarryFileLineAndColumn)

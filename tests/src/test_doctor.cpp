@@ -321,6 +321,43 @@ TEST(Doctor, ConversionStageIsNamedAsTheOneCpuPass)
 	EXPECT_TRUE(mentions(report, "scans out XRGB8888 directly")) << report.text();
 }
 
+TEST(Doctor, ScaleStageSaysTheSizesAndCountsAsAConversion)
+{
+	std::string text = kVividYuyv;
+	text.replace(text.find("YUYV"), 4, "XRGB8888");
+	text.replace(text.find("640"), 3, "320");
+	text.replace(text.find("480"), 3, "180");
+	text += "[[stage]]\ntype = \"scale\"\nwidth = 640\nheight = 480\n";
+	DoctorReport report = diagnose(parse(text + kKmsSink), vividAndVkms());
+	EXPECT_EQ(report.verdict, DoctorVerdict::Conversion) << report.text();
+	EXPECT_TRUE(mentions(report, "stage[0] scale: scales 320x180 -> 640x480 (XRGB8888 -> "
+				     "XRGB8888, bilinear) with libyuv into its own pool: one CPU "
+				     "pass per frame (counted as conversions)"))
+		<< report.text();
+	/* the sink sees the scaled size */
+	EXPECT_TRUE(mentions(report, "scans out XRGB8888 directly, importing the buffers (PRIME): "
+				     "no copy; the frames are 640x480"))
+		<< report.text();
+
+	/* YUYV in, no format: the input's, which the scaler cannot write */
+	std::string yuyv = std::string(kVividYuyv) +
+			   "[[stage]]\ntype = \"scale\"\nwidth = 320\nheight = 240\n" + kKmsSink;
+	DoctorReport refused = diagnose(parse(yuyv), vividAndVkms());
+	EXPECT_EQ(refused.verdict, DoctorVerdict::Impossible) << refused.text();
+	EXPECT_TRUE(mentions(refused, "stage[0] scale: cannot take YUYV (with no format, it writes "
+				      "the input's: set format to one of XRGB8888"))
+		<< refused.text();
+
+	/* with a format: converted and scaled in one stage, encoding named */
+	yuyv.insert(yuyv.find("height = 240\n") + 13, "format = \"RGB565\"\n");
+	DoctorReport converted = diagnose(parse(yuyv), vividAndVkms());
+	EXPECT_EQ(converted.verdict, DoctorVerdict::Conversion) << converted.text();
+	EXPECT_TRUE(mentions(converted, "scales 640x480 -> 320x240 (YUYV -> RGB565, bilinear, "
+					"bt601 limited, as the frames say)"))
+		<< converted.text();
+	EXPECT_TRUE(mentions(converted, "the frames are 320x240")) << converted.text();
+}
+
 TEST(Doctor, InPlaceStagesKeepZeroCopy)
 {
 	std::string text = kVividYuyv;

@@ -203,6 +203,44 @@ TEST(CliRun, ConvertConfigShowsYuyvOnVkmsThroughOneConversion)
 	EXPECT_EQ(barsMismatch(*image, 0, 0, 640, 480, kConvertedTolerance), "");
 }
 
+TEST(CliRun, ScaleConfigShowsVivid320x180At640x480ThroughOneConversion)
+{
+	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),
+			     "a vivid single-planar capture node");
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+
+	std::string stats = outDir() + "/scale.json", png = outDir() + "/scale.png";
+	Program run("scale", {"run", config("vivid-scale-vkms.toml"), "--frames", "50", "--stats",
+			      stats, "--snapshot", png});
+	ASSERT_TRUE(run.started());
+	ASSERT_EQ(run.wait(180s), 0) << run.err();
+	EXPECT_NE(run.err().find("stage[0]: pool \"dumb\" chosen"), std::string::npos) << run.err();
+
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["copies"], 0) << doc.dump(2);
+	ASSERT_EQ(doc["stages"].size(), 1u) << doc.dump(2);
+	const nlohmann::json &stage = doc["stages"][0];
+	uint64_t processed = stage["processed"].get<uint64_t>();
+	EXPECT_GT(processed, 0u);
+	EXPECT_EQ(doc["conversions"], processed) << doc.dump(2);
+	EXPECT_EQ(stage["sync"]["start"], 2 * processed) << doc.dump(2); /* input + output */
+	EXPECT_EQ(stage["sync"]["end"], 2 * processed);
+	EXPECT_NE(stage["name"].get<std::string>().find(
+			  "scale XRGB8888 320x180 -> XRGB8888 640x480 (bilinear)"),
+		  std::string::npos)
+		<< stage["name"];
+	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u);
+
+	/* vivid's bars across the whole 640x480 screen: twice as wide as
+	 * captured. Within 3 levels: libyuv's bilinear blend weighs by
+	 * 127/128 (191 comes out 189 or 190; see pipeline/stages/image_scale.h). */
+	Result<Image> image = readPng(png);
+	ASSERT_TRUE(image) << image.error().message;
+	ASSERT_EQ(image->width, 640u);
+	ASSERT_EQ(image->height, 480u);
+	EXPECT_EQ(barsMismatch(*image, 0, 0, 640, 480, 3), "");
+}
+
 TEST(CliRun, InvertConfigShowsComplementaryBarsAndLuma)
 {
 	PRIMECAM_NEED_DEVICE(haveVivid(V4L2_CAP_VIDEO_CAPTURE),

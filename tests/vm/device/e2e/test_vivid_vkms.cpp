@@ -14,6 +14,7 @@
 #include "drm/card.h"
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
+#include "src/scaling_advice.h"
 #include "syscall_counter.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
@@ -261,7 +262,18 @@ TEST(VividToVkms, SizeWithoutAModeIsRefusedForAFullscreenPrimary)
 	KmsSinkConfig display = vkms();
 	display.mode.reset(); /* the mode of the frame's size: vkms has no 320x180 */
 	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180), display);
+	/* as the pipeline builder gives it */
+	p.sink->setScalingAdvisor(scalingAdvice);
 	auto ret = p.start();
 	ASSERT_FALSE(ret.ok()) << "vkms cannot scale a 320x180 frame to a full screen";
-	EXPECT_NE(ret.error().message.find("320x180"), std::string::npos) << ret.error().message;
+	const std::string &msg = ret.error().message;
+	EXPECT_NE(msg.find("320x180"), std::string::npos) << msg;
+	/* and the ways out, the machine's own: vim2m reads no XRGB8888, so a
+	 * gl-kms sink or a scale stage before the sink */
+	EXPECT_NE(msg.find("What would scale XRGB8888 320x180 to "), std::string::npos) << msg;
+	EXPECT_NE(msg.find("no mem2mem device on this machine reads XRGB8888 320x180"),
+		  std::string::npos)
+		<< msg;
+	EXPECT_NE(msg.find("a gl-kms sink in place of this one"), std::string::npos) << msg;
+	EXPECT_NE(msg.find("or [[stage]] type = \"scale\" width = "), std::string::npos) << msg;
 }
