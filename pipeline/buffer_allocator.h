@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/dma_buf.h"
+#include "base/pixel_format.h"
 #include "base/result.h"
 #include "pipeline/import_quirks.h"
 
@@ -25,6 +26,15 @@ struct BufferAllocator {
 	/* Which kind of memory, when known: importers that are known to refuse
 	 * it (poolRefusal) say so before the first buffer is queued. */
 	std::optional<PoolKind> kind;
+	/*
+	 * The bytes per line the buffers' consumer reads a one-plane format
+	 * with, when it reads no other (a V4L2 mem2mem device whose driver sets
+	 * bytesperline itself: vim2m reads width x bytes per pixel only, and
+	 * vb2 gives it no way to read padded lines); 0 or unset: no such
+	 * consumer, and the pool pads lines for scanout.
+	 */
+	std::function<uint32_t(const PixelFormatInfo &format, uint32_t width, uint32_t height)>
+		lineBytes;
 };
 
 } /* namespace primecam */

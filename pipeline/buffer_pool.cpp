@@ -18,6 +18,14 @@ Result<std::unique_ptr<BufferPool>> BufferPool::create(const BufferAllocator &al
 	std::unique_ptr<BufferPool> pool(new BufferPool);
 	pool->allocatorName_ = allocator.name;
 
+	/* A consumer that reads one line length only: lines of exactly that
+	 * length (rounding up to it gives it). */
+	if (format.numPlanes == 1 && allocator.lineBytes) {
+		const uint32_t wanted = allocator.lineBytes(format, width, height);
+		if (wanted >= format.minLineBytes(0, width))
+			strideAlign = wanted;
+	}
+
 	FrameBuffer shape;
 	shape.format = &format;
 	shape.width = width;

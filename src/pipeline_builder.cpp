@@ -18,6 +18,7 @@
 #include "pipeline/stages/overlay_stage.h"
 #include "pipeline/stages/scale_stage.h"
 #include "src/scaling_advice.h"
+#include "v4l2/m2m_node.h"
 #include "v4l2/m2m_stage.h"
 #include "v4l2/v4l2_source.h"
 
@@ -158,6 +159,22 @@ Result<std::unique_ptr<Stage>> buildStage(const PipelineConfig &config, size_t i
 	Result<BufferAllocator> allocator = stagePool(config, stage, path, notes);
 	if (!allocator)
 		return std::move(allocator).error();
+	/* Feeding a mem2mem device: its OUTPUT queue reads the lines its
+	 * driver chose (vim2m: unpadded), so the pool writes those. */
+	for (size_t next = index + 1; next < config.stages.size(); ++next) {
+		const StageConfig &consumer = config.stages[next];
+		if (consumer.source != stage.source)
+			continue;
+		if (consumer.type == StageConfig::Type::M2m)
+			allocator->lineBytes =
+				[device = consumer.m2m.device](const PixelFormatInfo &format,
+							       uint32_t width,
+							       uint32_t height) -> uint32_t {
+				Result<M2mNode> node = openM2mNode(device);
+				return node ? node->outputLineBytes(format, width, height) : 0;
+			};
+		break;
+	}
 	if (stage.type == StageConfig::Type::Scale)
 		return std::unique_ptr<Stage>(std::make_unique<ScaleStage>(
 			stage.width, stage.height, stage.format, stage.encoding,

@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "base/device_nodes.h"
+#include "base/frame_layout.h"
 
 namespace primecam {
 
@@ -29,6 +30,20 @@ M2mNode nodeOf(VideoDevice dev)
 }
 
 } /* namespace */
+
+uint32_t M2mNode::outputLineBytes(const PixelFormatInfo &format, uint32_t width,
+				  uint32_t height) const
+{
+	if (!format.v4l2 || format.numPlanes != 1)
+		return 0;
+	Result<v4l2_format> fmt = device.tryFormat(outputType, format.v4l2, width, height);
+	if (!fmt)
+		return 0;
+	const KernelFormat got = kernelFormatFrom(*fmt);
+	if (got.fourcc != format.v4l2 || got.width != width || got.height != height)
+		return 0;
+	return got.memoryPlanes[0].bytesperline;
+}
 
 Result<M2mQueueOffer> M2mNode::offer(uint32_t type) const
 {

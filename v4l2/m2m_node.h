@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/pixel_format.h"
 #include "base/result.h"
 #include "v4l2/m2m_formats.h"
 #include "v4l2/video_device.h"
@@ -26,6 +27,11 @@ struct M2mNode {
 	bool isMultiplanar() const { return VideoDevice::isMultiplanarType(outputType); }
 	/* ENUM_FMT and ENUM_FRAMESIZES of one of the two queues. */
 	Result<M2mQueueOffer> offer(uint32_t type) const;
+	/* The bytes per line the OUTPUT queue reads a one-plane format at a
+	 * size with (TRY_FMT), for an upstream pool to write exactly that; 0
+	 * when the node does not take that format and size. */
+	uint32_t outputLineBytes(const PixelFormatInfo &format, uint32_t width,
+				 uint32_t height) const;
 };
 
 /*

@@ -304,7 +304,13 @@ v4l2_format formatRequest(uint32_t type, uint32_t fourcc, uint32_t width, uint32
 
 Result<v4l2_format> VideoDevice::tryFormat(uint32_t fourcc, uint32_t width, uint32_t height) const
 {
-	v4l2_format fmt = formatRequest(captureType(), fourcc, width, height);
+	return tryFormat(captureType(), fourcc, width, height);
+}
+
+Result<v4l2_format> VideoDevice::tryFormat(uint32_t type, uint32_t fourcc, uint32_t width,
+					   uint32_t height) const
+{
+	v4l2_format fmt = formatRequest(type, fourcc, width, height);
 	int ret = ioctl(VIDIOC_TRY_FMT, &fmt);
 	if (ret < 0)
 		return error(-ret, "VIDIOC_TRY_FMT");

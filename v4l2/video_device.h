@@ -134,6 +134,8 @@ public:
 	Result<v4l2_format> getFormat(uint32_t type) const;
 	/* TRY_FMT: what S_FMT would choose, without changing anything. */
 	Result<v4l2_format> tryFormat(uint32_t fourcc, uint32_t width, uint32_t height) const;
+	Result<v4l2_format> tryFormat(uint32_t type, uint32_t fourcc, uint32_t width,
+				      uint32_t height) const;
 	/* S_FMT on the capture queue (or the queue of type); returns what the
 	 * driver chose, which may differ from what was asked (the caller
 	 * checks). */

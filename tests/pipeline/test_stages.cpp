@@ -251,6 +251,34 @@ TEST_F(StageTest, FrameSyncEndsWhatItStartedWhenALaterStartFails)
 							   DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ}));
 }
 
+/* A consumer that reads one line length only (a mem2mem device): the pool
+ * writes exactly that, for one-plane formats; a shorter answer than a line,
+ * or none, leaves the scanout padding. */
+TEST_F(StageTest, BufferPoolWritesTheLinesItsConsumerReads)
+{
+	BufferAllocator allocator = test::memfdAllocator();
+	std::vector<uint32_t> answers = {640, 100, 0};
+	size_t asked = 0;
+	allocator.lineBytes = [&](const PixelFormatInfo &format, uint32_t width, uint32_t) {
+		EXPECT_EQ(format.name, std::string_view("RGB565"));
+		EXPECT_EQ(width, 320u);
+		return answers.at(asked++);
+	};
+	for (uint32_t expected : {640u, 768u, 768u}) {
+		Result<std::unique_ptr<BufferPool>> pool =
+			BufferPool::create(allocator, fmt("RGB565"), 320, 180, 1);
+		ASSERT_TRUE(pool) << pool.error().message;
+		EXPECT_EQ((*pool)->buffers()[0].planes[0].stride, expected);
+	}
+	EXPECT_EQ(asked, 3u);
+	/* NV12 has two planes: no single line length to honour. */
+	Result<std::unique_ptr<BufferPool>> nv12 =
+		BufferPool::create(allocator, fmt("NV12"), 320, 180, 1);
+	ASSERT_TRUE(nv12) << nv12.error().message;
+	EXPECT_EQ(asked, 3u);
+	EXPECT_EQ((*nv12)->buffers()[0].planes[0].stride, 512u);
+}
+
 TEST_F(StageTest, BufferPoolHandsOutEachBufferOnceUntilReleased)
 {
 	Result<std::unique_ptr<BufferPool>> pool =

@@ -152,6 +152,35 @@ TEST(CliDoctorAgrees, ADisplayHeldByAnotherClientLeavesThePlaneUntestedNotImposs
 	EXPECT_NE(doctor.out().find("verdict: zero-copy"), std::string::npos) << doctor.out();
 }
 
+/* A CPU stage before vim2m: the stage's pool writes the unpadded lines vim2m
+ * reads (the builder asks the device), so the chain runs; the doctor and the
+ * stats agree on one CPU conversion. */
+TEST(CliDoctorAgrees, ACpuStageBeforeVim2mRunsAndIsOneConversion)
+{
+	PRIMECAM_NEED_DEVICE(haveVkms(), "the vkms card");
+	PRIMECAM_NEED_DEVICE(openM2mNode("vim2m").ok(), "vim2m");
+
+	const std::string path = outDir() + "/convert-then-vim2m.toml";
+	std::ofstream(path) << vivid("XRGB8888",
+				     "[[stage]]\ntype = \"convert\"\nformat = "
+				     "\"RGB565\"\n" +
+					     vim2mStage("RGB565", 640, 480) +
+					     "[[sink]]\ntype = \"kms\"\ncard = \"vkms\"\n"
+					     "mode = \"640x480\"\n");
+	Program doctor("doctor-convert-then-vim2m", {"doctor", path});
+	EXPECT_EQ(doctor.wait(60s), 0) << doctor.out() << doctor.err();
+	EXPECT_NE(doctor.out().find("verdict: one CPU conversion"), std::string::npos)
+		<< doctor.out();
+
+	const std::string stats = outDir() + "/convert-then-vim2m.json";
+	Program run("run-convert-then-vim2m", {"run", path, "--frames", "30", "--stats", stats});
+	ASSERT_EQ(run.wait(120s), 0) << run.err();
+	nlohmann::json doc = readJson(stats);
+	EXPECT_EQ(doc["copies"], 0) << doc.dump(2);
+	EXPECT_GE(doc["conversions"].get<uint64_t>(), 25u) << doc.dump(2);
+	EXPECT_GT(doc["sinks"][0]["displayed"].get<uint64_t>(), 0u) << doc.dump(2);
+}
+
 /* A plane the doctor tests where it would go: fit through vim2m, unscaled. */
 TEST(CliDoctorAgrees, DoctorSaysWhereThePlaneShowsTheFramesAndTheStageSizes)
 {

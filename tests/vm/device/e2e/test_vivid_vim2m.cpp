@@ -149,18 +149,23 @@ struct M2mPipeline {
 	std::vector<M2mStage *> m2m;
 	std::unique_ptr<Pipeline> pipeline;
 
-	explicit M2mPipeline(std::vector<M2mConfig> stages, const KmsSinkConfig &display = vkms())
+	/* before: stages between the tap and the m2m stages (a CPU stage). */
+	explicit M2mPipeline(std::vector<M2mConfig> stages, const KmsSinkConfig &display = vkms(),
+			     std::unique_ptr<Stage> before = nullptr,
+			     CaptureConfig capture = vividRgb24())
 	{
 		std::vector<std::unique_ptr<Stage>> chain;
 		auto t = std::make_unique<TapStage>(16);
 		tap = t.get();
 		chain.push_back(std::move(t));
+		if (before)
+			chain.push_back(std::move(before));
 		for (M2mConfig &config : stages) {
 			auto s = std::make_unique<M2mStage>(std::move(config));
 			m2m.push_back(s.get());
 			chain.push_back(std::move(s));
 		}
-		pipeline = std::make_unique<Pipeline>(vividRgb24(), display, std::nullopt,
+		pipeline = std::make_unique<Pipeline>(std::move(capture), display, std::nullopt,
 						      std::move(chain));
 	}
 };
@@ -188,8 +193,22 @@ std::optional<Image> expectShowsVim2msFrame(M2mPipeline &m, const ScreenRect &pl
 		ADD_FAILURE() << "frame " << shown << " no longer kept";
 		return std::nullopt;
 	}
-	std::vector<uint16_t> model = vim2mModel(*captured, m.tap->stride(), kInWidth, kInHeight,
-						 place.width, place.height);
+	/* The model reads RGB24 (R, G, B); an XRGB8888 capture (B, G, R, X) is
+	 * laid out so first. */
+	std::vector<uint8_t> rgb24;
+	uint32_t stride = m.tap->stride();
+	if (stride >= kInWidth * 4) {
+		rgb24.resize(size_t{kInWidth} * kInHeight * 3);
+		for (uint32_t y = 0; y < kInHeight; ++y)
+			for (uint32_t x = 0; x < kInWidth; ++x)
+				for (uint32_t c = 0; c < 3; ++c)
+					rgb24[(size_t{y} * kInWidth + x) * 3 + c] =
+						(*captured)[size_t{y} * stride + x * 4 + 2 - c];
+		captured = &rgb24;
+		stride = kInWidth * 3;
+	}
+	std::vector<uint16_t> model =
+		vim2mModel(*captured, stride, kInWidth, kInHeight, place.width, place.height);
 	std::string first;
 	EXPECT_EQ(compareRgb565(*image, model, &first, place), 0u)
 		<< "frame " << shown << ": " << first;
@@ -355,6 +374,48 @@ TEST(VividVim2mVkms, TwoVim2mStagesChain)
 	std::vector<uint16_t> model = vim2mModel(middle, 640 * 3, 640, 360, kOutWidth, kOutHeight);
 	std::string first;
 	EXPECT_EQ(compareRgb565(*image, model, &first), 0u) << "frame " << shown << ": " << first;
+	p.engine->stop();
+}
+
+/*
+ * A CPU stage before the device: libyuv converts vivid's XRGB8888 to RGB565
+ * into dumb buffers of vkms, which vim2m imports on its OUTPUT queue and
+ * scales. The conversion truncates each channel as vim2m's RGB565 writer
+ * does, and vim2m copies RGB565 to RGB565 without loss, so the screen is the
+ * same model of the captured frame as for vim2m's own conversion.
+ */
+TEST(VividVim2mVkms, ACpuStageFeedsVim2m)
+{
+	PRIMECAM_NEED_DEVICE(haveVim2m(), "vivid, vkms and vim2m");
+	Result<BufferAllocator> dumb = makeDumbAllocator("vkms");
+	ASSERT_TRUE(dumb) << dumb.error().message;
+	/* What the pipeline builder gives a CPU stage before an m2m stage: 320
+	 * RGB565 pixels are 640 bytes, which vim2m reads, where the pool would
+	 * pad lines to 768 for scanout. */
+	dumb->lineBytes = [](const PixelFormatInfo &format, uint32_t width, uint32_t height) {
+		Result<M2mNode> node = openM2mNode("vim2m");
+		return node ? node->outputLineBytes(format, width, height) : 0u;
+	};
+	CaptureConfig xrgb = vividRgb24();
+	xrgb.format = formatByName("XRGB8888");
+	M2mPipeline m({vim2m("RGB565", kOutWidth, kOutHeight)}, vkms(),
+		      std::make_unique<ConvertStage>(*formatByName("RGB565"), YuvEncodingChoice{},
+						     std::move(*dumb), 4),
+		      xrgb);
+	Pipeline &p = *m.pipeline;
+	Result<void> started = p.start();
+	ASSERT_TRUE(started.ok()) << started.error().message;
+	ASSERT_TRUE(p.runTo(60)) << p.error();
+	const PipelineStats &stats = p.engine->stats();
+	EXPECT_EQ(stats.copies(), 0u);
+	const StageStats &cpu = stats.stages.at(1), &device = stats.stages.at(2);
+	EXPECT_EQ(cpu.conversions, cpu.processed) << "one CPU conversion per frame";
+	EXPECT_GT(device.processed, 20u);
+	EXPECT_EQ(device.deviceConversions, device.processed);
+	EXPECT_EQ(device.conversions, 0u);
+	EXPECT_EQ(device.errors, 0u);
+	EXPECT_GT(p.display().displayed, 10u);
+	expectShowsVim2msFrame(m, {0, 0, kOutWidth, kOutHeight});
 	p.engine->stop();
 }
 
