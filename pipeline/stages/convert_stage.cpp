@@ -62,20 +62,9 @@ int ConvertStage::process(const FrameBuffer &in, const FrameMetadata &, const Fr
 {
 	if (!out)
 		return -EINVAL;
-	FrameSync read;
-	int ret = read.begin(in, CpuAccess::Mode::Read, work, sync_);
-	if (ret < 0)
-		return ret;
-	FrameSync write;
-	ret = write.begin(*out, CpuAccess::Mode::Write, work, sync_);
-	if (ret < 0)
-		return ret;
-	ret = convertImage(inputMaps_.view(in), outputMaps_.view(*out), encoding_);
-	if (ret < 0)
-		return ret;
-	int endWrite = write.end();
-	int endRead = read.end();
-	return endWrite < 0 ? endWrite : endRead;
+	return convertingPass(in, *out, work, sync_, [&] {
+		return convertImage(inputMaps_.view(in), outputMaps_.view(*out), encoding_);
+	});
 }
 
 } /* namespace primecam */

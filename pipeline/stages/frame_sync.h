@@ -36,4 +36,30 @@ private:
 	StageWork *work_ = nullptr;
 };
 
+/*
+ * A conversion's CPU pass over one frame (the convert and scale stages): in
+ * bracketed READ, out WRITE, pass() between them. 0, or the first -errno: a
+ * START, the pass, then out's END before in's (both are ended on every
+ * path).
+ */
+template<typename Pass>
+int convertingPass(const FrameBuffer &in, const FrameBuffer &out, StageWork &work,
+		   CpuAccess::SyncFn sync, Pass &&pass)
+{
+	FrameSync read;
+	int ret = read.begin(in, CpuAccess::Mode::Read, work, sync);
+	if (ret < 0)
+		return ret;
+	FrameSync write;
+	ret = write.begin(out, CpuAccess::Mode::Write, work, sync);
+	if (ret < 0)
+		return ret;
+	ret = pass();
+	if (ret < 0)
+		return ret;
+	int endWrite = write.end();
+	int endRead = read.end();
+	return endWrite < 0 ? endWrite : endRead;
+}
+
 } /* namespace primecam */

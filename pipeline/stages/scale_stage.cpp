@@ -104,20 +104,9 @@ int ScaleStage::process(const FrameBuffer &in, const FrameMetadata &, const Fram
 {
 	if (!out)
 		return -EINVAL;
-	FrameSync read;
-	int ret = read.begin(in, CpuAccess::Mode::Read, work, sync_);
-	if (ret < 0)
-		return ret;
-	FrameSync write;
-	ret = write.begin(*out, CpuAccess::Mode::Write, work, sync_);
-	if (ret < 0)
-		return ret;
-	ret = scaleImage(inputMaps_.view(in), outputMaps_.view(*out), encoding_, scratch_);
-	if (ret < 0)
-		return ret;
-	int endWrite = write.end();
-	int endRead = read.end();
-	return endWrite < 0 ? endWrite : endRead;
+	return convertingPass(in, *out, work, sync_, [&] {
+		return scaleImage(inputMaps_.view(in), outputMaps_.view(*out), encoding_, scratch_);
+	});
 }
 
 } /* namespace primecam */
