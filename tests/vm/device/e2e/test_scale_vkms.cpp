@@ -25,6 +25,7 @@
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
 #include "tests/vm/device/e2e/tap_stage.h"
+#include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 
 using namespace primecam;
 using namespace primecam::test;
@@ -37,15 +38,10 @@ TEST(ScaleToVkms, Xrgb320x180ScaledTo640x480ShowsLibyuvsScalingOfTheCapturedFram
 	Result<BufferAllocator> dumb = makeDumbAllocator("vkms");
 	ASSERT_TRUE(dumb) << dumb.error().message;
 
-	CaptureConfig capture;
-	capture.device = "vivid";
-	capture.api = CaptureConfig::Api::SinglePlanar;
-	capture.format = formatByName("XRGB8888");
 	/* A size vivid's webcam input offers, smaller than the mode both ways
 	 * and of another aspect ratio: each axis scales by its own factor. */
-	capture.width = 320;
-	capture.height = 180;
-	capture.fps = 25;
+	const CaptureConfig capture =
+		vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180);
 
 	std::vector<std::unique_ptr<Stage>> stages;
 	auto tap = std::make_unique<TapStage>();
@@ -130,13 +126,8 @@ TEST(ScaleToVkms, Yuyv320x180ConvertedAndScaledTo640x480)
 	ASSERT_TRUE(dumb) << dumb.error().message;
 	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
 
-	CaptureConfig capture;
-	capture.device = "vivid";
-	capture.api = CaptureConfig::Api::SinglePlanar;
-	capture.format = formatByName("YUYV");
-	capture.width = 320;
-	capture.height = 180;
-	capture.fps = 25;
+	const CaptureConfig capture =
+		vividConfig(CaptureConfig::Api::SinglePlanar, "YUYV", 320, 180);
 
 	std::vector<std::unique_ptr<Stage>> stages;
 	auto tap = std::make_unique<TapStage>();
