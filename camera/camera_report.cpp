@@ -101,8 +101,12 @@ Result<CameraProbe> probeCamera(const LibcameraConfig &config)
 	libcamera::StreamConfiguration &stream = generated->at(0);
 	stream.pixelFormat = libcamera::PixelFormat(config.format->drm);
 	stream.size = libcamera::Size(config.width, config.height);
-	if (generated->validate() == libcamera::CameraConfiguration::Adjusted &&
-	    stream.pixelFormat.fourcc() == config.format->drm &&
+	bool adjusted = generated->validate() == libcamera::CameraConfiguration::Adjusted;
+	if (stream.pixelFormat.fourcc() == config.format->drm) {
+		probe.width = stream.size.width;
+		probe.height = stream.size.height;
+	}
+	if (adjusted && stream.pixelFormat.fourcc() == config.format->drm &&
 	    (stream.size.width != config.width || stream.size.height != config.height))
 		probe.adjustment = "libcamera adjusts " + std::to_string(config.width) + "x" +
 				   std::to_string(config.height) + " to " + sizeText(stream.size);

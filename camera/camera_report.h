@@ -42,6 +42,10 @@ struct CameraProbe {
 	CameraInfo camera;
 	/* "libcamera adjusts 640x480 to 636x480", when it would. */
 	std::optional<std::string> adjustment;
+	/* The size libcamera would give for the format asked (0x0 when
+	 * none was asked or libcamera changed the format). */
+	uint32_t width = 0;
+	uint32_t height = 0;
 };
 Result<CameraProbe> probeCamera(const LibcameraConfig &config);
 

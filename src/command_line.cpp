@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,14 +44,20 @@ struct Command {
 	std::span<const Option> options;
 };
 
+/* A whole number of frames, 1 or more, into n; an error text, or "". */
+std::string frameCount(std::string_view text, uint64_t &n)
+{
+	uint64_t value = 0;
+	auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+	if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0)
+		return "expected a whole number of frames, 1 or more; got " + std::string(text);
+	n = value;
+	return {};
+}
+
 std::string frames(CommandLine &line, std::string_view text)
 {
-	uint64_t n = 0;
-	auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-	if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n == 0)
-		return "expected a whole number of frames, 1 or more; got " + std::string(text);
-	line.run.frames = n;
-	return {};
+	return frameCount(text, line.run.frames);
 }
 
 std::string duration(CommandLine &line, std::string_view text)
@@ -103,6 +110,55 @@ const Option runOptions[] = {
 	 }},
 };
 
+const Option verifyOptions[] = {
+	{nullptr, "--camera", "DEV",
+	 "The camera: a V4L2 node or driver name (as a config's device), or libcamera:ID (ID "
+	 "as `primecam list` prints it, or an index); default: the first capture node",
+	 [](CommandLine &line, std::string_view value) {
+		 line.verify.camera = value;
+		 return std::string();
+	 }},
+	{nullptr, "--display", "CARD",
+	 "The display: a DRM card's path or driver name; default: the first card with a "
+	 "connected display",
+	 [](CommandLine &line, std::string_view value) {
+		 line.verify.display = value;
+		 return std::string();
+	 }},
+	{nullptr, "--frames", "N", "Frames to stream in each case (default 30)",
+	 [](CommandLine &line, std::string_view value) {
+		 return frameCount(value, line.verify.frames);
+	 }},
+	{nullptr, "--only", "PATTERN",
+	 "Run only the cases whose name (FORMAT/WxH/MEMORY/API/PLANE) matches: a glob (*, ?, "
+	 "[...]) or else a substring; several, comma-separated",
+	 [](CommandLine &line, std::string_view value) {
+		 line.verify.only = value;
+		 return std::string();
+	 }},
+	{nullptr, "--json", "FILE", "Write every case's figures as JSON",
+	 [](CommandLine &line, std::string_view value) {
+		 line.verify.jsonPath = value;
+		 return std::string();
+	 }},
+	{nullptr, "--junit", "FILE", "Write JUnit XML, one testcase per case, for CI systems",
+	 [](CommandLine &line, std::string_view value) {
+		 line.verify.junitPath = value;
+		 return std::string();
+	 }},
+	{nullptr, "--fault", "NAME",
+	 "Break the path on purpose, to see verify fail (its own test): chroma-offset, "
+	 "early-requeue or wrong-matrix",
+	 [](CommandLine &line, std::string_view value) {
+		 std::optional<VerifyFault> fault = verifyFaultByName(value);
+		 if (!fault || *fault == VerifyFault::None)
+			 return "expected chroma-offset, early-requeue or wrong-matrix; got " +
+				std::string(value);
+		 line.verify.fault = *fault;
+		 return std::string();
+	 }},
+};
+
 const char configHelp[] = "Pipeline config (TOML; configs/README.md)";
 
 const Command commands[] = {
@@ -121,6 +177,12 @@ const Command commands[] = {
 	 "with their planes and formats, and where EGL can render and import",
 	 CommandLine::Command::List,
 	 {}},
+	{"verify", nullptr, nullptr,
+	 "Check that a camera's frames reach a display intact: every format, memory, API and "
+	 "plane the two offer, each on the path the doctor picks, with its pixels (through the "
+	 "writeback connector), copies, sequence gaps, latency and leaks checked; exits 1 when "
+	 "a case fails",
+	 CommandLine::Command::Verify, verifyOptions},
 };
 
 /* `text` from column `indent`, wrapped before column 80, after a first line
@@ -305,8 +367,8 @@ int parseCommandLine(const std::vector<std::string> &args, CommandLine &out)
 					command = &candidate;
 			if (!command)
 				return usageError(out, "unknown command '" + arg +
-							       "'; the commands are run, doctor "
-							       "and list");
+							       "'; the commands are run, doctor, "
+							       "list and verify");
 			continue;
 		}
 		if (!command->operand || operand)
@@ -316,7 +378,7 @@ int parseCommandLine(const std::vector<std::string> &args, CommandLine &out)
 	}
 
 	if (!command)
-		return usageError(out, "a command is required: run, doctor or list");
+		return usageError(out, "a command is required: run, doctor, list or verify");
 	if (command->operand && !operand)
 		return usageError(out, std::string(command->operand) +
 					       " is required: " + commandUsage(*command));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "src/run_command.h"
+#include "src/verify/verify_command.h"
 
 namespace primecam {
 
@@ -15,10 +16,12 @@ struct CommandLine {
 		Run,
 		Doctor, /* `doctor CONFIG` and `run --doctor CONFIG` */
 		List,
+		Verify,
 	};
 	Command command = Command::None;
 	RunOptions run;	    /* Run */
 	std::string config; /* Doctor */
+	VerifyOptions verify; /* Verify */
 	/* -v: the back ends' libraries log as they would by default. */
 	bool verbose = false;
 };

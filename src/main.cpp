@@ -20,6 +20,8 @@ int runCommandLine(const primecam::CommandLine &line)
 		return primecam::doctorCommand(line.config);
 	case primecam::CommandLine::Command::List:
 		return primecam::listCommand();
+	case primecam::CommandLine::Command::Verify:
+		return primecam::verifyCommand(line.verify);
 	case primecam::CommandLine::Command::None:
 		break;
 	}

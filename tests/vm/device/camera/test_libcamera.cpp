@@ -29,7 +29,7 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 
 using namespace std::chrono_literals;
 using namespace primecam;
@@ -81,8 +81,8 @@ TEST(LibcameraToVkms, Bgr888ConvertedShowsLibyuvsConversionOfTheDeliveredFrame)
 
 	auto loop = std::move(EventLoop::create()).value();
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	stages.push_back(
 		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
@@ -280,8 +280,8 @@ TEST(LibcameraToGl, Bgr888ConvertedIsDrawnExactlyWithoutCopies)
 
 	auto loop = std::move(EventLoop::create()).value();
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	stages.push_back(
 		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));

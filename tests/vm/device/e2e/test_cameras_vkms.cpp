@@ -22,7 +22,7 @@
 #include "pipeline/engine.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/e2e/writeback_check.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
@@ -58,7 +58,7 @@ struct Cameras {
 	std::shared_ptr<KmsDisplay> display = std::make_shared<KmsDisplay>("vkms");
 	std::vector<std::unique_ptr<Engine>> engines;
 	std::vector<KmsSink *> sinks;
-	std::vector<TapStage *> taps;
+	std::vector<ReferenceStage *> taps;
 
 	explicit Cameras(const std::vector<CameraSpec> &specs)
 	{
@@ -73,7 +73,7 @@ struct Cameras {
 			/* Start of exposure: a real time (e2e_pipeline.cpp). */
 			capture.controls.emplace_back("Timestamp Source", 1);
 			std::vector<std::unique_ptr<Stage>> stages;
-			auto tap = std::make_unique<TapStage>();
+			auto tap = std::make_unique<ReferenceStage>();
 			taps.push_back(tap.get());
 			stages.push_back(std::move(tap));
 			display->attach();

@@ -24,7 +24,7 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 
 using namespace primecam;
@@ -44,8 +44,8 @@ TEST(ScaleToVkms, Xrgb320x180ScaledTo640x480ShowsLibyuvsScalingOfTheCapturedFram
 		vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180);
 
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	/* No format: the input's, XRGB8888. */
 	auto scale = std::make_unique<ScaleStage>(640, 480, nullptr, YuvEncodingChoice{},
@@ -130,8 +130,8 @@ TEST(ScaleToVkms, Yuyv320x180ConvertedAndScaledTo640x480)
 		vividConfig(CaptureConfig::Api::SinglePlanar, "YUYV", 320, 180);
 
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	stages.push_back(std::make_unique<ScaleStage>(640, 480, &xrgb, YuvEncodingChoice{},
 						      std::move(*dumb), 4));

@@ -26,7 +26,7 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #if PRIMECAM_HAVE_LIBV4L2
 #include "tests/vm/device/v4l2/bayer_only_formats.h"
 #include "v4l2/libv4l2_source.h"
@@ -71,8 +71,8 @@ TEST(StagesToVkms, YuyvConvertedToXrgbShowsLibyuvsConversionOfTheCapturedFrame)
 	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
 
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	stages.push_back(
 		std::make_unique<ConvertStage>(xrgb, YuvEncodingChoice{}, std::move(*dumb), 4));
@@ -115,8 +115,8 @@ TEST(StagesToVkms, InvertedXr24ShowsTheBitwiseInverseOfTheCapturedFrame)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	stages.push_back(std::make_unique<InvertStage>());
 	Pipeline p(vivid("XRGB8888"), vkms(), {}, std::move(stages));
@@ -172,8 +172,8 @@ TEST(StagesToVkms, BayerThroughLibv4l2ConvertedForVkms)
 	Libv4l2Source *libv4l2 = source.get();
 
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto tap = std::make_unique<TapStage>();
-	TapStage *tapped = tap.get();
+	auto tap = std::make_unique<ReferenceStage>();
+	ReferenceStage *tapped = tap.get();
 	stages.push_back(std::move(tap));
 	const PixelFormatInfo &xrgb = *formatByName("XRGB8888");
 	stages.push_back(

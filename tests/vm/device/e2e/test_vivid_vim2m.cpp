@@ -25,7 +25,7 @@
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
 #include "tests/vm/device/e2e/syscall_counter.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "v4l2/m2m_node.h"
 #include "v4l2/m2m_stage.h"
 #include "v4l2/v4l2_source.h"
@@ -145,7 +145,7 @@ size_t compareRgb565(const Image &shown, const std::vector<uint16_t> &model, std
 
 /* vivid -> tap -> vim2m (RGB565 640x480) [-> more stages] -> vkms. */
 struct M2mPipeline {
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	std::vector<M2mStage *> m2m;
 	std::unique_ptr<Pipeline> pipeline;
 
@@ -155,7 +155,7 @@ struct M2mPipeline {
 			     CaptureConfig capture = vividRgb24())
 	{
 		std::vector<std::unique_ptr<Stage>> chain;
-		auto t = std::make_unique<TapStage>(16);
+		auto t = std::make_unique<ReferenceStage>(16);
 		tap = t.get();
 		chain.push_back(std::move(t));
 		if (before)

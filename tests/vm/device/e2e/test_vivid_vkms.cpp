@@ -19,8 +19,8 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "tests/vm/device/e2e/early_release_sink.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/early_release_sink.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/e2e/writeback_check.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
@@ -35,10 +35,10 @@ namespace {
 /* A tap in front of the display: the path stays zero-copy (an analysis
  * stage passes the frame on in its own buffer) and the test keeps a copy of
  * each frame as captured, to compare the screen with. */
-std::vector<std::unique_ptr<Stage>> tapped(TapStage *&tap)
+std::vector<std::unique_ptr<Stage>> tapped(ReferenceStage *&tap)
 {
 	std::vector<std::unique_ptr<Stage>> stages;
-	auto stage = std::make_unique<TapStage>();
+	auto stage = std::make_unique<ReferenceStage>();
 	tap = stage.get();
 	stages.push_back(std::move(stage));
 	return stages;
@@ -46,7 +46,7 @@ std::vector<std::unique_ptr<Stage>> tapped(TapStage *&tap)
 
 /* The display shows, at (x0, y0), the frame it says is on screen, as it was
  * captured. */
-void expectWritebackShowsActiveFrame(KmsSink &sink, TapStage &tap, uint32_t x0 = 0, uint32_t y0 = 0)
+void expectWritebackShowsActiveFrame(KmsSink &sink, ReferenceStage &tap, uint32_t x0 = 0, uint32_t y0 = 0)
 {
 	std::string first;
 	Result<size_t> diffs = writebackDiffersFromCapture(sink, tap, x0, y0, &first);
@@ -84,7 +84,7 @@ void expectZeroCopyRun(const Pipeline &p, uint64_t frames)
 TEST(VividToVkms, Xr24OnThePrimaryPlane300Frames)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms(), {},
 		   tapped(tap));
 	auto ret = p.start();
@@ -105,7 +105,7 @@ TEST(VividToVkms, Xr24OnThePrimaryPlane300Frames)
 TEST(VividToVkms, CheckSeesABufferTheCameraOverwroteWhileOnScreen)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888"), vkms(), {},
 		   tapped(tap), [](std::unique_ptr<KmsSink> kms) -> std::unique_ptr<Sink> {
 			   return std::make_unique<EarlyReleaseSink>(std::move(kms));
@@ -137,7 +137,7 @@ TEST(VividToVkms, MultiplanarApi)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices() && !vividNode(CaptureConfig::Api::MultiPlanar).empty(),
 			     "vivid's multi-planar node and vkms");
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	Pipeline p(vividConfig(CaptureConfig::Api::MultiPlanar, "XRGB8888"), vkms(), {},
 		   tapped(tap));
 	auto ret = p.start();
@@ -155,7 +155,7 @@ TEST(VividToVkms, DmabufImportOfDumbBuffersFromTheDisplayCard)
 	ASSERT_TRUE(allocator.ok()) << allocator.error().message;
 	CaptureConfig capture = vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888");
 	capture.memory = CaptureConfig::Memory::Dmabuf;
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	Pipeline p(capture, vkms(), std::move(*allocator), tapped(tap));
 	auto ret = p.start();
 	ASSERT_TRUE(ret.ok()) << ret.error().message;
@@ -170,7 +170,7 @@ TEST(VividToVkms, DmabufImportOfDumbBuffersFromTheDisplayCard)
 TEST(VividToVkms, SmallerCaptureOnAnOverlayAboveABlackPrimary)
 {
 	PRIMECAM_NEED_DEVICE(haveDevices(), "vivid and vkms");
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	Pipeline p(vividConfig(CaptureConfig::Api::SinglePlanar, "XRGB8888", 320, 180),
 		   vkms(KmsSinkConfig::Plane::Overlay, KmsSinkConfig::Placement::Center), {},
 		   tapped(tap));

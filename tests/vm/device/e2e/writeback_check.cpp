@@ -7,7 +7,7 @@
 
 namespace primecam::test {
 
-Result<size_t> writebackDiffersFromCapture(KmsSink &sink, TapStage &tap, uint32_t x0, uint32_t y0,
+Result<size_t> writebackDiffersFromCapture(KmsSink &sink, ReferenceStage &tap, uint32_t x0, uint32_t y0,
 					   std::string *first)
 {
 	Result<Image> image = sink.captureWriteback();

@@ -6,7 +6,7 @@
 
 #include "base/result.h"
 #include "drm/kms_sink.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 
 namespace primecam::test {
 
@@ -22,7 +22,7 @@ namespace primecam::test {
  * as captured) and describes the first in *first; an error when there is no
  * writeback, no frame on screen or no copy of it.
  */
-Result<size_t> writebackDiffersFromCapture(KmsSink &sink, TapStage &tap, uint32_t x0 = 0,
+Result<size_t> writebackDiffersFromCapture(KmsSink &sink, ReferenceStage &tap, uint32_t x0 = 0,
 					   uint32_t y0 = 0, std::string *first = nullptr);
 
 } /* namespace primecam::test */

@@ -22,7 +22,7 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/egl/yuv_check.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
@@ -65,7 +65,7 @@ GlSinkConfig glOnVkms()
 struct GlPipeline {
 	std::unique_ptr<EventLoop> loop;
 	std::unique_ptr<Engine> engine;
-	TapStage *tap = nullptr;
+	ReferenceStage *tap = nullptr;
 	GlHeadlessSink *gl = nullptr;
 	KmsSink *kms = nullptr;
 
@@ -80,7 +80,7 @@ struct GlPipeline {
 		/* GL under emulation draws one frame in 4 or 5 captured, and
 		 * on a loaded host the frame drawn was 35 captures old: room
 		 * for the frame in flight when capture stops. */
-		auto t = std::make_unique<TapStage>(64);
+		auto t = std::make_unique<ReferenceStage>(64);
 		tap = t.get();
 		stages.push_back(std::move(t));
 		std::vector<std::unique_ptr<Sink>> sinks;

@@ -14,7 +14,7 @@
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/egl/yuv_check.h"
 #include "v4l2/v4l2_source.h"
 
@@ -56,8 +56,8 @@ void glKmsTest(uint32_t width, uint32_t height)
 	std::vector<std::unique_ptr<Stage>> stages;
 	/* GL under emulation shows one frame in 4 or 5 captured, and on a
 	 * loaded host one in 37 was seen: room for every frame of the run. */
-	auto tapStage = std::make_unique<TapStage>(kFrames);
-	TapStage *tap = tapStage.get();
+	auto tapStage = std::make_unique<ReferenceStage>(kFrames);
+	ReferenceStage *tap = tapStage.get();
 	stages.push_back(std::move(tapStage));
 
 	KmsSinkConfig display = vkms();

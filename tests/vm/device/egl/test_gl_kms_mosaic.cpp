@@ -28,7 +28,7 @@
 #include "pipeline/engine.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
 #include "v4l2/video_device.h"
@@ -87,7 +87,7 @@ struct Composed {
 	/* Before the engines: it outlives its members. */
 	std::shared_ptr<GlComposition> composition;
 	std::vector<std::unique_ptr<Engine>> engines;
-	std::vector<TapStage *> taps;
+	std::vector<ReferenceStage *> taps;
 
 	explicit Composed(size_t n) : Composed(mosaic(n)) {}
 
@@ -113,7 +113,7 @@ struct Composed {
 			 * slow, where 25 fps lost it on a loaded host. */
 			capture.fps = 5;
 			std::vector<std::unique_ptr<Stage>> stages;
-			auto tap = std::make_unique<TapStage>(32);
+			auto tap = std::make_unique<ReferenceStage>(32);
 			taps.push_back(tap.get());
 			stages.push_back(std::move(tap));
 			std::vector<std::unique_ptr<Sink>> sinks;

@@ -31,7 +31,7 @@
 #include "tests/egl/xvfb.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
-#include "tests/vm/device/e2e/tap_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
 
@@ -73,8 +73,8 @@ TEST_F(GlWindow, VividFramesAreShownUploadedAndCountedAndCloseEndsTheRun)
 		std::vector<std::unique_ptr<Stage>> stages;
 		/* every frame of the run: the one shown can be many captures
 		 * old when llvmpipe runs on a loaded emulated host */
-		auto tapStage = std::make_unique<TapStage>(kCaptured);
-		TapStage *tap = tapStage.get();
+		auto tapStage = std::make_unique<ReferenceStage>(kCaptured);
+		ReferenceStage *tap = tapStage.get();
 		stages.push_back(std::move(tapStage));
 		GlSinkConfig config;
 		config.title = "primecam gl-window on vivid";

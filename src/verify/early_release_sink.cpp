@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include "tests/vm/device/e2e/early_release_sink.h"
+#include "src/verify/early_release_sink.h"
 
 #include <vector>
 
-namespace primecam::test {
+namespace primecam {
 
 Result<void> EarlyReleaseSink::configure(std::span<const FrameBuffer> buffers)
 {
@@ -37,4 +37,4 @@ int EarlyReleaseSink::consume(FrameRef frame)
 	return -EBUSY;
 }
 
-} /* namespace primecam::test */
+} /* namespace primecam */

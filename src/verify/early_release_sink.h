@@ -7,7 +7,7 @@
 #include "pipeline/buffer_slots.h"
 #include "pipeline/sink.h"
 
-namespace primecam::test {
+namespace primecam {
 
 /*
  * A deliberately broken display, to show that the zero-copy check can fail:
@@ -47,4 +47,4 @@ private:
 	std::unique_ptr<KmsSink> kms_;
 };
 
-} /* namespace primecam::test */
+} /* namespace primecam */
