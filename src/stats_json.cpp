@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "src/stats_json.h"
 
-#include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
-#include "base/unique_fd.h"
 #include "pipeline/timestamp_check.h"
+#include "src/text_file.h"
 
 namespace primecam {
 
@@ -240,24 +237,7 @@ std::string statsJson(const RunReport &report)
 
 Result<void> writeStatsFile(const std::string &path, const RunReport &report)
 {
-	std::string text = statsJson(report);
-	UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-	if (!fd)
-		return Error::fromErrno(errno, "creating stats file " + path);
-	size_t done = 0;
-	while (done < text.size()) {
-		ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return Error::fromErrno(errno, "writing stats file " + path);
-		done += static_cast<size_t>(n);
-	}
-	/* close() reports late write errors (NFS, 9p): check it, not the
-	 * destructor's silent close. */
-	if (::close(fd.release()) < 0)
-		return Error::fromErrno(errno, "closing stats file " + path);
-	return {};
+	return writeTextFile(path, statsJson(report), "stats file");
 }
 
 } /* namespace primecam */

@@ -44,18 +44,18 @@ struct VerifyResult {
 	std::vector<std::string> reasons;
 
 	/* The figures; all zero for a case not applicable. */
-	uint64_t frames = 0;	      /* captured */
-	uint64_t displayed = 0;	      /* shown by the kms sink */
-	uint64_t copies = 0;	      /* CPU copies of the path (0 on a zero-copy path) */
-	uint64_t conversions = 0;     /* CPU conversions of the path */
+	uint64_t frames = 0;		/* captured */
+	uint64_t displayed = 0;		/* shown by the kms sink */
+	uint64_t copies = 0;		/* CPU copies of the path (0 on a zero-copy path) */
+	uint64_t conversions = 0;	/* CPU conversions of the path */
 	uint64_t deviceConversions = 0; /* frames the m2m device converted */
 	uint64_t referenceCopies = 0;	/* verify's own copies, to compare against */
 	uint64_t sequenceGaps = 0;	/* frames the sequence numbers skipped */
 	uint64_t driverDrops = 0;	/* of those, the ones the driver flagged */
 	/* Pixels: how the writeback frame was compared, and how many
 	 * differed beyond the tolerance. */
-	std::string pixels;	   /* "exact", "within 2", "differs", "not compared" */
-	uint32_t tolerance = 0;	   /* levels per channel */
+	std::string pixels;	/* "exact", "within 2", "differs", "not compared" */
+	uint32_t tolerance = 0; /* levels per channel */
 	uint64_t pixelsDiffering = 0;
 	uint64_t pixelSequence = 0; /* the captured frame found on screen */
 	/* capture -> flip, ms; the bound is one frame period plus one vblank */
