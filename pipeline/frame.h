@@ -59,6 +59,10 @@ struct FrameMetadata {
 	uint64_t sequence = 0;	 /* the producer's frame counter: gaps are lost frames */
 	int64_t timestampNs = 0; /* capture time, CLOCK_MONOTONIC */
 	TimestampTrust timestampTrust = TimestampTrust::Trusted;
+	/* The capture time marks the start of the exposure (V4L2's
+	 * TSTAMP_SRC_SOE), not the end of the frame: the frame was complete
+	 * one frame period later. */
+	bool startOfExposure = false;
 };
 
 } /* namespace primecam */

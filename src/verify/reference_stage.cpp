@@ -49,6 +49,7 @@ int ReferenceStage::process(const FrameBuffer &in, const FrameMetadata &metadata
 	if (next_ == 1)
 		firstNs_ = metadata.timestampNs;
 	lastNs_ = metadata.timestampNs;
+	startOfExposure_ = metadata.startOfExposure;
 	return sync.end();
 }
 
@@ -58,6 +59,12 @@ int64_t ReferenceStage::framePeriodNs()
 	if (next_ < 2)
 		return 0;
 	return (lastNs_ - firstNs_) / static_cast<int64_t>(next_ - 1);
+}
+
+bool ReferenceStage::startOfExposure()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	return startOfExposure_;
 }
 
 std::vector<ReferenceStage::Slot *> ReferenceStage::numbered(uint64_t sequence)

@@ -56,6 +56,8 @@ public:
 	 * far (the camera's own clock, whatever rate it was asked for); 0
 	 * before two frames. */
 	int64_t framePeriodNs();
+	/* The last frame's capture time marked the start of its exposure. */
+	bool startOfExposure();
 	/* The frames' format and encoding, as the producer described them. */
 	const FrameBuffer &layout() const { return layout_; }
 
@@ -77,6 +79,7 @@ private:
 	size_t next_ = 0; /* frames kept so far */
 	int64_t firstNs_ = 0; /* capture times of the first and last of them */
 	int64_t lastNs_ = 0;
+	bool startOfExposure_ = false;
 	std::mutex mutex_;
 };
 

@@ -185,17 +185,19 @@ Result<CameraOffer> libcameraOffer(const std::string &id, const DisplayOffer &di
 
 } /* namespace */
 
+/* Opened as DRM master, for the moment of the question: the kernel probes a
+ * connector's modes only for the master, and after boot nobody has yet. */
 Result<DisplayOffer> displayOffer(const std::string &card)
 {
 	if (!card.empty()) {
-		Result<Card> opened = Card::openByName(card);
+		Result<Card> opened = Card::openByName(card, Card::Role::Display);
 		if (!opened)
 			return std::move(opened).error();
 		return offerOf(*opened);
 	}
 	std::string tried;
 	for (const DeviceNode &node : listDeviceNodes("drm", "card", "dri")) {
-		Result<Card> opened = Card::open(node.path);
+		Result<Card> opened = Card::open(node.path, Card::Role::Display);
 		if (!opened)
 			continue;
 		Result<DisplayOffer> offer = offerOf(*opened);

@@ -245,6 +245,7 @@ nlohmann::json verifyJson(const std::vector<VerifyResult> &results)
 			{"gem_handles", r.gemHandles},
 			{"buffers", r.buffers},
 			{"seconds", r.seconds},
+			{"runs", r.runs},
 		});
 	}
 	VerifyCounts counts = verifyCounts(results);

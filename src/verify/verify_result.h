@@ -70,6 +70,9 @@ struct VerifyResult {
 	uint64_t gemHandles = 0;
 	uint64_t buffers = 0;
 	double seconds = 0; /* the case's wall time */
+	/* 2 when the case failed on latency alone and was measured again
+	 * (the figures are the second run's). */
+	uint32_t runs = 1;
 };
 
 } /* namespace primecam */

@@ -53,7 +53,7 @@ size_t count(const nlohmann::json &doc, const std::string &path, const std::stri
 {
 	size_t n = 0;
 	for (const nlohmann::json &c : doc["cases"])
-		n += c.value("path", "") == path && c["verdict"] == verdict;
+		n += c["path"].is_string() && c["path"] == path && c["verdict"] == verdict;
 	return n;
 }
 
@@ -87,10 +87,11 @@ void expectCaught(const char *fault, const std::string &name, const std::string 
 	ASSERT_NE(row, std::string::npos) << out;
 	size_t reason = out.find("    " + check, row);
 	EXPECT_NE(reason, std::string::npos) << "no \"" << check << "\" under the case:\n" << out;
-	if (check == "pixels:")
+	if (check == "pixels:") {
 		EXPECT_NE(out.find("all within (", reason), std::string::npos)
 			<< "the first differing region is not named:\n"
 			<< out;
+	}
 }
 
 } /* namespace */
@@ -132,8 +133,9 @@ TEST(CliVerify, TheWholeMatrixPassesWithinItsBound)
 		if (c["verdict"] != "pass")
 			continue;
 		/* Zero-copy paths copy nothing; a conversion is one a frame. */
-		if (c["path"] != "convert")
+		if (c["path"] != "convert") {
 			EXPECT_EQ(c["conversions"], 0) << c.dump(2);
+		}
 		EXPECT_EQ(c["copies"], 0) << c.dump(2);
 		EXPECT_GT(c["reference_copies"].get<uint64_t>(), 0u) << c.dump(2);
 		EXPECT_EQ(c["fds_leaked"], 0) << c.dump(2);
