@@ -19,8 +19,8 @@ struct CommandLine {
 		Verify,
 	};
 	Command command = Command::None;
-	RunOptions run;	    /* Run */
-	std::string config; /* Doctor */
+	RunOptions run;	      /* Run */
+	std::string config;   /* Doctor */
 	VerifyOptions verify; /* Verify */
 	/* -v: the back ends' libraries log as they would by default. */
 	bool verbose = false;

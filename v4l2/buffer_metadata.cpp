@@ -27,8 +27,8 @@ FrameMetadata DequeuedFrames::metadata(SourceLifecycle &life, uint32_t sequence,
 		meta.timestampTrust = TimestampTrust::NotMonotonic;
 	}
 	meta.timestampNs = ts ? *ts : monotonicNowNs();
-	meta.startOfExposure = ts && (flags & V4L2_BUF_FLAG_TSTAMP_SRC_MASK) ==
-					     V4L2_BUF_FLAG_TSTAMP_SRC_SOE;
+	meta.startOfExposure =
+		ts && (flags & V4L2_BUF_FLAG_TSTAMP_SRC_MASK) == V4L2_BUF_FLAG_TSTAMP_SRC_SOE;
 	life.judgeTimestamp(meta);
 	return meta;
 }

@@ -16,8 +16,7 @@ std::string quoted(const std::string &text)
 	return out + "\"";
 }
 
-std::string sourceText(const CaseSpec &spec, const CameraOffer &camera,
-		       const DisplayOffer &display)
+std::string sourceText(const CaseSpec &spec, const CameraOffer &camera, const DisplayOffer &display)
 {
 	std::string text = "[source]\n";
 	if (camera.libcamera) {
@@ -27,8 +26,8 @@ std::string sourceText(const CaseSpec &spec, const CameraOffer &camera,
 		text += "api = " + quoted(spec.api) + "\n";
 	}
 	text += "format = " + quoted(std::string(spec.format->name)) + "\n";
-	text += "width = " + std::to_string(spec.size.width) + "\nheight = " +
-		std::to_string(spec.size.height) + "\nbuffers = 4\n";
+	text += "width = " + std::to_string(spec.size.width) +
+		"\nheight = " + std::to_string(spec.size.height) + "\nbuffers = 4\n";
 	if (spec.pool) {
 		text += "memory = \"dmabuf\"\npool = " + quoted(poolKindName(*spec.pool)) + "\n";
 		if (*spec.pool == PoolKind::Dumb)
@@ -56,11 +55,11 @@ std::string stageText(const CaseSpec &spec, const PathStage &stage)
 	case VerifyPath::GlKms:
 		return {};
 	case VerifyPath::M2m: {
-		std::string text = "\n[[stage]]\ntype = \"m2m\"\ndevice = " + quoted(stage.m2mDriver) +
-				   "\nformat = " + quoted(std::string(stage.writes->name)) +
-				   "\nwidth = " + std::to_string(spec.size.width) +
-				   "\nheight = " + std::to_string(spec.size.height) +
-				   "\nbuffers = 4\n";
+		std::string text =
+			"\n[[stage]]\ntype = \"m2m\"\ndevice = " + quoted(stage.m2mDriver) +
+			"\nformat = " + quoted(std::string(stage.writes->name)) +
+			"\nwidth = " + std::to_string(spec.size.width) +
+			"\nheight = " + std::to_string(spec.size.height) + "\nbuffers = 4\n";
 		/* vim2m holds each frame for its "transaction time", 40 ms by
 		 * default: a simulated device's delay, not a path's. */
 		if (stage.m2mDriver == "vim2m")

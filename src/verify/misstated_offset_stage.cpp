@@ -13,8 +13,7 @@ constexpr uint32_t kLines = 16;
 
 bool MisstatedOffsetStage::applies(const FrameBuffer &layout)
 {
-	return layout.numPlanes >= 2 &&
-	       layout.planes[1].offset >= kLines * layout.planes[1].stride;
+	return layout.numPlanes >= 2 && layout.planes[1].offset >= kLines * layout.planes[1].stride;
 }
 
 FrameBuffer MisstatedOffsetStage::misstated(const FrameBuffer &buffer)

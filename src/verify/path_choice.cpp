@@ -56,7 +56,8 @@ PathChoice choosePath(const CaseSpec &spec, const CameraOffer &camera, const Dis
 		std::optional<std::string> why =
 			refusal(spec, stage, camera, display, text, encoding);
 		if (why) {
-			choice.refusals.push_back(std::string(verifyPathName(stage.path)) + ": " + *why);
+			choice.refusals.push_back(std::string(verifyPathName(stage.path)) + ": " +
+						  *why);
 			return false;
 		}
 		choice.stage = stage;
@@ -68,8 +69,8 @@ PathChoice choosePath(const CaseSpec &spec, const CameraOffer &camera, const Dis
 		return choice;
 
 	const std::vector<uint32_t> &formats = planeFormats(spec, display);
-	ScalingNeed need{spec.format, spec.size.width, spec.size.height, spec.size.width,
-			 spec.size.height, formats};
+	ScalingNeed need{spec.format,	  spec.size.width,  spec.size.height,
+			 spec.size.width, spec.size.height, formats};
 	std::vector<M2mScaler> scalers = findM2mFor(need);
 	if (scalers.empty())
 		choice.refusals.push_back("m2m: no mem2mem device here reads " +

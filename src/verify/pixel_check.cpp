@@ -34,8 +34,7 @@ std::string PixelDifference::describe(uint32_t tolerance) const
 		return "identical within " + std::to_string(tolerance) + " levels";
 	return std::to_string(differing) + " pixels beyond " + std::to_string(tolerance) +
 	       " levels, first at " + point(x, y) + ": shown " + rgbText(shown) + ", captured " +
-	       rgbText(expected) + "; all within " + point(left, top) + "-" +
-	       point(right, bottom);
+	       rgbText(expected) + "; all within " + point(left, top) + "-" + point(right, bottom);
 }
 
 PixelDifference comparePixels(const Image &screen, uint32_t x0, uint32_t y0, const Image &expected,

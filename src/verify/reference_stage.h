@@ -76,7 +76,7 @@ private:
 	std::vector<Slot> slots_;
 	std::array<size_t, 3> planeStart_ = {}; /* in a slot's bytes */
 	uint32_t stride_ = 0;
-	size_t next_ = 0; /* frames kept so far */
+	size_t next_ = 0;     /* frames kept so far */
 	int64_t firstNs_ = 0; /* capture times of the first and last of them */
 	int64_t lastNs_ = 0;
 	bool startOfExposure_ = false;

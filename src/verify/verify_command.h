@@ -10,10 +10,10 @@ namespace primecam {
 
 /* The arguments of `primecam verify`. */
 struct VerifyOptions {
-	std::string camera;  /* --camera: a V4L2 node or driver, "libcamera:ID"; "" the first */
-	std::string display; /* --display: a card path or driver; "" the first connected */
-	uint64_t frames = 30; /* --frames: per case */
-	std::string only;     /* --only: globs or substrings, comma-separated */
+	std::string camera;    /* --camera: a V4L2 node or driver, "libcamera:ID"; "" the first */
+	std::string display;   /* --display: a card path or driver; "" the first connected */
+	uint64_t frames = 30;  /* --frames: per case */
+	std::string only;      /* --only: globs or substrings, comma-separated */
 	std::string jsonPath;  /* --json FILE */
 	std::string junitPath; /* --junit FILE */
 	VerifyFault fault = VerifyFault::None; /* --fault: verify's own test */

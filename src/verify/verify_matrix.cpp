@@ -73,7 +73,8 @@ std::vector<CaseSpec> formatCases(const CameraOffer &camera, const DisplayOffer 
 		} else {
 			/* Named by the preferred mode, where it would have run. */
 			spec.size = spec.mode = display.preferred;
-			spec.unmade = "no size the camera gives in " + std::string(format.format->name) +
+			spec.unmade = "no size the camera gives in " +
+				      std::string(format.format->name) +
 				      " equals a display mode up to the preferred " +
 				      sizeName(display.preferred);
 		}

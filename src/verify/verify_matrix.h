@@ -16,8 +16,8 @@ namespace primecam {
 /* What the camera under test offers, as its device said. */
 struct CameraOffer {
 	bool libcamera = false;
-	std::string device; /* what a config's source names: "/dev/video0", a libcamera id */
-	std::string driver; /* "vivid"; "" for libcamera */
+	std::string device;   /* what a config's source names: "/dev/video0", a libcamera id */
+	std::string driver;   /* "vivid"; "" for libcamera */
 	std::string describe; /* "/dev/video0 (vivid)", for the report */
 	struct Format {
 		const PixelFormatInfo *format = nullptr;
@@ -37,9 +37,9 @@ struct CameraOffer {
 
 /* What the display under test offers. */
 struct DisplayOffer {
-	std::string card;   /* what a config's sink names: "/dev/dri/card0" */
-	std::string describe; /* "/dev/dri/card0 (vkms)" */
-	FrameSize preferred;  /* the connector's preferred mode */
+	std::string card;	      /* what a config's sink names: "/dev/dri/card0" */
+	std::string describe;	      /* "/dev/dri/card0 (vkms)" */
+	FrameSize preferred;	      /* the connector's preferred mode */
 	std::vector<FrameSize> modes; /* every mode size, once each */
 	bool overlay = false;	      /* it has an overlay plane */
 	/* What the primary and the overlay planes scan out (DRM fourccs). */
@@ -50,11 +50,11 @@ struct DisplayOffer {
 /* One combination to run. */
 struct CaseSpec {
 	const PixelFormatInfo *format = nullptr;
-	FrameSize size;	      /* the camera's */
-	FrameSize mode;	      /* the display's */
-	std::string api;      /* "" for libcamera */
+	FrameSize size;		      /* the camera's */
+	FrameSize mode;		      /* the display's */
+	std::string api;	      /* "" for libcamera */
 	std::optional<PoolKind> pool; /* memory = "dmabuf" from it; unset: the camera's own */
-	bool overlay = false; /* an overlay plane, centred; else the primary, full screen */
+	bool overlay = false;	      /* an overlay plane, centred; else the primary, full screen */
 	/* Set when the case cannot be made at all (no size of the format
 	 * equals a mode): it is listed as not applicable with this. */
 	std::string unmade;

@@ -84,7 +84,8 @@ std::vector<FrameSize> v4l2Sizes(const VideoDevice &device, uint32_t fourcc,
 		return offered->discrete;
 	for (FrameSize mode : display.modes)
 		if (mode.width <= display.preferred.width &&
-		    mode.height <= display.preferred.height && offered->contains(mode.width, mode.height))
+		    mode.height <= display.preferred.height &&
+		    offered->contains(mode.width, mode.height))
 			sizes.push_back(mode);
 	return sizes;
 }
@@ -95,8 +96,9 @@ Result<CameraOffer> v4l2Offer(const std::string &name, const DisplayOffer &displ
 	if (node.empty()) {
 		for (const std::string &path : VideoDevice::listNodes()) {
 			Result<VideoDevice> device = VideoDevice::open(path);
-			if (device && (device->caps() & (V4L2_CAP_VIDEO_CAPTURE |
-							 V4L2_CAP_VIDEO_CAPTURE_MPLANE)) &&
+			if (device &&
+			    (device->caps() &
+			     (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE)) &&
 			    (device->caps() & V4L2_CAP_STREAMING)) {
 				node = path;
 				break;

@@ -246,6 +246,7 @@ nlohmann::json verifyJson(const std::vector<VerifyResult> &results)
 			{"buffers", r.buffers},
 			{"seconds", r.seconds},
 			{"runs", r.runs},
+			{"timing_judged", r.timingJudged},
 		});
 	}
 	VerifyCounts counts = verifyCounts(results);

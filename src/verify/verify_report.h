@@ -46,7 +46,7 @@ std::string verifyTable(const std::vector<VerifyResult> &results);
  * "reference_copies", "sequence_gaps", "driver_drops", "pixels",
  * "tolerance", "pixels_differing", "pixel_sequence", "latency_p50_ms",
  * "latency_p99_ms", "latency_bound_ms", "fds_leaked", "framebuffers",
- * "gem_handles", "buffers", "seconds", "runs"}, ...], "passed", "failed",
+ * "gem_handles", "buffers", "seconds", "runs", "timing_judged"}, ...], "passed", "failed",
  * "not_applicable"}. Dump it with error_handler_t::replace, as
  * verifyJsonText does: a name that is not UTF-8 would otherwise throw.
  */

@@ -62,6 +62,9 @@ struct VerifyResult {
 	double latencyP50Ms = 0;
 	double latencyP99Ms = 0;
 	double latencyBoundMs = 0;
+	/* Whether gaps and latency were judged: not under an emulated CPU
+	 * (timing_checks.h), where they are only reported. */
+	bool timingJudged = true;
 	/* left after the case: file descriptors; while streaming: the
 	 * framebuffers and GEM handles the display made for the path's
 	 * buffers, against the buffers it was given */

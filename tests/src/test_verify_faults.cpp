@@ -51,8 +51,8 @@ FrameBuffer nv12()
 
 TEST(VerifyFaults, NamesRoundTrip)
 {
-	for (VerifyFault fault : {VerifyFault::ChromaOffset, VerifyFault::EarlyRequeue,
-				  VerifyFault::WrongMatrix})
+	for (VerifyFault fault :
+	     {VerifyFault::ChromaOffset, VerifyFault::EarlyRequeue, VerifyFault::WrongMatrix})
 		EXPECT_EQ(verifyFaultByName(verifyFaultName(fault)), fault);
 	EXPECT_FALSE(verifyFaultByName("stride"));
 }

@@ -31,9 +31,9 @@ CameraOffer vivid(std::vector<const char *> formats)
 	camera.driver = "vivid";
 	camera.apis = {"single-planar"};
 	for (const char *name : formats)
-		camera.formats.push_back({formatByName(name),
-					  {{320, 180}, {640, 360}, {640, 480}, {1280, 720},
-					   {1920, 1080}}});
+		camera.formats.push_back(
+			{formatByName(name),
+			 {{320, 180}, {640, 360}, {640, 480}, {1280, 720}, {1920, 1080}}});
 	return camera;
 }
 
@@ -130,7 +130,7 @@ TEST(VerifyCaseConfig, EachPathIsAConfigTheParserTakes)
 		ASSERT_TRUE(config) << config.error().message << "\n" << text;
 		EXPECT_EQ(config->stages.size(),
 			  path.path == VerifyPath::M2m || path.path == VerifyPath::Conversion ? 1u
-											    : 0u);
+											      : 0u);
 		ASSERT_EQ(config->sinks.size(), 1u);
 		EXPECT_EQ(config->sinks[0].type, path.path == VerifyPath::GlKms
 							 ? SinkConfig::Type::GlKms

@@ -26,10 +26,10 @@
 #include "pipeline/null_sink.h"
 #include "pipeline/stages/convert_stage.h"
 #include "pipeline/stages/image_convert.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "src/verify/reference_stage.h"
 
 using namespace std::chrono_literals;
 using namespace primecam;

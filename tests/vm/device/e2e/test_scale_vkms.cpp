@@ -21,10 +21,10 @@
 #include "alloc/dumb_allocator.h"
 #include "pipeline/stages/image_convert.h"
 #include "pipeline/stages/scale_stage.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "src/verify/reference_stage.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 
 using namespace primecam;

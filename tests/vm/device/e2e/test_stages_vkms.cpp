@@ -23,10 +23,10 @@
 #include "pipeline/stages/invert_stage.h"
 #include "pipeline/stages/mapped_buffers.h"
 #include "src/build_config.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "src/verify/reference_stage.h"
 #if PRIMECAM_HAVE_LIBV4L2
 #include "tests/vm/device/v4l2/bayer_only_formats.h"
 #include "v4l2/libv4l2_source.h"

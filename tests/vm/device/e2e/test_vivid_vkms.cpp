@@ -15,12 +15,12 @@
 #include "drm/kms_sink.h"
 #include "pipeline/engine.h"
 #include "src/scaling_advice.h"
+#include "src/verify/early_release_sink.h"
+#include "src/verify/reference_stage.h"
 #include "syscall_counter.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "src/verify/early_release_sink.h"
-#include "src/verify/reference_stage.h"
 #include "tests/vm/device/e2e/writeback_check.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
@@ -46,7 +46,8 @@ std::vector<std::unique_ptr<Stage>> tapped(ReferenceStage *&tap)
 
 /* The display shows, at (x0, y0), the frame it says is on screen, as it was
  * captured. */
-void expectWritebackShowsActiveFrame(KmsSink &sink, ReferenceStage &tap, uint32_t x0 = 0, uint32_t y0 = 0)
+void expectWritebackShowsActiveFrame(KmsSink &sink, ReferenceStage &tap, uint32_t x0 = 0,
+				     uint32_t y0 = 0)
 {
 	std::string first;
 	Result<size_t> diffs = writebackDiffersFromCapture(sink, tap, x0, y0, &first);

@@ -7,8 +7,8 @@
 
 namespace primecam::test {
 
-Result<size_t> writebackDiffersFromCapture(KmsSink &sink, ReferenceStage &tap, uint32_t x0, uint32_t y0,
-					   std::string *first)
+Result<size_t> writebackDiffersFromCapture(KmsSink &sink, ReferenceStage &tap, uint32_t x0,
+					   uint32_t y0, std::string *first)
 {
 	Result<Image> image = sink.captureWriteback();
 	if (!image)

@@ -11,10 +11,10 @@
 
 #include "alloc/dumb_allocator.h"
 #include "egl/gl_kms_sink.h"
+#include "src/verify/reference_stage.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
 #include "tests/vm/device/e2e/e2e_pipeline.h"
-#include "src/verify/reference_stage.h"
 #include "tests/vm/device/egl/yuv_check.h"
 #include "v4l2/v4l2_source.h"
 

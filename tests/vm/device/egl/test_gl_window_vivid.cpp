@@ -27,11 +27,11 @@
 #include "egl/gl_window_sink.h"
 #include "pipeline/engine.h"
 #include "pipeline/stats.h"
+#include "src/verify/reference_stage.h"
 #include "tests/egl/x11_window.h"
 #include "tests/egl/xvfb.h"
 #include "tests/vm/device/device_test.h"
 #include "tests/vm/device/device_util.h"
-#include "src/verify/reference_stage.h"
 #include "tests/vm/device/v4l2/v4l2_test_helpers.h"
 #include "v4l2/v4l2_source.h"
 
