@@ -48,7 +48,7 @@ std::string commandOf(std::string text)
 	 * moves frames"). */
 	std::string next = trim(text.substr(9));
 	if (!(next.starts_with("run") || next.starts_with("doctor") || next.starts_with("list") ||
-	      next.starts_with("-")))
+	      next.starts_with("verify") || next.starts_with("-")))
 		return "";
 	size_t comment = text.find(" #");
 	if (comment != std::string::npos)
