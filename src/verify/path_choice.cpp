@@ -25,7 +25,8 @@ std::optional<std::string> refusal(const CaseSpec &spec, const PathStage &stage,
 	if (facts.source.encoding)
 		encoding = *facts.source.encoding;
 	if (stage.path == VerifyPath::GlKms && !facts.sinks.empty() && facts.sinks[0].glSoftware)
-		return facts.sinks[0].name + " is a software rasterizer, whose drawing is the CPU's: no display path "
+		return facts.sinks[0].name +
+		       " is a software rasterizer, whose drawing is the CPU's: no display path "
 		       "to verify";
 	DoctorReport report = diagnose(*config, facts);
 	if (report.verdict == DoctorVerdict::Impossible)
