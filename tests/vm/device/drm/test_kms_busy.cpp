@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <cerrno>
+#include <cstring>
+
 #include <gtest/gtest.h>
 #include <xf86drm.h>
 
@@ -43,8 +46,18 @@ TEST(KmsSink, CommitRefusedAsBusyIsRetriedAtTheNextVblank)
 	ASSERT_TRUE(fb.ok()) << fb.error().message;
 
 	/* The two commits race the vblank: one that falls between them makes
-	 * the sink's commit succeed at once. A few tries make that unlikely. */
-	for (int attempt = 0; attempt < 5 && stats.busyRetries == 0; ++attempt) {
+	 * the sink's commit succeed at once. Each try starts right after a
+	 * vblank (a blocking WAIT_VBLANK), which leaves the sink a whole
+	 * refresh period to commit into the busy CRTC even under a sanitizer
+	 * and emulation, where five unaligned tries all lost the race. */
+	for (int attempt = 0; attempt < 20 && stats.busyRetries == 0; ++attempt) {
+		drmVBlank vblank = {};
+		vblank.request.type = static_cast<drmVBlankSeqType>(
+			DRM_VBLANK_RELATIVE |
+			((sink.output()->crtc().index << DRM_VBLANK_HIGH_CRTC_SHIFT) &
+			 DRM_VBLANK_HIGH_CRTC_MASK));
+		vblank.request.sequence = 1;
+		ASSERT_EQ(drmWaitVBlank(sink.card().fd(), &vblank), 0) << strerror(errno);
 		AtomicRequest request;
 		ASSERT_EQ(sink.output()->addFlip(request, fb->id()), 0);
 		ASSERT_EQ(request.commit(sink.card().fd(), DRM_MODE_ATOMIC_NONBLOCK), 0);
