@@ -178,7 +178,10 @@ elif [ ! -x "$device_tests" ] || [ "$host_status" -ne 0 ]; then
 	vm_status=1
 else
 	stage "device tests inside the VM (skips are failures there)"
-	tests/vm/run-vm.sh --out "$results/vm" -- \
+	# run-vm.sh's default bound (900 s) is for one command; the whole
+	# device suite takes 12 min plain and more sanitized (`primecam
+	# verify`'s matrix alone is 56 cases), so its parts get 30 min each.
+	tests/vm/run-vm.sh --out "$results/vm" --timeout 1800 -- \
 		"$device_tests" --gtest_output="xml:$vm_xml" || vm_status=$?
 fi
 
@@ -199,7 +202,7 @@ else
 	# Memory errors, undefined behaviour and leaks fail the run here, as on
 	# the host: the device tests and the program check for leaks at the end
 	# of main(), while Mesa is still loaded (base/leak_check.h says why).
-	tests/vm/run-vm.sh --out "$results/vm-asan" -- \
+	tests/vm/run-vm.sh --out "$results/vm-asan" --timeout 1800 -- \
 		env UBSAN_OPTIONS="$UBSAN_OPTIONS" ASAN_OPTIONS="$ASAN_OPTIONS" \
 		LSAN_OPTIONS="$LSAN_OPTIONS" \
 		"$asan_device_tests" --gtest_output="xml:$vm_asan_xml" || vm_asan_status=$?
