@@ -48,9 +48,14 @@ TEST(KmsSink, CommitRefusedAsBusyIsRetriedAtTheNextVblank)
 	/* The two commits race the vblank: one that falls between them makes
 	 * the sink's commit succeed at once. Each try starts right after a
 	 * vblank (a blocking WAIT_VBLANK), which leaves the sink a whole
-	 * refresh period to commit into the busy CRTC even under a sanitizer
-	 * and emulation, where five unaligned tries all lost the race. */
+	 * refresh period to commit into the busy CRTC, and the frame is painted
+	 * before that wait: painting 640x480 by CPU under a sanitizer and
+	 * emulation takes longer than a refresh period, and twenty tries that
+	 * painted between the two commits all lost the race. */
 	for (int attempt = 0; attempt < 20 && stats.busyRetries == 0; ++attempt) {
+		FrameRef frame = source.produce();
+		ASSERT_TRUE(frame);
+		const uint64_t sequence = frame.metadata().sequence;
 		drmVBlank vblank = {};
 		vblank.request.type = static_cast<drmVBlankSeqType>(
 			DRM_VBLANK_RELATIVE |
@@ -62,9 +67,6 @@ TEST(KmsSink, CommitRefusedAsBusyIsRetriedAtTheNextVblank)
 		ASSERT_EQ(sink.output()->addFlip(request, fb->id()), 0);
 		ASSERT_EQ(request.commit(sink.card().fd(), DRM_MODE_ATOMIC_NONBLOCK), 0);
 		uint64_t displayed = stats.displayed;
-		FrameRef frame = source.produce();
-		ASSERT_TRUE(frame);
-		const uint64_t sequence = frame.metadata().sequence;
 		ASSERT_EQ(sink.consume(std::move(frame)), 0)
 			<< (sink.lastError() ? sink.lastError()->message : "");
 		ASSERT_TRUE(runUntil(**loop, [&] { return stats.displayed > displayed; }))
