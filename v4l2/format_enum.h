@@ -31,6 +31,8 @@ struct FormatDescription {
 struct FrameSize {
 	uint32_t width = 0;
 	uint32_t height = 0;
+
+	bool operator==(const FrameSize &) const = default;
 };
 
 /* VIDIOC_ENUM_FRAMESIZES for one pixel format. */

@@ -85,7 +85,8 @@ private:
 	bool runLoop(uint64_t frames);
 	void checkPixels();
 	void checkCounts();
-	/* Latency and gaps: judged unless timingNotJudged_. */
+	/* Latency and gaps (as checkCounts read them): judged unless
+	 * timingNotJudged_. */
 	void checkTiming();
 
 	VerifyResult &result_;
@@ -350,8 +351,9 @@ void CaseRun::checkTiming()
 			? static_cast<int64_t>(1e6 * mode.htotal * mode.vtotal / mode.clock)
 			: 0;
 	figures.startOfExposure = reference_->startOfExposure();
-	figures.sequenceGaps = stats.sequenceGaps;
-	figures.driverDrops = stats.captureErrors;
+	/* checkCounts read them, before the engine stopped. */
+	figures.sequenceGaps = result_.sequenceGaps;
+	figures.driverDrops = result_.driverDrops;
 	if (!stats.sinks.empty()) {
 		const LatencyRecorder &latency = stats.sinks.front().latency;
 		figures.latencySamples = latency.count();

@@ -7,11 +7,6 @@ namespace primecam {
 
 namespace {
 
-bool sameSize(FrameSize a, FrameSize b)
-{
-	return a.width == b.width && a.height == b.height;
-}
-
 uint64_t area(FrameSize size)
 {
 	return static_cast<uint64_t>(size.width) * size.height;
@@ -41,8 +36,8 @@ std::optional<FrameSize> mainSize(const CameraOffer::Format &format, const Displ
 	for (FrameSize size : format.sizes) {
 		if (size.width > display.preferred.width || size.height > display.preferred.height)
 			continue;
-		bool isMode = std::any_of(display.modes.begin(), display.modes.end(),
-					  [&](FrameSize mode) { return sameSize(mode, size); });
+		bool isMode = std::find(display.modes.begin(), display.modes.end(), size) !=
+			      display.modes.end();
 		if (isMode && (!best || area(size) > area(*best)))
 			best = size;
 	}

@@ -20,9 +20,7 @@ constexpr std::string_view kLibcameraPrefix = "libcamera:";
 
 bool contains(const std::vector<FrameSize> &sizes, FrameSize size)
 {
-	return std::any_of(sizes.begin(), sizes.end(), [&](FrameSize s) {
-		return s.width == size.width && s.height == size.height;
-	});
+	return std::find(sizes.begin(), sizes.end(), size) != sizes.end();
 }
 
 void addFormats(const KmsPlane &plane, std::vector<uint32_t> &formats)

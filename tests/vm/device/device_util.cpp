@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "device_util.h"
 
-#include <cstring>
 #include <fstream>
 
 #include <dirent.h>
 
+#include "src/verify/pixel_check.h"
 #include "v4l2/video_device.h"
 
 namespace primecam::test {
@@ -71,22 +71,17 @@ KmsSinkConfig vkmsSinkConfig(KmsSinkConfig::Plane plane, KmsSinkConfig::Placemen
 size_t compareXrgb(const Image &image, uint32_t x0, uint32_t y0, const std::vector<uint8_t> &buffer,
 		   uint32_t stride, uint32_t width, uint32_t height, std::string *first)
 {
-	size_t diffs = 0;
-	for (uint32_t y = 0; y < height; ++y)
-		for (uint32_t x = 0; x < width; ++x) {
-			const uint8_t *a =
-				&image.data[size_t{y0 + y} * image.stride + (x0 + x) * 4];
-			const uint8_t *b = &buffer[size_t{y} * stride + x * 4];
-			if (std::memcmp(a, b, 3) == 0)
-				continue;
-			if (diffs++ == 0 && first)
-				*first = "at " + std::to_string(x) + "," + std::to_string(y) +
-					 ": shown " + std::to_string(a[2]) + "/" +
-					 std::to_string(a[1]) + "/" + std::to_string(a[0]) +
-					 ", buffer " + std::to_string(b[2]) + "/" +
-					 std::to_string(b[1]) + "/" + std::to_string(b[0]);
-		}
-	return diffs;
+	/* verify's own check, exact: the tests and the command judge pixels
+	 * by one rule. */
+	Image expected;
+	expected.width = width;
+	expected.height = height;
+	expected.stride = stride;
+	expected.data = buffer;
+	PixelDifference diff = comparePixels(image, x0, y0, expected, 0);
+	if (diff.differing && first)
+		*first = diff.describe(0);
+	return diff.differing;
 }
 
 } /* namespace primecam::test */

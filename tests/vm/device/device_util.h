@@ -39,9 +39,10 @@ vkmsSinkConfig(KmsSinkConfig::Plane plane = KmsSinkConfig::Plane::Primary,
 	       KmsSinkConfig::Placement placement = KmsSinkConfig::Placement::Fullscreen);
 
 /*
- * Compares an XRGB8888 image at (x0, y0) with an XRGB8888 buffer, ignoring
- * the X byte (undefined by the format); returns the number of differing
- * pixels and describes the first in *first.
+ * Compares an XRGB8888 image at (x0, y0) with an XRGB8888 buffer exactly,
+ * ignoring the X byte (undefined by the format), through verify's
+ * comparePixels; returns the number of differing pixels (a part of the
+ * buffer outside the image differs) and describes them in *first.
  */
 size_t compareXrgb(const Image &image, uint32_t x0, uint32_t y0, const std::vector<uint8_t> &buffer,
 		   uint32_t stride, uint32_t width, uint32_t height, std::string *first = nullptr);
