@@ -14,8 +14,11 @@ after the process started): ..."; the reference's one JSON line), both
 measured from /proc/self/stat's start time. primecam runs exactly as the
 README's command, without --stats: writing the JSON is work of its own that
 this command does not ask for.
-Writes OUT_DIR/startup.json with every run and the medians, and
-OUT_DIR/startup.md, the README's table, verbatim.
+Then each program once more under valgrind's callgrind: the distinct
+instructions each executes, by part (bench/code_footprint.py), which is what
+start-up costs under emulation.
+Writes OUT_DIR/startup.json with every run, the medians and the footprints,
+and OUT_DIR/startup.md, the README's tables, verbatim.
 """
 import fcntl
 import json
@@ -26,6 +29,8 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+
+from code_footprint import distinct_by_part
 
 VIDIOC_QUERYCAP = 0x80685600  # _IOR('V', 0, struct v4l2_capability), 104 bytes
 V4L2_CAP_VIDEO_CAPTURE = 0x1
@@ -120,6 +125,38 @@ def table(results):
     return "\n".join(lines) + "\n"
 
 
+def footprint(argv, out, name):
+    """The distinct instructions argv executes, by part, under callgrind."""
+    trace = out / f"startup-{name}.callgrind"
+    run_once(["/usr/bin/valgrind", "--tool=callgrind", "--dump-instr=yes",
+              "--compress-pos=no", "--compress-strings=no",
+              f"--callgrind-out-file={trace}"] + argv)
+    top = str(Path(__file__).resolve().parent.parent)
+    return dict(distinct_by_part(trace, os.path.basename(argv[0]), top))
+
+
+def footprint_table(parts, median):
+    """Distinct instructions by part, the largest first, and the CPU time
+    each extra one costs here: the difference of the two programs' median
+    CPU times over the difference of their totals."""
+    totals = {name: sum(counts.values()) for name, counts in parts.items()}
+    names = sorted(set().union(*parts.values()),
+                   key=lambda part: -max(counts.get(part, 0) for counts in parts.values()))
+    lines = ["| part | primecam | reference |", "|---|---|---|"]
+    for part in names:
+        if max(counts.get(part, 0) for counts in parts.values()) < 100:
+            continue
+        lines.append(f"| {part} | {parts['primecam'].get(part, 0)} | "
+                     f"{parts['reference'].get(part, 0)} |")
+    lines.append(f"| **all** | **{totals['primecam']}** | **{totals['reference']}** |")
+    extra = totals["primecam"] - totals["reference"]
+    cpu = median["primecam"]["cpu_ms"] - median["reference"]["cpu_ms"]
+    each = f"{1000 * cpu / extra:.1f} µs" if extra > 0 else "n/a"
+    return ("\n".join(lines) + "\n\n"
+            f"CPU time over distinct instructions: {cpu:.0f} ms more for {extra} more, "
+            f"{each} each.\n")
+
+
 def main():
     primecam, reference, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 11
@@ -144,9 +181,15 @@ def main():
         summary[name] = {key: round(statistics.median(row[key] for row in rows), 1)
                          for key in ("cpu_ms", "first_capture_ms", "first_display_ms")}
         summary[name]["runs"] = len(rows)
-    (out / "startup.json").write_text(json.dumps({"median": summary, "runs": results},
+    parts = {
+        "primecam": footprint([primecam, "run", "configs/vivid-vkms.toml", "--frames", "1"],
+                              out, "primecam"),
+        "reference": footprint([reference, video, card], out, "reference"),
+    }
+    (out / "startup.json").write_text(json.dumps({"median": summary, "runs": results,
+                                                  "distinct_instructions": parts},
                                                  indent=2) + "\n")
-    (out / "startup.md").write_text(table(results))
+    (out / "startup.md").write_text(table(results) + "\n" + footprint_table(parts, summary))
     for name, med in summary.items():
         print(f"{name}: CPU {med['cpu_ms']} ms, first frame {med['first_capture_ms']} ms, "
               f"first flip {med['first_display_ms']} ms (median of {med['runs']})")
