@@ -140,11 +140,11 @@ def footprint_table(parts, median):
     each extra one costs here: the difference of the two programs' median
     CPU times over the difference of their totals."""
     totals = {name: sum(counts.values()) for name, counts in parts.items()}
-    names = sorted(set().union(*parts.values()),
-                   key=lambda part: -max(counts.get(part, 0) for counts in parts.values()))
+    largest = {part: max(counts.get(part, 0) for counts in parts.values())
+               for part in set().union(*parts.values())}
     lines = ["| part | primecam | reference |", "|---|---|---|"]
-    for part in names:
-        if max(counts.get(part, 0) for counts in parts.values()) < 100:
+    for part in sorted(largest, key=lambda part: -largest[part]):
+        if largest[part] < 100:
             continue
         lines.append(f"| {part} | {parts['primecam'].get(part, 0)} | "
                      f"{parts['reference'].get(part, 0)} |")
@@ -162,17 +162,19 @@ def main():
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 11
     video, card = vivid_capture_node(), vkms_card()
     out.mkdir(parents=True, exist_ok=True)
+    # The runs timed and the runs traced are the same commands.
+    argv = {"primecam": [primecam, "run", "configs/vivid-vkms.toml", "--frames", "1"],
+            "reference": [reference, video, card]}
     results = {"primecam": [], "reference": []}
     for i in range(runs):
         summary = out / f"startup-primecam-{i}.txt"
         line = out / f"startup-reference-{i}.json"
-        cpu = run_once([primecam, "run", "configs/vivid-vkms.toml", "--frames", "1"],
-                       stdout_path=str(summary))
+        cpu = run_once(argv["primecam"], stdout_path=str(summary))
         first_capture, first_display = primecam_startup(summary.read_text())
         results["primecam"].append({"cpu_ms": round(cpu, 1),
                                     "first_capture_ms": first_capture,
                                     "first_display_ms": first_display})
-        cpu = run_once([reference, video, card], stdout_path=str(line))
+        cpu = run_once(argv["reference"], stdout_path=str(line))
         figures = json.loads(line.read_text())
         results["reference"].append({"cpu_ms": round(cpu, 1), **figures})
 
@@ -181,11 +183,7 @@ def main():
         summary[name] = {key: round(statistics.median(row[key] for row in rows), 1)
                          for key in ("cpu_ms", "first_capture_ms", "first_display_ms")}
         summary[name]["runs"] = len(rows)
-    parts = {
-        "primecam": footprint([primecam, "run", "configs/vivid-vkms.toml", "--frames", "1"],
-                              out, "primecam"),
-        "reference": footprint([reference, video, card], out, "reference"),
-    }
+    parts = {name: footprint(command, out, name) for name, command in argv.items()}
     (out / "startup.json").write_text(json.dumps({"median": summary, "runs": results,
                                                   "distinct_instructions": parts},
                                                  indent=2) + "\n")
