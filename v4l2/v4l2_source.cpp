@@ -10,8 +10,8 @@
 #include "base/event_loop.h"
 #include "base/pixel_format.h"
 #include "pipeline/stats.h"
+#include "v4l2/capture_format.h"
 #include "v4l2/capture_node.h"
-#include "v4l2/format_refusal.h"
 #include "v4l2/frame_buffers.h"
 
 namespace primecam {
@@ -127,7 +127,7 @@ Result<void> V4l2Source::configure()
 					   device_->driver()))
 			return Error::fromErrno(ENOTSUP, device_->describe() + ": " + *why);
 	}
-	Result<uint32_t> fourcc = chooseFourcc();
+	Result<uint32_t> fourcc = captureFourcc(*device_, *config_.format, nonContiguous_);
 	if (!fourcc)
 		return std::move(fourcc).error();
 	Result<v4l2_format> fmt = applyFormat(*fourcc);
@@ -224,86 +224,28 @@ Result<void> V4l2Source::openDevice()
 	return {};
 }
 
-Result<uint32_t> V4l2Source::chooseFourcc() const
-{
-	const PixelFormatInfo &info = *config_.format;
-	std::string name(info.name);
-	uint32_t fourcc;
-	if (device_->isMultiplanar()) {
-		if (nonContiguous_ && !info.v4l2Mplane)
-			return Error::fromErrno(EINVAL,
-						name + " has no non-contiguous V4L2 variant "
-						       "(one buffer per colour plane)");
-		/* Contiguous unless asked: one dma-buf per frame is what every
-		 * importer takes, while NV12M needs importers that accept
-		 * planes in different buffers. */
-		fourcc = nonContiguous_ ? info.v4l2Mplane
-					: (info.v4l2 ? info.v4l2 : info.v4l2Mplane);
-	} else {
-		if (nonContiguous_)
-			return Error::fromErrno(EINVAL,
-						device_->describe() +
-							" is driven through the single-planar "
-							"API, which has no non-contiguous "
-							"formats; ask for the multi-planar API");
-		if (!info.v4l2 && info.v4l2Mplane)
-			return Error::fromErrno(
-				EINVAL, name + " exists in V4L2 only as the non-contiguous " +
-						fourccToString(info.v4l2Mplane) +
-						", which needs the multi-planar API; " +
-						device_->describe() + " is single-planar");
-		fourcc = info.v4l2;
-	}
-	if (!fourcc)
-		return Error::fromErrno(EINVAL, name + " has no V4L2 fourcc: no capture device "
-						       "produces it");
-	return fourcc;
-}
-
 Result<v4l2_format> V4l2Source::applyFormat(uint32_t fourcc)
 {
 	/* S_FMT first: a device that takes the format and size as asked needs
 	 * no list (vivid offers 84 formats, one ENUM_FMT each). The lists are
 	 * read only to explain a refusal. */
-	return checkFormatAnswer(fourcc, device_->setFormat(fourcc, config_.width, config_.height));
+	return checkCaptureFormat(*device_, config_, fourcc,
+				  device_->setFormat(fourcc, config_.width, config_.height));
 }
 
 Result<void> V4l2Source::tryConfiguredFormat() const
 {
 	if (!device_ || config_.input || config_.memory == CaptureConfig::Memory::Libv4l2)
 		return {};
-	Result<uint32_t> fourcc = chooseFourcc();
+	Result<uint32_t> fourcc = captureFourcc(*device_, *config_.format, nonContiguous_);
 	if (!fourcc)
 		return std::move(fourcc).error();
-	Result<v4l2_format> fmt = checkFormatAnswer(
-		*fourcc, device_->tryFormat(*fourcc, config_.width, config_.height));
+	Result<v4l2_format> fmt =
+		checkCaptureFormat(*device_, config_, *fourcc,
+				   device_->tryFormat(*fourcc, config_.width, config_.height));
 	if (!fmt)
 		return std::move(fmt).error();
 	return {};
-}
-
-Result<v4l2_format> V4l2Source::checkFormatAnswer(uint32_t fourcc, Result<v4l2_format> fmt) const
-{
-	/* Some drivers answer EINVAL rather than substituting; the lists
-	 * then say why, as for a substitution. */
-	if (!fmt && fmt.error().code == EINVAL)
-		return explainRefusedFormat(*device_, config_, fourcc, {}, std::move(fmt).error());
-	if (!fmt)
-		return fmt;
-	KernelFormat got = kernelFormatFrom(*fmt);
-	if (got.fourcc != fourcc || got.width != config_.width || got.height != config_.height)
-		return explainRefusedFormat(*device_, config_, fourcc, got, {});
-
-	uint32_t field = device_->isMultiplanar() ? fmt->fmt.pix_mp.field : fmt->fmt.pix.field;
-	/* Interlaced fields would need a deinterlacer: a copy, and not ours. */
-	if (field != V4L2_FIELD_NONE && field != V4L2_FIELD_ANY)
-		return Error::fromErrno(
-			EINVAL, device_->describe() + " delivers " + fourccToString(fourcc) + " " +
-					sizeText(config_.width, config_.height) +
-					" as interlaced fields (v4l2_field " +
-					std::to_string(field) +
-					"); primecam shows progressive frames only");
-	return fmt;
 }
 
 Result<void> V4l2Source::allocate()

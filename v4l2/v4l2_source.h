@@ -112,12 +112,7 @@ private:
 	Result<void> openDevice();
 	Result<void> applyInput();
 	void sourceChanged();
-	Result<uint32_t> chooseFourcc() const;
 	Result<v4l2_format> applyFormat(uint32_t fourcc);
-	/* The device's answer to S_FMT or TRY_FMT for fourcc at the config's
-	 * size, checked: a refusal or a substitution explained, interlaced
-	 * fields refused. */
-	Result<v4l2_format> checkFormatAnswer(uint32_t fourcc, Result<v4l2_format> fmt) const;
 	Result<void> allocate();
 	Result<void> prepare(uint32_t index);
 	Result<void> subscribeEvents();
