@@ -7,7 +7,6 @@
  * choices. A key added to the schema and not to the dictionary fails here.
  */
 #include <fstream>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -56,10 +55,16 @@ std::vector<std::string> keysTaken(const std::string &message)
 	std::string list = message.substr(from + 7);
 	list = list.substr(0, list.find(" (did you mean"));
 	std::vector<std::string> keys;
-	std::regex word("[a-z_]+");
-	for (std::sregex_iterator it(list.begin(), list.end(), word), end; it != end; ++it)
-		if (it->str() != "and")
-			keys.push_back(it->str());
+	std::string word;
+	for (char c : list + " ") {
+		if ((c >= 'a' && c <= 'z') || c == '_') {
+			word += c;
+			continue;
+		}
+		if (!word.empty() && word != "and")
+			keys.push_back(word);
+		word.clear();
+	}
 	return keys;
 }
 
@@ -72,9 +77,17 @@ std::vector<std::string> choicesOffered(const std::string &message)
 		return {};
 	std::string list = message.substr(from, message.find(", got", from) - from);
 	std::vector<std::string> values;
-	std::regex quoted("\"([a-z][a-z0-9.-]*)\"");
-	for (std::sregex_iterator it(list.begin(), list.end(), quoted), end; it != end; ++it)
-		values.push_back((*it)[1].str());
+	for (size_t open = list.find('"'); open != std::string::npos;) {
+		size_t close = list.find('"', open + 1);
+		if (close == std::string::npos)
+			break;
+		std::string value = list.substr(open + 1, close - open - 1);
+		if (!value.empty() &&
+		    value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") ==
+			    std::string::npos)
+			values.push_back(value);
+		open = list.find('"', close + 1);
+	}
 	return values;
 }
 
