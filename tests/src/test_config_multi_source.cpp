@@ -343,8 +343,6 @@ TEST(ConfigMultiSource, SourceIsNeitherATableNorTables)
 		  "x.toml:1:11: source[0]: expected a table, got 1");
 }
 
-/* Every shipped config has one [source]: still valid, still one source
- * named "source" that every stage and sink takes. */
 /* Every shipped config parses; those with one [source] table keep their one
  * source, named "source", fed to every stage and sink; the mosaic demo is four
  * sources, each on its own cell. */
